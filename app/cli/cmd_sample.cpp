@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// symmflow generate | segment | classify | edit: the model's four uses on image files.
+// Photos keep their own size: they are framed to the model's size and results are
+// mapped back (label maps edge-aware, edits composited into the original pixels).
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "core/checksum.h"
+#include "core/engine.h"
+#include "core/imaging/composite.h"
+#include "core/imaging/edge_aware_upsample.h"
+#include "core/imaging/framing.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/mask_io.h"
+
+namespace symmflow::cli {
+namespace fs = std::filesystem;
+
+namespace {
+struct Common {
+  std::string model, device = "auto", solver = "euler";
+  int steps = 0;
+  std::uint64_t seed = 0;
+};
+
+void addCommon(CLI::App* cmd, Common& c, int defaultSteps) {
+  c.steps = defaultSteps;
+  cmd->add_option("-m,--model", c.model, "model file or name (default: camvid)")->default_val("camvid");
+  cmd->add_option("--steps", c.steps, "sampler steps")->check(CLI::Range(1, 1000));
+  cmd->add_option("--solver", c.solver, "euler | heun");
+  cmd->add_option("--seed", c.seed, "noise seed (same inputs and seed give the same result)");
+  cmd->add_option("--device", c.device, "auto | cpu | cuda");
+}
+
+Result<Engine> openEngine(const Common& c) {
+  std::string err;
+  auto path = resolveModelPath(c.model, &err);
+  if (path.empty()) return Error{err};
+  auto dev = parseDevice(c.device);
+  if (!dev) return Error{dev.error()};
+  return Engine::load(path, *dev);
+}
+
+imaging::TextChunks provenance(const Engine& e, const Common& c, const std::string& what, const LabelMap* labels) {
+  imaging::TextChunks t{{"Software", "SymmFlow Studio " + engineVersion()},
+                        {"symmflow:operation", what},
+                        {"symmflow:model", fs::path(e.info().path).filename().string()},
+                        {"symmflow:seed", std::to_string(c.seed)},
+                        {"symmflow:steps", std::to_string(c.steps)},
+                        {"symmflow:solver", c.solver}};
+  if (auto sum = fileChecksum(e.info().path)) t.push_back({"symmflow:model_checksum", *sum});
+  if (labels) t.push_back({"symmflow:label_map_hash", fnv1a64Hex(labels->ids.data(), labels->ids.size())});
+  return t;
+}
+
+std::string numbered(const std::string& out, int i, int count) {
+  if (count == 1) return out;
+  fs::path p(out);
+  return (p.parent_path() / (p.stem().string() + "_" + std::to_string(i) + p.extension().string())).string();
+}
+
+// Reads a label map for the model: index or colour PNG, any size (framed like a photo).
+Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info, bool snap) {
+  imaging::MaskImportOptions mo;
+  mo.offPalette = snap ? imaging::MaskImportOptions::OffPalette::SnapNearest : imaging::MaskImportOptions::OffPalette::Error;
+  mo.outOfRange = snap ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Error;
+  auto m = imaging::importMask(path, info.classes, mo);
+  if (!m) return Error{m.error()};
+  const auto& map = m->first;
+  if (map.width == info.imageWidth() && map.height == info.imageHeight()) return map;
+  const auto framing = imaging::makeFraming(map.width, map.height, info.imageWidth(), info.imageHeight());
+  return imaging::labelsToModel(map, framing);
+}
+}  // namespace
+
+void registerGenerate(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand("generate", "Label map (or class name) -> image");
+  static Common c;
+  static std::string mask, label, output;
+  static int count = 1;
+  static bool snap = false;
+  addCommon(cmd, c, 10);
+  cmd->add_option("--mask", mask, "label map: index or colour PNG");
+  cmd->add_option("--label", label, "class name, for image-level models");
+  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")->required();
+  cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
+  cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
+  cmd->callback([&exitCode] {
+    if (mask.empty() == label.empty()) {
+      exitCode = fail("give exactly one of --mask or --label");
+      return;
+    }
+    auto solver = parseSolver(c.solver);
+    if (!solver) {
+      exitCode = fail(solver.error());
+      return;
+    }
+    auto engine = openEngine(c);
+    if (!engine) {
+      exitCode = fail(engine.error());
+      return;
+    }
+    const auto& info = engine->info();
+    LabelMap labels;
+    if (!label.empty()) {
+      const int id = info.classes.find(label);
+      if (id < 0) {
+        std::string names;
+        for (const auto& k : info.classes.classes) names += (names.empty() ? "" : ", ") + k.name;
+        exitCode = fail("unknown class '" + label + "'; this model's classes are: " + names);
+        return;
+      }
+      labels = LabelMap(info.labelWidth(), info.labelHeight(), static_cast<std::uint8_t>(id));
+    } else {
+      auto m = readMaskForModel(mask, info, snap);
+      if (!m) {
+        exitCode = fail(m.error());
+        return;
+      }
+      labels = *m;
+    }
+    RunParams p;
+    p.steps = c.steps;
+    p.solver = *solver;
+    p.seed = c.seed;
+    p.count = count;
+    auto images = engine->generate(labels, p);
+    if (!images) {
+      exitCode = fail(images.error());
+      return;
+    }
+    for (int i = 0; i < count; ++i) {
+      Common ci = c;
+      ci.seed = c.seed + static_cast<std::uint64_t>(i);
+      const auto path = numbered(output, i, count);
+      if (auto s = imaging::savePng((*images)[i], path, provenance(*engine, ci, "generate", &labels)); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
+      std::cout << "wrote " << path << std::endl;
+    }
+  });
+}
+
+void registerSegment(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand("segment", "Photo -> index mask at the photo's own size");
+  static Common c;
+  static std::string input, output, color;
+  static int draws = 4;
+  addCommon(cmd, c, 1);
+  cmd->add_option("-i,--input", input, "photo (any format OpenCV reads)")->required();
+  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")->required();
+  cmd->add_option("--color", color, "also write a colour mask");
+  cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->callback([&exitCode] {
+    auto solver = parseSolver(c.solver);
+    if (!solver) {
+      exitCode = fail(solver.error());
+      return;
+    }
+    auto photo = imaging::loadImage(input);
+    if (!photo) {
+      exitCode = fail(photo.error());
+      return;
+    }
+    auto engine = openEngine(c);
+    if (!engine) {
+      exitCode = fail(engine.error());
+      return;
+    }
+    const auto& info = engine->info();
+    if (info.imageLevel()) {
+      exitCode = fail("this model classifies whole images; use 'symmflow classify'");
+      return;
+    }
+    const auto framing = imaging::makeFraming(photo->width, photo->height, info.imageWidth(), info.imageHeight());
+    SegmentParams p;
+    p.steps = c.steps;
+    p.solver = *solver;
+    p.seed = c.seed;
+    p.draws = draws;
+    auto seg = engine->segment(imaging::toModel(*photo, framing), p);
+    if (!seg) {
+      exitCode = fail(seg.error());
+      return;
+    }
+    auto labels = imaging::upsampleLabelsEdgeAware(seg->probabilities, *photo, framing);
+    const auto text = provenance(*engine, c, "segment", nullptr);
+    if (auto s = imaging::saveIndexMask(labels, output, text); !s) {
+      exitCode = fail(s.error());
+      return;
+    }
+    std::cout << "wrote " << output << " (" << labels.width << "x" << labels.height << ")" << std::endl;
+    if (!color.empty()) {
+      if (auto s = imaging::saveColorMask(labels, info.classes, color, text); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
+      std::cout << "wrote " << color << std::endl;
+    }
+  });
+}
+
+void registerClassify(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand("classify", "Image -> class probabilities");
+  static Common c;
+  static std::string input;
+  static int top = 5, draws = 4;
+  static bool json = false;
+  addCommon(cmd, c, 1);
+  cmd->add_option("-i,--input", input, "image")->required();
+  cmd->add_option("--top", top, "how many classes to print")->check(CLI::Range(1, 255));
+  cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->add_flag("--json", json, "print one JSON object");
+  cmd->callback([&exitCode] {
+    auto solver = parseSolver(c.solver);
+    if (!solver) {
+      exitCode = fail(solver.error());
+      return;
+    }
+    auto img = imaging::loadImage(input);
+    if (!img) {
+      exitCode = fail(img.error());
+      return;
+    }
+    auto engine = openEngine(c);
+    if (!engine) {
+      exitCode = fail(engine.error());
+      return;
+    }
+    const auto& info = engine->info();
+    const auto framing = imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
+    SegmentParams p;
+    p.steps = c.steps;
+    p.solver = *solver;
+    p.seed = c.seed;
+    p.draws = draws;
+    auto r = engine->classify(imaging::toModel(*img, framing), p);
+    if (!r) {
+      exitCode = fail(r.error());
+      return;
+    }
+    std::vector<int> order(r->probabilities.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return r->probabilities[a] > r->probabilities[b]; });
+    order.resize(std::min<size_t>(order.size(), static_cast<size_t>(top)));
+    nlohmann::json j = nlohmann::json::array();
+    for (int k : order) j.push_back({{"class", info.classes.classes[k].name}, {"probability", r->probabilities[k]}});
+    if (json) std::cout << nlohmann::json{{"top", j}, {"prediction", info.classes.classes[r->top].name}}.dump() << std::endl;
+    else
+      for (int k : order) std::cout << info.classes.classes[k].name << "\t" << r->probabilities[k] << "\n";
+  });
+}
+
+void registerEdit(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand("edit", "Round trip: photo + edited label map -> photo with only the edit changed");
+  static Common c;
+  static std::string input, mask, output, before;
+  static float feather = 3.0f;
+  static bool reroll = false, snap = false;
+  addCommon(cmd, c, 10);
+  cmd->add_option("-i,--input", input, "photo")->required();
+  cmd->add_option("--mask", mask, "edited label map (index or colour PNG), photo or model size")->required();
+  cmd->add_option("-o,--output", output, "edited photo to write (.png)")->required();
+  cmd->add_option("--before", before, "also write the inversion's label map (index PNG at model size)");
+  cmd->add_option("--feather", feather, "feather of the composited region, in photo pixels");
+  cmd->add_flag("--reroll", reroll, "fresh noise (from --seed) inside the changed region");
+  cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
+  cmd->callback([&exitCode] {
+    auto solver = parseSolver(c.solver);
+    if (!solver) {
+      exitCode = fail(solver.error());
+      return;
+    }
+    auto photo = imaging::loadImage(input);
+    if (!photo) {
+      exitCode = fail(photo.error());
+      return;
+    }
+    auto engine = openEngine(c);
+    if (!engine) {
+      exitCode = fail(engine.error());
+      return;
+    }
+    const auto& info = engine->info();
+    if (info.imageLevel()) {
+      exitCode = fail("editing needs a model with dense label maps");
+      return;
+    }
+    auto edited = readMaskForModel(mask, info, snap);
+    if (!edited) {
+      exitCode = fail(edited.error());
+      return;
+    }
+    const auto framing = imaging::makeFraming(photo->width, photo->height, info.imageWidth(), info.imageHeight());
+    RunParams rp;
+    rp.steps = c.steps;
+    rp.solver = *solver;
+    rp.seed = c.seed;
+    auto inv = engine->invert(imaging::toModel(*photo, framing), rp);
+    if (!inv) {
+      exitCode = fail(inv.error());
+      return;
+    }
+    if (!before.empty()) (void)imaging::saveIndexMask(inv->labels(), before);
+    EditParams ep;
+    ep.solver = *solver;
+    ep.rerollChanged = reroll;
+    ep.seed = c.seed;
+    auto out = engine->edit(*inv, *edited, ep);
+    if (!out) {
+      exitCode = fail(out.error());
+      return;
+    }
+    auto changedModel = imaging::changedMask(inv->labels(), *edited);
+    auto changedPhoto = imaging::labelsToPhoto(changedModel, framing, 0);
+    auto result = imaging::compositeEdit(*photo, *out, changedPhoto, framing, feather);
+    int64_t changed = 0;
+    for (auto v : changedModel.ids) changed += v != 0;
+    if (auto s = imaging::savePng(result, output, provenance(*engine, c, "edit", &*edited)); !s) {
+      exitCode = fail(s.error());
+      return;
+    }
+    std::cout << "wrote " << output << " (" << changed << " label pixels changed at model size)" << std::endl;
+  });
+}
+
+}  // namespace symmflow::cli

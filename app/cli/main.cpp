@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// symmflow: the command line of SymmFlow Studio.
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "core/engine.h"
+#include "core/model_paths.h"
+
+namespace symmflow::cli {
+
+int fail(const std::string& message) {
+  std::cerr << "symmflow: error: " << message << std::endl;
+  return 1;
+}
+
+std::string resolveModelPath(const std::string& nameOrPath, std::string* error) {
+  auto p = findModel(nameOrPath);
+  if (p.empty() && error) {
+    std::string dirs;
+    for (const auto& d : modelSearchDirs()) dirs += "\n  " + d;
+    *error = "model '" + nameOrPath + "' not found (give a path to a .safetensors file, or a name from:" +
+             (dirs.empty() ? std::string("\n  (no model folders found)") : dirs) + ")";
+  }
+  return p;
+}
+
+}  // namespace symmflow::cli
+
+int main(int argc, char** argv) {
+  using namespace symmflow;
+  CLI::App app{"symmflow: generate, segment, classify and edit images with one SymmFlow model"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", [] {
+    return "symmflow " + engineVersion() + " (LibTorch " + torchVersion() + ", " +
+           (cudaAvailable() ? "CUDA available" : "CPU only") + ")";
+  });
+  int exitCode = 0;
+  cli::registerInfo(app, exitCode);
+  cli::registerTrain(app, exitCode);
+  cli::registerEval(app, exitCode);
+  cli::registerBench(app, exitCode);
+#ifdef SYMMFLOW_HAVE_IMAGING
+  cli::registerPack(app, exitCode);
+  cli::registerGenerate(app, exitCode);
+  cli::registerSegment(app, exitCode);
+  cli::registerClassify(app, exitCode);
+  cli::registerEdit(app, exitCode);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exitCode;
+}

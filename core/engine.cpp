@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+// The facade: value types in, value types out; every LibTorch exception is caught here
+// and turned into a message a user can act on.
+#include "core/engine.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "core/inference.h"
+#include "core/label_space.h"
+#include "core/model_io.h"
+#include "core/trainer.h"
+
+namespace symmflow {
+
+const char* solverName(Solver s) { return s == Solver::Heun ? "heun" : "euler"; }
+
+static std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Result<Solver> parseSolver(const std::string& name) {
+  const auto n = lower(name);
+  if (n == "euler") return Solver::Euler;
+  if (n == "heun") return Solver::Heun;
+  return Error{"unknown solver '" + name + "' (use euler or heun)"};
+}
+
+Result<DeviceKind> parseDevice(const std::string& name) {
+  const auto n = lower(name);
+  if (n == "auto") return DeviceKind::Auto;
+  if (n == "cpu") return DeviceKind::Cpu;
+  if (n == "cuda" || n == "gpu") return DeviceKind::Cuda;
+  return Error{"unknown device '" + name + "' (use auto, cpu or cuda)"};
+}
+
+std::string engineVersion() { return SYMMFLOW_VERSION; }
+std::string torchVersion() { return TORCH_VERSION; }
+bool cudaAvailable() {
+  try {
+    return torch::cuda::is_available();
+  } catch (...) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+struct Inversion::Data {
+  RgbImage image;
+  LabelMap labels;
+  std::vector<FlowState> trajectory;  // t = 1 -> 0, on the engine's device at inversion time
+  int steps = 0;
+};
+
+Inversion::Inversion() = default;
+Inversion::~Inversion() = default;
+Inversion::Inversion(const Inversion&) = default;
+Inversion& Inversion::operator=(const Inversion&) = default;
+Inversion::Inversion(std::shared_ptr<const Data> d) : m_d(std::move(d)) {}
+bool Inversion::valid() const { return m_d != nullptr; }
+const RgbImage& Inversion::image() const {
+  static const RgbImage empty;
+  return m_d ? m_d->image : empty;
+}
+const LabelMap& Inversion::labels() const {
+  static const LabelMap empty;
+  return m_d ? m_d->labels : empty;
+}
+int Inversion::steps() const { return m_d ? m_d->steps : 0; }
+
+// ---------------------------------------------------------------------------
+struct Engine::Impl {
+  ModelInfo info;
+  SymmFlowUNet net{nullptr};
+  torch::Device device{torch::kCPU};
+  std::string deviceLabel = "cpu";
+  std::mutex mutex;
+  std::string warning;
+
+  Status place(DeviceKind kind) {
+    const bool cuda = kind == DeviceKind::Cuda || (kind == DeviceKind::Auto && cudaAvailable());
+    if (kind == DeviceKind::Cuda && !cudaAvailable())
+      return Error{"CUDA was asked for but no CUDA device is available; use the CPU"};
+    try {
+      device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+      net->to(device);
+      deviceLabel = cuda ? "cuda:0" : "cpu";
+      if (cuda) at::globalContext().setBenchmarkCuDNN(true);
+      return {};
+    } catch (const c10::Error& e) {
+      device = torch::kCPU;
+      net->to(device);
+      deviceLabel = "cpu";
+      return Error{std::string("could not move the model to CUDA: ") + e.what_without_backtrace()};
+    }
+  }
+
+  torch::Tensor imageTensor(const RgbImage& img) const {
+    auto t = torch::from_blob(const_cast<std::uint8_t*>(img.pixels.data()), {1, img.height, img.width, 3}, torch::kByte);
+    return t.permute({0, 3, 1, 2}).to(torch::kFloat).div(127.5).sub(1.0).contiguous().to(device);
+  }
+
+  Result<torch::Tensor> labelTensor(const LabelMap& map) const {
+    const auto& c = info.config;
+    const int K = c.numClasses;
+    const bool atLabelRes = map.width == c.labelWidth() && map.height == c.labelHeight();
+    const bool atImageRes = map.width == c.imageWidth && map.height == c.imageHeight;
+    if (!atLabelRes && !atImageRes)
+      return Error{"the label map is " + std::to_string(map.width) + "x" + std::to_string(map.height) +
+                   " but this model expects " + std::to_string(c.labelWidth()) + "x" + std::to_string(c.labelHeight()) +
+                   (c.imageLevel() ? "" : " (or the image size " + std::to_string(c.imageWidth) + "x" + std::to_string(c.imageHeight) + ")")};
+    std::int64_t bad = 0;
+    int firstBad = -1;
+    std::vector<std::uint8_t> ids(map.ids);
+    for (auto& v : ids) {
+      if (v == LabelMap::kIgnoreId && info.classes.ignoreIndex >= 0) v = static_cast<std::uint8_t>(info.classes.ignoreIndex);
+      else if (v >= K) {
+        ++bad;
+        if (firstBad < 0) firstBad = v;
+      }
+    }
+    if (bad > 0)
+      return Error{std::to_string(bad) + " pixels of the label map hold id " + std::to_string(firstBad) +
+                   " or others outside this model's " + std::to_string(K) + " classes (0.." + std::to_string(K - 1) +
+                   "); snap or repaint them first"};
+    auto t = torch::from_blob(ids.data(), {1, map.height, map.width}, torch::kByte).to(torch::kLong).clone();
+    if (!atLabelRes) t = downsampleIds(t, c.labelDownsample, K, info.classes.ignoreIndex);
+    return t.to(device);
+  }
+
+  Status checkImage(const RgbImage& img) const {
+    if (img.width != info.config.imageWidth || img.height != info.config.imageHeight)
+      return Error{"the image is " + std::to_string(img.width) + "x" + std::to_string(img.height) + " but this model works at " +
+                   std::to_string(info.config.imageWidth) + "x" + std::to_string(info.config.imageHeight) +
+                   "; resize it first (the studio and the CLI do this for photos)"};
+    if (img.pixels.size() != static_cast<size_t>(img.width) * img.height * 3) return Error{"the image buffer has the wrong size"};
+    return {};
+  }
+
+  LabelMap toLabelMap(const torch::Tensor& ids2d) const {
+    auto c = ids2d.to(torch::kByte).cpu().contiguous();
+    LabelMap m(static_cast<int>(c.size(1)), static_cast<int>(c.size(0)));
+    std::memcpy(m.ids.data(), c.data_ptr(), m.ids.size());
+    return m;
+  }
+
+  RgbImage toImage(const torch::Tensor& xChw) const {
+    auto bytes = imagesToBytes(xChw.unsqueeze(0));
+    RgbImage img(static_cast<int>(bytes.size(2)), static_cast<int>(bytes.size(1)));
+    std::memcpy(img.pixels.data(), bytes.data_ptr(), img.pixels.size());
+    return img;
+  }
+
+  StepCallback stepCallback(const CallControl& control, bool labelsPrimary) const {
+    if (!control.progress) return {};
+    return [this, &control](const StepEvent& e) {
+      StepReport r;
+      r.step = e.step;
+      r.totalSteps = e.total;
+      r.t = e.tTo;
+      r.vxNorm = e.vx.pow(2).mean().sqrt().item<double>();
+      r.vyNorm = e.vy.pow(2).mean().sqrt().item<double>();
+      if (control.previews) {
+        r.x = toImage(e.state.x[0]);
+        r.y = toLabelMap(e.state.y[0].argmax(0));
+        auto t = torch::full({1}, e.tFrom, e.vy.options());
+        auto yHat = oneStepLabels(e.start.y.narrow(0, 0, 1), e.vy.narrow(0, 0, 1), t)[0];
+        auto hatIds = yHat.argmax(0);
+        r.yHat = toLabelMap(hatIds);
+        const int K = info.config.numClasses;
+        auto counts = torch::bincount(hatIds.flatten().cpu(), {}, K).to(torch::kDouble);
+        counts = counts / std::max<double>(1.0, static_cast<double>(hatIds.numel()));
+        r.classCoverage.assign(counts.data_ptr<double>(), counts.data_ptr<double>() + K);
+        r.meanConfidence = torch::softmax(yHat.to(torch::kFloat) * 4.0, 0).amax(0).mean().item<double>();
+      }
+      control.progress(r);
+    };
+  }
+};
+
+namespace {
+template <class F>
+auto guarded(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const c10::Error& e) {
+    std::string msg = e.what_without_backtrace();
+    if (msg.find("out of memory") != std::string::npos)
+      return Error{std::string(what) + " ran out of GPU memory; try fewer variations or the CPU"};
+    return Error{std::string(what) + " failed: " + msg.substr(0, 400)};
+  } catch (const std::bad_alloc&) {
+    return Error{std::string(what) + " ran out of memory"};
+  } catch (const std::exception& e) {
+    return Error{std::string(what) + " failed: " + e.what()};
+  }
+}
+const Error kCancelled{"cancelled"};
+}  // namespace
+
+Engine::Engine() = default;
+Engine::~Engine() = default;
+Engine::Engine(const Engine&) = default;
+Engine& Engine::operator=(const Engine&) = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::Engine(std::shared_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+Result<Engine> Engine::load(const std::string& path, DeviceKind device) {
+  return guarded("loading the model", [&]() -> Result<Engine> {
+    configureThreads(0);
+    auto loaded = loadModel(path);
+    if (!loaded) return Error{loaded.error()};
+    auto impl = std::make_shared<Impl>();
+    impl->info = loaded->info;
+    impl->net = loaded->net;
+    impl->net->eval();
+    if (auto s = impl->place(device); !s) {
+      if (device == DeviceKind::Cuda) return Error{s.error()};
+      impl->warning = s.error() + "; using the CPU";
+    }
+    return Engine(impl);
+  });
+}
+
+bool Engine::loaded() const { return m_impl != nullptr; }
+const ModelInfo& Engine::info() const {
+  static const ModelInfo empty;
+  return m_impl ? m_impl->info : empty;
+}
+std::string Engine::deviceName() const { return m_impl ? m_impl->deviceLabel : "none"; }
+bool Engine::onCuda() const { return m_impl && m_impl->device.is_cuda(); }
+std::string Engine::lastWarning() const { return m_impl ? m_impl->warning : std::string(); }
+
+Status Engine::moveTo(DeviceKind device) {
+  if (!m_impl) return Error{"no model is loaded"};
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  return m_impl->place(device);
+}
+
+Result<std::vector<RgbImage>> Engine::generate(const LabelMap& labels, const RunParams& p, const CallControl& control) const {
+  if (!m_impl) return Error{"no model is loaded"};
+  if (p.steps < 1 || p.steps > 1000) return Error{"steps must be between 1 and 1000"};
+  if (p.count < 1 || p.count > 64) return Error{"variations must be between 1 and 64"};
+  auto& d = *m_impl;
+  std::lock_guard<std::mutex> lock(d.mutex);
+  return guarded("generation", [&]() -> Result<std::vector<RgbImage>> {
+    torch::InferenceMode guard;
+    auto ids = d.labelTensor(labels);
+    if (!ids) return Error{ids.error()};
+    auto batch = ids->expand({p.count, ids->size(1), ids->size(2)}).contiguous();
+    auto r = generateImages(d.net, batch, p.steps, p.solver, p.seed, d.stepCallback(control, false), control.cancel);
+    if (r.cancelled) return kCancelled;
+    std::vector<RgbImage> out;
+    for (int i = 0; i < p.count; ++i) out.push_back(d.toImage(r.state.x[i]));
+    return out;
+  });
+}
+
+Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams& p, const CallControl& control) const {
+  if (!m_impl) return Error{"no model is loaded"};
+  if (p.steps < 1 || p.steps > 1000) return Error{"steps must be between 1 and 1000"};
+  auto& d = *m_impl;
+  if (auto s = d.checkImage(image); !s) return Error{s.error()};
+  std::lock_guard<std::mutex> lock(d.mutex);
+  return guarded("segmentation", [&]() -> Result<SegmentResult> {
+    torch::InferenceMode guard;
+    const auto& c = d.info.config;
+    auto y0 = segmentImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
+                            std::clamp(p.draws, 1, 32), d.stepCallback(control, true), control.cancel);
+    if (!y0.defined()) return kCancelled;
+    const int K = c.numClasses;
+    auto probs = torch::softmax(y0[0].to(torch::kFloat) * 4.0, 0);
+    if (d.info.classes.ignoreIndex >= 0) {
+      // The ignore class is never a prediction.
+      probs.select(0, d.info.classes.ignoreIndex).zero_();
+      probs = probs / probs.sum(0, true).clamp_min(1e-12);
+    }
+    SegmentResult out;
+    out.labels = d.toLabelMap(probs.argmax(0));
+    auto pc = probs.cpu().contiguous();
+    out.probabilities.channels = K;
+    out.probabilities.height = static_cast<int>(pc.size(1));
+    out.probabilities.width = static_cast<int>(pc.size(2));
+    out.probabilities.data.assign(pc.data_ptr<float>(), pc.data_ptr<float>() + pc.numel());
+    auto ent = (-(pc * pc.clamp_min(1e-12).log()).sum(0) / std::log(static_cast<double>(std::max(2, K)))).contiguous();
+    out.entropy.assign(ent.data_ptr<float>(), ent.data_ptr<float>() + ent.numel());
+    return out;
+  });
+}
+
+Result<ClassifyResult> Engine::classify(const RgbImage& image, const SegmentParams& p, const CallControl& control) const {
+  auto seg = segment(image, p, control);
+  if (!seg) return Error{seg.error()};
+  const auto& pr = seg->probabilities;
+  ClassifyResult out;
+  out.probabilities.assign(pr.channels, 0.0f);
+  const size_t plane = static_cast<size_t>(pr.width) * pr.height;
+  for (int c = 0; c < pr.channels; ++c) {
+    double s = 0;
+    for (size_t i = 0; i < plane; ++i) s += pr.data[c * plane + i];
+    out.probabilities[c] = static_cast<float>(s / std::max<size_t>(1, plane));
+  }
+  out.top = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+  return out;
+}
+
+Result<Inversion> Engine::invert(const RgbImage& image, const RunParams& p, const CallControl& control) const {
+  if (!m_impl) return Error{"no model is loaded"};
+  if (p.steps < 1 || p.steps > 1000) return Error{"steps must be between 1 and 1000"};
+  auto& d = *m_impl;
+  if (auto s = d.checkImage(image); !s) return Error{s.error()};
+  std::lock_guard<std::mutex> lock(d.mutex);
+  return guarded("inversion", [&]() -> Result<Inversion> {
+    torch::InferenceMode guard;
+    const auto& c = d.info.config;
+    auto r = invertImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
+                          d.stepCallback(control, true), control.cancel);
+    if (r.cancelled) return kCancelled;
+    auto data = std::make_shared<Inversion::Data>();
+    data->image = image;
+    auto y0 = r.state.y[0].clone();
+    if (d.info.classes.ignoreIndex >= 0) y0.select(0, d.info.classes.ignoreIndex).fill_(-1e4);
+    data->labels = d.toLabelMap(y0.argmax(0));
+    data->trajectory = std::move(r.trajectory);
+    data->steps = p.steps;
+    return Inversion(data);
+  });
+}
+
+Result<RgbImage> Engine::edit(const Inversion& inversion, const LabelMap& edited, const EditParams& p,
+                              const CallControl& control) const {
+  if (!m_impl) return Error{"no model is loaded"};
+  if (!inversion.valid()) return Error{"there is no inversion to edit: open and invert a photo first"};
+  auto& d = *m_impl;
+  const auto* inv = inversion.data();
+  std::lock_guard<std::mutex> lock(d.mutex);
+  return guarded("editing", [&]() -> Result<RgbImage> {
+    torch::InferenceMode guard;
+    const auto& c = d.info.config;
+    auto ids = d.labelTensor(edited);
+    if (!ids) return Error{ids.error()};
+    // Changed pixels: where the edited map differs from the inversion's labels.
+    auto before = torch::from_blob(const_cast<std::uint8_t*>(inv->labels.ids.data()), {1, inv->labels.height, inv->labels.width},
+                                   torch::kByte).to(torch::kLong).to(d.device);
+    auto changedLab = (*ids != before).to(torch::kFloat).unsqueeze(1);
+    auto changed = upsampleLabels(changedLab, c.imageHeight, c.imageWidth);
+    auto mask = editMask(changed, p.dilate, p.feather);
+    std::vector<FlowState> traj;
+    for (const auto& s : inv->trajectory) traj.push_back({s.x.to(d.device), s.y.to(d.device)});
+    torch::Tensor fresh;
+    if (p.rerollChanged) fresh = seededNoise({1, 3, c.imageHeight, c.imageWidth}, p.seed, d.device);
+    auto r = editImages(d.net, traj, *ids, mask, p.solver, fresh, d.stepCallback(control, false), control.cancel);
+    if (r.cancelled) return kCancelled;
+    return d.toImage(r.state.x[0]);
+  });
+}
+
+}  // namespace symmflow

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The engine facade: load a SymmFlow model and generate, segment, classify, invert
+// and edit with it. This header is torch-free; the editor and the CLI talk to the
+// model only through it.
+//
+// Conventions
+// - Images and label maps passed in and returned are at the model's resolution
+//   (ModelInfo::imageWidth x imageHeight). Label maps may also be given at the
+//   model's label resolution (labelWidth x labelHeight; 1x1 for image-level models).
+//   The imaging layer (core/imaging) maps photos of any size to and from it.
+// - Errors never escape as exceptions: every call returns a Result/Status whose
+//   message says what went wrong and what to do.
+// - Thread-safety: an Engine may be used from any one thread at a time; calls on
+//   one Engine are serialized internally. Copies share the loaded weights.
+// - Every long call takes a CallControl: a per-step progress callback (called on
+//   the calling thread) and a cancel flag checked before every network evaluation.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model_info.h"
+#include "core/result.h"
+#include "core/types.h"
+
+namespace symmflow {
+
+enum class DeviceKind { Auto, Cpu, Cuda };
+
+const char* solverName(Solver s);
+// Parses "euler" / "heun" (case-insensitive).
+Result<Solver> parseSolver(const std::string& name);
+Result<DeviceKind> parseDevice(const std::string& name);
+
+struct RunParams {
+  int steps = 25;                 // network evaluations per sample = steps (Euler) or ~2*steps (Heun)
+  Solver solver = Solver::Euler;
+  std::uint64_t seed = 0;         // same seed + same inputs -> same output
+  int count = 1;                  // variations (generate): batched, seeds seed, seed+1, ...
+};
+
+// One step of a running sampler, reported through CallControl::progress.
+struct StepReport {
+  int step = 0;          // 1-based index of the completed step
+  int totalSteps = 0;
+  double t = 0.0;        // time reached after this step (0 = noise image/clean label, 1 = clean image)
+  double vxNorm = 0.0;   // RMS of the image velocity at this step
+  double vyNorm = 0.0;   // RMS of the label velocity at this step
+  // Filled only when CallControl::previews is true (first item of the batch):
+  RgbImage x;                          // x_t decoded to RGB
+  LabelMap y;                          // argmax of y_t (label resolution)
+  LabelMap yHat;                       // argmax of the one-step estimate y0 = y_t - t*v_y
+  std::vector<double> classCoverage;   // share of each class in yHat
+  double meanConfidence = 0.0;         // mean max-softmax of the one-step estimate
+};
+
+struct CallControl {
+  std::function<void(const StepReport&)> progress;  // may be empty
+  const std::atomic<bool>* cancel = nullptr;        // set to true to stop at the next step
+  bool previews = false;                            // decode x_t/y_t for each StepReport
+};
+
+struct SegmentParams {
+  int steps = 1;            // 1 = one step from the clean image
+  Solver solver = Solver::Euler;
+  std::uint64_t seed = 0;
+  int draws = 4;            // one-step estimates averaged over this many noise draws (batched)
+};
+
+struct SegmentResult {
+  LabelMap labels;          // argmax, at the label resolution
+  FloatPlanes probabilities;  // K planes, softmax of the averaged estimate
+  std::vector<float> entropy; // per pixel, normalised to [0,1] by log(K)
+};
+
+struct ClassifyResult {
+  std::vector<float> probabilities;  // one per class
+  int top = -1;
+};
+
+// The recorded inversion of a photo: its noise, its label map and the whole path.
+class Inversion {
+ public:
+  Inversion();
+  ~Inversion();
+  Inversion(const Inversion&);
+  Inversion& operator=(const Inversion&);
+  bool valid() const;
+  const RgbImage& image() const;   // the inverted photo (model resolution)
+  const LabelMap& labels() const;  // the segmentation it found (label resolution)
+  int steps() const;
+  struct Data;
+  explicit Inversion(std::shared_ptr<const Data> d);
+  const Data* data() const { return m_d.get(); }
+
+ private:
+  std::shared_ptr<const Data> m_d;
+};
+
+struct EditParams {
+  Solver solver = Solver::Euler;
+  int dilate = 2;                 // pixels of dilation of the changed region (model resolution)
+  float feather = 3.0f;           // pixels over which the mask blends (model resolution)
+  bool rerollChanged = false;     // fresh noise (from seed) inside the changed region
+  std::uint64_t seed = 0;
+};
+
+class Engine {
+ public:
+  // Loads and validates a model file. device Auto picks CUDA when available.
+  static Result<Engine> load(const std::string& path, DeviceKind device = DeviceKind::Auto);
+
+  Engine();
+  ~Engine();
+  Engine(const Engine&);
+  Engine& operator=(const Engine&);
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  bool loaded() const;
+  const ModelInfo& info() const;
+  std::string deviceName() const;   // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+  bool onCuda() const;
+  // Moves the weights to another device (e.g. the CPU after a CUDA failure).
+  Status moveTo(DeviceKind device);
+  // After a call that failed on CUDA and was retried on the CPU, a note saying so.
+  std::string lastWarning() const;
+
+  // Label map -> images (count variations). For image-level models pass a 1x1 map.
+  Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& params,
+                                         const CallControl& control = {}) const;
+  // Photo -> label map with per-pixel probabilities and entropy.
+  Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& params,
+                                const CallControl& control = {}) const;
+  // Image -> class probabilities (image-level models, or the global share for dense ones).
+  Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,
+                                  const CallControl& control = {}) const;
+  // Photo -> (noise, label map) recording the whole trajectory (steps steps).
+  Result<Inversion> invert(const RgbImage& image, const RunParams& params,
+                           const CallControl& control = {}) const;
+  // Regenerates the inverted photo with an edited label map; outside the changed
+  // region (dilated, feathered) the recorded trajectory is reused, so those pixels
+  // come back exactly.
+  Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited, const EditParams& params,
+                        const CallControl& control = {}) const;
+
+  struct Impl;
+
+ private:
+  explicit Engine(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> m_impl;
+};
+
+// Version strings for About dialogs and --version.
+std::string engineVersion();
+std::string torchVersion();
+bool cudaAvailable();
+
+}  // namespace symmflow

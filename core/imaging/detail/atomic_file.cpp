@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#include "core/imaging/detail/atomic_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+#include <vector>
+
+#include <sys/stat.h>
+
+namespace symmflow::imaging::detail {
+namespace {
+
+std::string errnoText(int err) {
+  return std::strerror(err);
+}
+
+std::string parentDir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string baseName(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Error fail(const std::string& path, const std::string& why) {
+  return Error{"cannot save '" + path + "': " + why};
+}
+
+}  // namespace
+
+Status writeFileAtomically(const std::string& path,
+                           const std::function<Status(std::FILE*)>& write) {
+  if (path.empty()) return Error{"cannot save: the file name is empty"};
+  const std::string dir = parentDir(path);
+  const std::string base = baseName(path);
+  if (base.empty()) return fail(path, "the path names a folder, not a file");
+
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return fail(path, "the folder '" + dir + "' does not exist");
+  if (!S_ISDIR(st.st_mode)) return fail(path, "'" + dir + "' is not a folder");
+  struct stat target {};
+  const bool targetExists = ::stat(path.c_str(), &target) == 0;
+  if (targetExists && S_ISDIR(target.st_mode)) return fail(path, "it is a folder");
+
+  std::string tmpl = dir + "/." + base + ".tmp-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) {
+    const int err = errno;
+    return fail(path, "cannot create a file in '" + dir + "' (" + errnoText(err) + ")");
+  }
+  const std::string tmpPath(name.data());
+  // mkstemp creates 0600; give the result the permissions a new file would get.
+  const mode_t mode = targetExists ? (target.st_mode & 07777) : mode_t{0644};
+  (void)::fchmod(fd, mode);
+
+  std::FILE* file = ::fdopen(fd, "wb");
+  if (file == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmpPath.c_str());
+    return fail(path, errnoText(err));
+  }
+
+  auto abandon = [&](const std::string& why) -> Status {
+    if (file != nullptr) std::fclose(file);
+    ::unlink(tmpPath.c_str());
+    return fail(path, why);
+  };
+
+  Status written = Error{"internal error"};
+  try {
+    written = write(file);
+  } catch (const std::exception& e) {
+    written = Error{e.what()};
+  }
+  if (!written.ok()) {
+    std::fclose(file);
+    ::unlink(tmpPath.c_str());
+    // The writer's message may already start with "cannot save"; keep it as it is.
+    if (written.error().rfind("cannot save", 0) == 0) return written;
+    return fail(path, written.error());
+  }
+  errno = 0;
+  if (std::fflush(file) != 0 || std::ferror(file) != 0) {
+    const int err = errno != 0 ? errno : EIO;
+    return abandon("write failed (" + errnoText(err) + ")");
+  }
+  if (::fsync(::fileno(file)) != 0) {
+    const int err = errno;
+    return abandon("write failed (" + errnoText(err) + ")");
+  }
+  const int closed = std::fclose(file);
+  file = nullptr;
+  if (closed != 0) {
+    const int err = errno;
+    return abandon("write failed (" + errnoText(err) + ")");
+  }
+  if (::rename(tmpPath.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    return abandon("cannot replace the file (" + errnoText(err) + ")");
+  }
+  // Make the rename durable; failure here does not undo a completed save.
+  const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dirFd >= 0) {
+    (void)::fsync(dirFd);
+    ::close(dirFd);
+  }
+  return Status::success();
+}
+
+Result<std::string> readWholeFile(const std::string& path) {
+  struct stat st {};
+  if (path.empty()) return Error{"no file name given"};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return Error{"'" + path + "' does not exist"};
+    return Error{"cannot read '" + path + "' (" + errnoText(err) + ")"};
+  }
+  if (S_ISDIR(st.st_mode)) return Error{"'" + path + "' is a folder, not a file"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return Error{"cannot read '" + path + "' (" + errnoText(err) + ")"};
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Error{"cannot read '" + path + "': read error"};
+  return buffer.str();
+}
+
+}  // namespace symmflow::imaging::detail

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Internal to symmflow_imaging: write a file atomically (temporary file in the same
+// directory, fsync, rename over the target).
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include "core/result.h"
+
+namespace symmflow::imaging::detail {
+
+// Creates a temporary file next to `path`, calls `write` with it open for binary
+// writing, flushes and fsyncs it, and renames it over `path`. If `write` fails, or
+// any step does, the temporary file is removed and `path` is left as it was.
+// `write` must not close the FILE*. The error messages name `path`.
+Status writeFileAtomically(const std::string& path, const std::function<Status(std::FILE*)>& write);
+
+// Reads a whole file. Errors: missing, unreadable, a directory.
+Result<std::string> readWholeFile(const std::string& path);
+
+}  // namespace symmflow::imaging::detail

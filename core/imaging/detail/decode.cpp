@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "core/imaging/detail/decode.h"
+
+#include <cctype>
+#include <cstdio>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/imaging/detail/atomic_file.h"
+
+namespace symmflow::imaging::detail {
+namespace {
+
+std::uint32_t be16(const std::string& b, std::size_t i) {
+  return (std::uint32_t(std::uint8_t(b[i])) << 8) | std::uint8_t(b[i + 1]);
+}
+std::uint32_t be32(const std::string& b, std::size_t i) {
+  return (be16(b, i) << 16) | be16(b, i + 2);
+}
+std::uint32_t le16(const std::string& b, std::size_t i) {
+  return std::uint32_t(std::uint8_t(b[i])) | (std::uint32_t(std::uint8_t(b[i + 1])) << 8);
+}
+std::uint32_t le32(const std::string& b, std::size_t i) {
+  return le16(b, i) | (le16(b, i + 2) << 16);
+}
+std::uint32_t le24(const std::string& b, std::size_t i) {
+  return le16(b, i) | (std::uint32_t(std::uint8_t(b[i + 2])) << 16);
+}
+
+bool startsWith(const std::string& b, const char* magic, std::size_t n) {
+  return b.size() >= n && b.compare(0, n, magic, n) == 0;
+}
+
+Error malformed(const std::string& path, const std::string& format, const std::string& why) {
+  return Error{"'" + path + "' is a corrupt or truncated " + format + " file (" + why + ")"};
+}
+
+// Clamps header sizes into int; absurd values become INT_MAX so that the pixel
+// limit reports them.
+int toInt(std::uint64_t v) {
+  return v > 0x7fffffffULL ? 0x7fffffff : static_cast<int>(v);
+}
+
+Result<ImageHeader> parseJpeg(const std::string& b, const std::string& path) {
+  std::size_t pos = 2;
+  while (true) {
+    while (pos < b.size() && std::uint8_t(b[pos]) != 0xFF) ++pos;  // tolerate junk
+    while (pos < b.size() && std::uint8_t(b[pos]) == 0xFF) ++pos;  // fill bytes
+    if (pos >= b.size()) return malformed(path, "JPEG", "no frame header found");
+    const std::uint8_t marker = std::uint8_t(b[pos++]);
+    if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+    if (marker == 0xD9 || marker == 0xDA)
+      return malformed(path, "JPEG", "image data before the frame header");
+    if (pos + 2 > b.size()) return malformed(path, "JPEG", "header cut short");
+    const std::uint32_t length = be16(b, pos);
+    if (length < 2) return malformed(path, "JPEG", "bad segment length");
+    const bool sof =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (sof) {
+      if (pos + 7 > b.size()) return malformed(path, "JPEG", "header cut short");
+      return ImageHeader{toInt(be16(b, pos + 5)), toInt(be16(b, pos + 3)), "JPEG"};
+    }
+    pos += length;
+  }
+}
+
+Result<ImageHeader> parseTiff(const std::string& b, const std::string& path) {
+  const bool little = b[0] == 'I';
+  auto u16 = [&](std::size_t i) { return little ? le16(b, i) : be16(b, i); };
+  auto u32 = [&](std::size_t i) { return little ? le32(b, i) : be32(b, i); };
+  if (b.size() < 8) return malformed(path, "TIFF", "header cut short");
+  const std::size_t ifd = u32(4);
+  if (ifd + 2 > b.size()) return malformed(path, "TIFF", "directory outside the file");
+  const std::uint32_t entries = u16(ifd);
+  std::int64_t width = -1, height = -1;
+  for (std::uint32_t e = 0; e < entries; ++e) {
+    const std::size_t at = ifd + 2 + 12 * std::size_t(e);
+    if (at + 12 > b.size()) return malformed(path, "TIFF", "directory cut short");
+    const std::uint32_t tag = u16(at);
+    const std::uint32_t type = u16(at + 2);
+    if (tag != 256 && tag != 257) continue;
+    const std::int64_t value = type == 3 ? u16(at + 8) : u32(at + 8);
+    (tag == 256 ? width : height) = value;
+  }
+  if (width < 0 || height < 0) return malformed(path, "TIFF", "no image size");
+  return ImageHeader{toInt(std::uint64_t(width)), toInt(std::uint64_t(height)), "TIFF"};
+}
+
+Result<ImageHeader> parsePnm(const std::string& b) {
+  // P1..P6: magic, then width and height as ASCII, '#' comments allowed.
+  std::size_t pos = 2;
+  long long values[2] = {-1, -1};
+  for (long long& v : values) {
+    while (pos < b.size()) {
+      if (b[pos] == '#') {
+        while (pos < b.size() && b[pos] != '\n') ++pos;
+      } else if (std::isspace(static_cast<unsigned char>(b[pos]))) {
+        ++pos;
+      } else {
+        break;
+      }
+    }
+    if (pos >= b.size() || !std::isdigit(static_cast<unsigned char>(b[pos])))
+      return ImageHeader{0, 0, "unknown"};
+    v = 0;
+    while (pos < b.size() && std::isdigit(static_cast<unsigned char>(b[pos])) && v < (1LL << 40))
+      v = v * 10 + (b[pos++] - '0');
+  }
+  return ImageHeader{toInt(std::uint64_t(values[0])), toInt(std::uint64_t(values[1])), "PNM"};
+}
+
+std::string megapixels(std::int64_t pixels) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MP", static_cast<double>(pixels) / 1e6);
+  return text;
+}
+
+}  // namespace
+
+Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
+  if (startsWith(b, "\x89PNG\r\n\x1a\n", 8)) {
+    if (b.size() < 24 || b.compare(12, 4, "IHDR") != 0)
+      return malformed(path, "PNG", "no IHDR header");
+    return ImageHeader{toInt(be32(b, 16)), toInt(be32(b, 20)), "PNG"};
+  }
+  if (startsWith(b, "\xFF\xD8\xFF", 3)) return parseJpeg(b, path);
+  if (startsWith(b, "BM", 2) && b.size() >= 18) {
+    if (b.size() < 26) return malformed(path, "BMP", "header cut short");
+    const std::uint32_t dib = le32(b, 14);
+    if (dib == 12) return ImageHeader{toInt(le16(b, 18)), toInt(le16(b, 20)), "BMP"};
+    const auto w = static_cast<std::int32_t>(le32(b, 18));
+    const auto h = static_cast<std::int32_t>(le32(b, 22));
+    return ImageHeader{toInt(std::uint64_t(w < 0 ? -std::int64_t(w) : w)),
+                       toInt(std::uint64_t(h < 0 ? -std::int64_t(h) : h)), "BMP"};
+  }
+  if (startsWith(b, "RIFF", 4) && b.size() >= 16 && b.compare(8, 4, "WEBP") == 0) {
+    if (b.size() < 30) return malformed(path, "WebP", "header cut short");
+    if (b.compare(12, 4, "VP8 ") == 0)
+      return ImageHeader{toInt(le16(b, 26) & 0x3FFF), toInt(le16(b, 28) & 0x3FFF), "WebP"};
+    if (b.compare(12, 4, "VP8L") == 0) {
+      const std::uint32_t bits = le32(b, 21);
+      return ImageHeader{toInt((bits & 0x3FFF) + 1), toInt(((bits >> 14) & 0x3FFF) + 1), "WebP"};
+    }
+    if (b.compare(12, 4, "VP8X") == 0)
+      return ImageHeader{toInt(le24(b, 24) + 1ULL), toInt(le24(b, 27) + 1ULL), "WebP"};
+    return malformed(path, "WebP", "unknown WebP chunk");
+  }
+  if (startsWith(b, "II*\0", 4) || startsWith(b, "MM\0*", 4)) return parseTiff(b, path);
+  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' &&
+      std::isspace(static_cast<unsigned char>(b[2])))
+    return parsePnm(b);
+  return ImageHeader{0, 0, "unknown"};
+}
+
+Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool raw) {
+  auto bytes = readWholeFile(path);
+  if (!bytes) return Error{bytes.error()};
+  const std::string& b = bytes.value();
+  if (b.empty()) return Error{"'" + path + "' is empty (0 bytes)"};
+  if (b.size() > 0x7fffffffULL) return Error{"'" + path + "' is too large (over 2 GB)"};
+  auto header = parseHeader(b, path);
+  if (!header) return Error{header.error()};
+  const ImageHeader& h = header.value();
+  const bool known = h.format != "unknown";
+
+  auto checkSize = [&](std::int64_t w, std::int64_t hgt) -> Status {
+    if (w <= 0 || hgt <= 0)
+      return Error{"'" + path + "' has zero size (" + std::to_string(w) + "x" +
+                   std::to_string(hgt) + ")"};
+    if (maxPixels > 0 && w * hgt > maxPixels)
+      return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) +
+                   " (" + megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
+    return Status::success();
+  };
+  if (known) {
+    if (auto s = checkSize(h.width, h.height); !s) return Error{s.error()};
+  }
+
+  const int flags = (!raw && h.format == "JPEG") ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
+  cv::Mat image;
+  std::string why;
+  try {
+    const cv::Mat buffer(1, static_cast<int>(b.size()), CV_8UC1, const_cast<char*>(b.data()));
+    image = cv::imdecode(buffer, flags);
+  } catch (const cv::Exception& e) {
+    why = e.err;
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (image.empty()) {
+    if (!known)
+      return Error{"'" + path +
+                   "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
+                   "BMP, TIFF, WebP, ...)"};
+    return Error{"'" + path + "' is a corrupt or truncated " + h.format +
+                 " file (it could not be decoded" + (why.empty() ? "" : ": " + why) + ")"};
+  }
+  if (auto s = checkSize(image.cols, image.rows); !s) return Error{s.error()};
+  return image;
+}
+
+}  // namespace symmflow::imaging::detail

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include "core/inference.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "core/label_space.h"
+
+namespace symmflow {
+
+VelocityFn velocityOf(SymmFlowUNet net) {
+  return [net](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
+    auto tt = torch::full({x.size(0)}, t, x.options().dtype(torch::kFloat));
+    auto [vx, vy] = net->forward(x, y, tt);
+    return std::make_pair(vx.to(x.scalar_type()), vy.to(y.scalar_type()));
+  };
+}
+
+torch::Tensor seededNoise(at::IntArrayRef shape, std::uint64_t seed, const torch::Device& device) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  auto n = at::randn(shape, gen, torch::TensorOptions().dtype(torch::kFloat));
+  return n.to(device);
+}
+
+namespace {
+torch::Tensor perItemNoise(int64_t batch, at::IntArrayRef itemShape, std::uint64_t seed, const torch::Device& dev) {
+  std::vector<torch::Tensor> items;
+  std::vector<int64_t> shape{1};
+  shape.insert(shape.end(), itemShape.begin(), itemShape.end());
+  for (int64_t b = 0; b < batch; ++b) items.push_back(seededNoise(shape, seed + static_cast<std::uint64_t>(b), dev));
+  return torch::cat(items, 0);
+}
+}  // namespace
+
+IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver,
+                               std::uint64_t seed, const StepCallback& onStep, const std::atomic<bool>* cancel) {
+  const auto& cfg = net->config();
+  const auto dev = ids.device();
+  const int64_t B = ids.size(0);
+  auto y = encodeLabels(ids, cfg.numClasses);
+  auto x = perItemNoise(B, {3, cfg.imageHeight, cfg.imageWidth}, seed, dev);
+  return integrate(velocityOf(net), FlowState{x, y}, timeGrid(0.0, 1.0, steps), solver, onStep, cancel);
+}
+
+torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
+                            Solver solver, std::uint64_t seed, int draws, const StepCallback& onStep,
+                            const std::atomic<bool>* cancel) {
+  const int K = net->config().numClasses;
+  const int64_t B = x.size(0);
+  draws = std::max(1, draws);
+  auto xs = x.repeat({draws, 1, 1, 1});
+  auto xi = perItemNoise(B * draws, {K, labelH, labelW}, seed, x.device()).to(x.scalar_type());
+  auto r = integrate(velocityOf(net), FlowState{xs, xi}, timeGrid(1.0, 0.0, steps), solver, onStep, cancel);
+  if (r.cancelled) return {};
+  return r.state.y.view({draws, B, K, labelH, labelW}).mean(0);
+}
+
+IntegrateResult invertImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
+                             Solver solver, std::uint64_t seed, const StepCallback& onStep,
+                             const std::atomic<bool>* cancel) {
+  const int K = net->config().numClasses;
+  auto xi = perItemNoise(x.size(0), {K, labelH, labelW}, seed, x.device()).to(x.scalar_type());
+  return integrate(velocityOf(net), FlowState{x, xi}, timeGrid(1.0, 0.0, steps), solver, onStep, cancel,
+                   /*recordTrajectory=*/true);
+}
+
+IntegrateResult editImages(SymmFlowUNet net, const std::vector<FlowState>& inv, const torch::Tensor& editedIds,
+                           const torch::Tensor& mask, Solver solver, const torch::Tensor& freshNoise,
+                           const StepCallback& onStep, const std::atomic<bool>* cancel) {
+  TORCH_CHECK(inv.size() >= 2, "the inversion has no trajectory");
+  const int K = net->config().numClasses;
+  const int steps = static_cast<int>(inv.size()) - 1;
+  // Recorded states run t = 1 -> 0; forward integration visits them in reverse.
+  std::vector<FlowState> ref(inv.rbegin(), inv.rend());
+  const auto& y0 = ref.front().y;
+  auto mImg = mask.to(ref.front().x.scalar_type());
+  auto mLab = poolLabels(mImg, y0.size(2), y0.size(3));
+  auto x0 = ref.front().x;
+  if (freshNoise.defined()) x0 = mImg * freshNoise + (1 - mImg) * x0;
+  FlowState start{x0, mLab * encodeLabels(editedIds, K).to(y0.scalar_type()) + (1 - mLab) * y0};
+  auto constraint = [&](int k, FlowState& s) {
+    s.x = mImg * s.x + (1 - mImg) * ref[k].x;
+    s.y = mLab * s.y + (1 - mLab) * ref[k].y;
+  };
+  return integrate(velocityOf(net), start, timeGrid(0.0, 1.0, steps), solver, onStep, cancel, false, constraint);
+}
+
+torch::Tensor imagesToBytes(const torch::Tensor& x) {
+  return x.detach().to(torch::kFloat).add(1.0).mul(127.5).round().clamp(0, 255).to(torch::kByte)
+      .permute({0, 2, 3, 1}).contiguous().cpu();
+}
+
+}  // namespace symmflow

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#include "core/model_paths.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace symmflow {
+namespace {
+std::string exeDir() {
+  std::error_code ec;
+  const auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.parent_path().string();
+}
+}  // namespace
+
+std::string userModelDir() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return (fs::path(x) / "symmflow" / "models").string();
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return (fs::path(h) / ".local" / "share" / "symmflow" / "models").string();
+  return {};
+}
+
+std::vector<std::string> modelSearchDirs() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("SYMMFLOW_MODELS"); env && *env) candidates.emplace_back(env);
+  candidates.push_back(userModelDir());
+  if (auto d = exeDir(); !d.empty()) candidates.push_back((fs::path(d) / ".." / "share" / "symmflow" / "models").string());
+#ifdef SYMMFLOW_DATA_DIR
+  candidates.push_back(std::string(SYMMFLOW_DATA_DIR) + "/models");
+#endif
+#ifdef SYMMFLOW_SOURCE_DIR
+  candidates.push_back(std::string(SYMMFLOW_SOURCE_DIR) + "/models");
+#endif
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& c : candidates) {
+    if (c.empty()) continue;
+    std::error_code ec;
+    if (!fs::is_directory(c, ec)) continue;
+    const auto canon = fs::weakly_canonical(c, ec).string();
+    if (seen.insert(canon).second) out.push_back(canon);
+  }
+  return out;
+}
+
+std::vector<std::string> listModelFiles() {
+  std::vector<std::string> out;
+  std::set<std::string> names;
+  for (const auto& dir : modelSearchDirs()) {
+    std::vector<std::string> here;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file(ec) && e.path().extension() == ".safetensors") here.push_back(e.path().string());
+    std::sort(here.begin(), here.end());
+    for (const auto& p : here)
+      if (names.insert(fs::path(p).filename().string()).second) out.push_back(p);
+  }
+  return out;
+}
+
+std::string findModel(const std::string& nameOrPath) {
+  std::error_code ec;
+  if (fs::is_regular_file(nameOrPath, ec)) return nameOrPath;
+  const std::string file = fs::path(nameOrPath).extension() == ".safetensors" ? nameOrPath : nameOrPath + ".safetensors";
+  if (nameOrPath.find('/') != std::string::npos) return {};
+  for (const auto& dir : modelSearchDirs())
+    if (fs::is_regular_file(fs::path(dir) / file, ec)) return (fs::path(dir) / file).string();
+  return {};
+}
+
+}  // namespace symmflow

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Where SymmFlow looks for model files, in order:
+//   1. $SYMMFLOW_MODELS (a folder), when set;
+//   2. the user's folder: $XDG_DATA_HOME/symmflow/models (default ~/.local/share/symmflow/models);
+//   3. the installed folder next to the program: <exe>/../share/symmflow/models;
+//   4. the configured install folder (SYMMFLOW_DATA_DIR/models);
+//   5. the source tree's models/ (for programs run from a build folder).
+#include <string>
+#include <vector>
+
+namespace symmflow {
+
+// Existing folders only, without duplicates.
+std::vector<std::string> modelSearchDirs();
+// The user's own model folder (may not exist yet).
+std::string userModelDir();
+// Every *.safetensors file in the search folders (a name found earlier shadows later ones).
+std::vector<std::string> listModelFiles();
+// Resolves "camvid" or "camvid.safetensors" or a path to an existing file; empty if none.
+std::string findModel(const std::string& nameOrPath);
+
+}  // namespace symmflow

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#include "core/shard.h"
+
+#include <algorithm>
+
+#include "core/label_space.h"
+#include "core/model_info.h"
+#include "core/model_io.h"
+#include "core/safetensors.h"
+
+namespace symmflow {
+
+Result<Shard> Shard::load(const std::string& path) {
+  auto file = SafetensorsFile::read(path);
+  if (!file) return Error{file.error()};
+  if (file->metadataOr("format") != "symmflow-shard")
+    return Error{path + " is not a SymmFlow data shard (metadata 'format' is not 'symmflow-shard'); make one with 'symmflow pack'"};
+  auto classes = classListFromJson(file->metadataOr("classes", "{}"));
+  if (!classes) return Error{path + ": " + classes.error()};
+  Shard s;
+  s.m_classes = *classes;
+  s.m_source = file->metadataOr("source");
+  const auto* img = file->find("images");
+  if (!img || img->dtype != DType::U8 || img->shape.size() != 4 || img->shape[3] != 3 || img->shape[0] < 1)
+    return Error{path + ": 'images' must be a U8 tensor of shape (N,H,W,3) with N >= 1"};
+  s.m_images = *fromEntry(*file, *img);
+  const int64_t N = img->shape[0];
+  if (const auto* m = file->find("masks")) {
+    if (m->dtype != DType::U8 || m->shape.size() != 3 || m->shape[0] != N || m->shape[1] != img->shape[1] ||
+        m->shape[2] != img->shape[2])
+      return Error{path + ": 'masks' must be U8 (N,H,W) matching the images"};
+    s.m_masks = *fromEntry(*file, *m);
+  }
+  if (const auto* l = file->find("labels")) {
+    if ((l->dtype != DType::I64 && l->dtype != DType::U8) || l->shape.size() != 1 || l->shape[0] != N)
+      return Error{path + ": 'labels' must be I64 or U8 of shape (N)"};
+    s.m_labels = fromEntry(*file, *l)->to(torch::kLong);
+    if ((s.m_labels < 0).any().item<bool>() || (s.m_labels >= s.m_classes.size()).any().item<bool>())
+      return Error{path + ": 'labels' holds ids outside the class list"};
+  }
+  if (!s.m_masks.defined() && !s.m_labels.defined()) return Error{path + ": the shard has neither masks nor labels"};
+  return s;
+}
+
+Status Shard::write(const std::string& path, const torch::Tensor& images, const torch::Tensor& masks,
+                    const torch::Tensor& labels, const ClassList& classes, const std::string& source) {
+  std::vector<TensorBlob> blobs{toBlob("images", images, DType::U8)};
+  if (masks.defined()) blobs.push_back(toBlob("masks", masks, DType::U8));
+  if (labels.defined()) blobs.push_back(toBlob("labels", labels, DType::I64));
+  return writeSafetensors(path, blobs,
+                          {{"format", "symmflow-shard"}, {"classes", classListToJson(classes)}, {"source", source}});
+}
+
+Shard Shard::fromTensors(torch::Tensor images, torch::Tensor masks, torch::Tensor labels, ClassList classes) {
+  Shard s;
+  s.m_images = std::move(images);
+  s.m_masks = std::move(masks);
+  s.m_labels = labels.defined() ? labels.to(torch::kLong) : labels;
+  s.m_classes = std::move(classes);
+  return s;
+}
+
+void Shard::to(const torch::Device& device) {
+  m_images = m_images.to(device);
+  if (m_masks.defined()) m_masks = m_masks.to(device);
+  if (m_labels.defined()) m_labels = m_labels.to(device);
+}
+
+torch::Tensor Shard::idsFor(const torch::Tensor& index, const torch::Tensor& masks, int s) const {
+  const int K = m_classes.size();
+  if (s == 0) {
+    if (m_labels.defined()) return m_labels.index_select(0, index).view({-1, 1, 1});
+    return downsampleIds(masks.to(torch::kLong), 0, K, m_classes.ignoreIndex);
+  }
+  TORCH_CHECK(masks.defined(), "this shard has no masks: a dense model needs them");
+  return downsampleIds(masks.to(torch::kLong), s, K, m_classes.ignoreIndex);
+}
+
+Shard::Batch Shard::sample(int64_t batch, int64_t cropH, int64_t cropW, bool flip, int s) const {
+  const auto dev = m_images.device();
+  auto index = torch::randint(size(), {batch}, torch::TensorOptions().dtype(torch::kLong).device(dev));
+  auto imgs = m_images.index_select(0, index);
+  torch::Tensor masks = m_masks.defined() ? m_masks.index_select(0, index) : torch::Tensor();
+  if (cropH > 0 && cropW > 0 && (cropH < height() || cropW < width())) {
+    const int64_t align = s > 0 ? s : 1;
+    auto oy = torch::randint((height() - cropH) / align + 1, {batch}).mul_(align);
+    auto ox = torch::randint((width() - cropW) / align + 1, {batch}).mul_(align);
+    std::vector<torch::Tensor> ci, cm;
+    for (int64_t b = 0; b < batch; ++b) {
+      const auto y0 = oy[b].item<int64_t>(), x0 = ox[b].item<int64_t>();
+      ci.push_back(imgs[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
+      if (masks.defined()) cm.push_back(masks[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
+    }
+    imgs = torch::stack(ci);
+    if (masks.defined()) masks = torch::stack(cm);
+  }
+  auto x = imgs.permute({0, 3, 1, 2}).to(torch::kFloat).div_(127.5).sub_(1.0);
+  if (flip) {
+    auto f = torch::rand({batch}, torch::TensorOptions().device(dev)) < 0.5;
+    x = torch::where(f.view({-1, 1, 1, 1}), x.flip({3}), x);
+    if (masks.defined()) masks = torch::where(f.view({-1, 1, 1}), masks.flip({2}), masks);
+  }
+  return {x.contiguous(), idsFor(index, masks, s)};
+}
+
+Shard::Batch Shard::slice(int64_t start, int64_t count, int s) const {
+  count = std::min(count, size() - start);
+  auto index = torch::arange(start, start + count, torch::TensorOptions().dtype(torch::kLong).device(m_images.device()));
+  auto x = m_images.narrow(0, start, count).permute({0, 3, 1, 2}).to(torch::kFloat).div_(127.5).sub_(1.0);
+  torch::Tensor masks = m_masks.defined() ? m_masks.narrow(0, start, count) : torch::Tensor();
+  return {x.contiguous(), idsFor(index, masks, s)};
+}
+
+std::vector<double> Shard::classFrequencies() const {
+  const int K = m_classes.size();
+  torch::Tensor counts;
+  if (m_masks.defined()) counts = torch::bincount(m_masks.flatten().to(torch::kLong).cpu(), {}, 256).to(torch::kDouble);
+  else counts = torch::bincount(m_labels.cpu(), {}, 256).to(torch::kDouble);
+  std::vector<double> f(K, 0.0);
+  double total = 0;
+  for (int c = 0; c < K; ++c)
+    if (c != m_classes.ignoreIndex) total += counts[c].item<double>();
+  for (int c = 0; c < K; ++c)
+    if (c != m_classes.ignoreIndex && total > 0) f[c] = counts[c].item<double>() / total;
+  return f;
+}
+
+std::vector<double> Shard::medianFrequencyWeights() const {
+  auto f = classFrequencies();
+  std::vector<double> present;
+  for (double v : f)
+    if (v > 0) present.push_back(v);
+  std::vector<double> w(f.size(), 1.0);
+  if (present.empty()) return w;
+  std::sort(present.begin(), present.end());
+  const double med = present[present.size() / 2];
+  for (size_t c = 0; c < f.size(); ++c)
+    if (f[c] > 0) w[c] = std::clamp(med / f[c], 0.1, 10.0);
+  return w;
+}
+
+}  // namespace symmflow

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The SymmFlow velocity network: a UNet over the image concatenated with the label
+// upsampled to image resolution (flexible conditioning, DESIGN.md §2). It predicts the
+// image velocity and a full-resolution label velocity, which is average-pooled back to
+// the label's own resolution. LibTorch header: not for ui/.
+#include <torch/torch.h>
+
+#include <utility>
+#include <vector>
+
+#include "core/model_info.h"
+
+namespace symmflow {
+
+// Residual block with GroupNorm/SiLU and scale-shift conditioning on the time embedding.
+class ResBlockImpl : public torch::nn::Module {
+ public:
+  ResBlockImpl(int in, int out, int embDim, float dropout);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb);
+
+ private:
+  torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
+  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_skip{nullptr};
+  torch::nn::Linear m_emb{nullptr};
+  torch::nn::Dropout m_dropout{nullptr};
+};
+TORCH_MODULE(ResBlock);
+
+// Multi-head self-attention over spatial positions, residual.
+class AttentionBlockImpl : public torch::nn::Module {
+ public:
+  AttentionBlockImpl(int channels, int heads);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  int m_heads;
+  torch::nn::GroupNorm m_norm{nullptr};
+  torch::nn::Conv2d m_qkv{nullptr}, m_proj{nullptr};
+};
+TORCH_MODULE(AttentionBlock);
+
+class SymmFlowUNetImpl : public torch::nn::Module {
+ public:
+  explicit SymmFlowUNetImpl(const ModelConfig& config);
+  // x: (B,3,H,W); y: (B,K,h,w) with h,w dividing H,W (1x1 allowed); t: (B) in [0,1].
+  // Returns (v_x (B,3,H,W), v_y (B,K,h,w)).
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& y,
+                                                  const torch::Tensor& t);
+  const ModelConfig& config() const { return m_config; }
+  int64_t parameterCount() const;
+  // Multiply-accumulate count x2 of one evaluation at the model's resolution (convs, linears, attention).
+  double gflops() const;
+
+ private:
+  ModelConfig m_config;
+  torch::nn::Sequential m_timeMlp{nullptr};
+  torch::nn::Conv2d m_in{nullptr}, m_out{nullptr};
+  torch::nn::GroupNorm m_outNorm{nullptr};
+  std::vector<ResBlock> m_downBlocks, m_upBlocks;
+  std::vector<AttentionBlock> m_downAttn, m_upAttn;  // null holders where a level has none
+  std::vector<torch::nn::Conv2d> m_downsample, m_upsample;
+  ResBlock m_mid1{nullptr}, m_mid2{nullptr};
+  AttentionBlock m_midAttn{nullptr};
+};
+TORCH_MODULE(SymmFlowUNet);
+
+// Sinusoidal embedding of t in [0,1] (scaled by 1000), (B) -> (B,dim).
+torch::Tensor timestepEmbedding(const torch::Tensor& t, int dim);
+
+}  // namespace symmflow

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// The facade on a small random-weight model: shapes, determinism, errors, cancel,
+// and the edit path's guarantee that unedited pixels come back exactly.
+#include <gtest/gtest.h>
+
+#include "core/engine.h"
+#include "core/model_io.h"
+#include "tests/core/test_helpers.h"
+
+using namespace symmflow;
+using symmflow::testing::TempDir;
+
+namespace {
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cfg = symmflow::testing::tinyConfig(16, 24, 3);
+    SymmFlowUNet net(cfg);
+    torch::manual_seed(0);
+    {
+      // Non-zero output layer so the velocities are not trivially zero.
+      torch::NoGradGuard g;
+      for (auto& p : net->named_parameters())
+        if (p.key().find("conv_out") != std::string::npos) p.value().normal_(0, 0.05);
+    }
+    ASSERT_TRUE(saveModel(m_dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
+    auto e = Engine::load(m_dir.path("m.safetensors"), DeviceKind::Cpu);
+    ASSERT_TRUE(e.ok()) << e.error();
+    m_engine = *e;
+  }
+  RgbImage photo() const {
+    RgbImage img(24, 16);
+    for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<uint8_t>((i * 29) % 256);
+    return img;
+  }
+  TempDir m_dir;
+  Engine m_engine;
+};
+}  // namespace
+
+TEST_F(EngineTest, InfoDescribesTheModel) {
+  EXPECT_EQ(m_engine.info().imageWidth(), 24);
+  EXPECT_EQ(m_engine.info().classes.size(), 3);
+  EXPECT_EQ(m_engine.deviceName(), "cpu");
+  EXPECT_FALSE(m_engine.info().imageLevel());
+}
+
+TEST_F(EngineTest, GenerateIsDeterministicPerSeedAndVariesAcrossSeeds) {
+  LabelMap map(24, 16, 0);
+  for (int y = 4; y < 12; ++y)
+    for (int x = 6; x < 18; ++x) map.at(x, y) = 1;
+  RunParams p;
+  p.steps = 3;
+  p.seed = 42;
+  p.count = 2;
+  auto a = m_engine.generate(map, p);
+  ASSERT_TRUE(a.ok()) << a.error();
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].width, 24);
+  EXPECT_EQ((*a)[0].height, 16);
+  auto b = m_engine.generate(map, p);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*a)[0], (*b)[0]);
+  EXPECT_FALSE((*a)[0] == (*a)[1]);
+  // Variation i equals a single run with seed + i.
+  RunParams single = p;
+  single.count = 1;
+  single.seed = 43;
+  auto c = m_engine.generate(map, single);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*a)[1], (*c)[0]);
+}
+
+TEST_F(EngineTest, BadInputsGiveActionableErrors) {
+  RunParams p;
+  p.steps = 2;
+  auto wrongSize = m_engine.generate(LabelMap(10, 10, 0), p);
+  EXPECT_NE(wrongSize.error().find("expects 24x16"), std::string::npos);
+  auto badIds = m_engine.generate(LabelMap(24, 16, 7), p);
+  EXPECT_NE(badIds.error().find("outside this model's 3 classes"), std::string::npos);
+  auto seg = m_engine.segment(RgbImage(5, 5), {});
+  EXPECT_NE(seg.error().find("resize it first"), std::string::npos);
+  p.steps = 0;
+  EXPECT_FALSE(m_engine.generate(LabelMap(24, 16, 0), p).ok());
+  EXPECT_FALSE(Engine::load(m_dir.path("missing.safetensors")).ok());
+  Engine empty;
+  EXPECT_NE(empty.generate(LabelMap(24, 16, 0), RunParams{}).error().find("no model"), std::string::npos);
+}
+
+TEST_F(EngineTest, SegmentReturnsProbabilitiesAndEntropy) {
+  SegmentParams sp;
+  sp.draws = 2;
+  auto r = m_engine.segment(photo(), sp);
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->labels.width, 24);
+  EXPECT_EQ(r->probabilities.channels, 3);
+  ASSERT_EQ(r->entropy.size(), 24u * 16u);
+  for (int y = 0; y < 16; y += 5)
+    for (int x = 0; x < 24; x += 7) {
+      double s = 0;
+      for (int c = 0; c < 3; ++c) s += r->probabilities.at(c, x, y);
+      EXPECT_NEAR(s, 1.0, 1e-4);
+    }
+  for (float e : r->entropy) {
+    EXPECT_GE(e, 0.0f);
+    EXPECT_LE(e, 1.0001f);
+  }
+  auto cls = m_engine.classify(photo(), sp);
+  ASSERT_TRUE(cls.ok());
+  EXPECT_EQ(cls->probabilities.size(), 3u);
+}
+
+TEST_F(EngineTest, CancelStopsARunAndProgressReportsSteps) {
+  std::atomic<bool> cancel{false};
+  int reports = 0;
+  CallControl cc;
+  cc.cancel = &cancel;
+  cc.previews = true;
+  cc.progress = [&](const StepReport& r) {
+    ++reports;
+    EXPECT_EQ(r.x.width, 24);
+    EXPECT_EQ(r.yHat.width, 24);
+    EXPECT_EQ(r.classCoverage.size(), 3u);
+    if (r.step == 2) cancel = true;
+  };
+  RunParams p;
+  p.steps = 10;
+  auto r = m_engine.generate(LabelMap(24, 16, 0), p, cc);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "cancelled");
+  EXPECT_EQ(reports, 2);
+}
+
+TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {
+  RunParams p;
+  p.steps = 4;
+  p.seed = 9;
+  auto inv = m_engine.invert(photo(), p);
+  ASSERT_TRUE(inv.ok()) << inv.error();
+  EXPECT_EQ(inv->steps(), 4);
+  // Unchanged map: the photo comes back byte for byte.
+  EditParams ep;
+  auto same = m_engine.edit(*inv, inv->labels(), ep);
+  ASSERT_TRUE(same.ok()) << same.error();
+  EXPECT_EQ(*same, photo());
+  // Change a block in the top-left corner: far pixels (bottom-right) are identical.
+  LabelMap edited = inv->labels();
+  for (int y = 0; y < 4; ++y)
+    for (int x = 0; x < 4; ++x) edited.at(x, y) = static_cast<uint8_t>((edited.at(x, y) + 1) % 3);
+  ep.dilate = 1;
+  ep.feather = 2.0f;
+  auto out = m_engine.edit(*inv, edited, ep);
+  ASSERT_TRUE(out.ok()) << out.error();
+  const auto orig = photo();
+  int changedInside = 0;
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 24; ++x) {
+      const bool far = x >= 4 + 1 + 3 || y >= 4 + 1 + 3;
+      for (int k = 0; k < 3; ++k) {
+        if (far) ASSERT_EQ(out->at(x, y)[k], orig.at(x, y)[k]) << x << "," << y;
+        else if (x < 4 && y < 4) changedInside += out->at(x, y)[k] != orig.at(x, y)[k];
+      }
+    }
+  EXPECT_GT(changedInside, 0);
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+#include "core/imaging/image_io.h"
+
+#include <csignal>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "tests/imaging/test_util.h"
+
+namespace symmflow::imaging {
+namespace {
+
+using test::TempDir;
+
+::testing::AssertionResult hasFragment(const std::string& message, const std::string& fragment) {
+  if (message.find(fragment) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "message \"" << message << "\" lacks \"" << fragment << "\"";
+}
+
+std::uint32_t crc32(const std::string& data) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char c : data) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+std::string be32(std::uint32_t v) {
+  return {char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)};
+}
+
+// A PNG signature + IHDR chunk (valid CRC) claiming width x height, and nothing else.
+std::string pngHeaderOnly(std::uint32_t width, std::uint32_t height) {
+  std::string body = "IHDR" + be32(width) + be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + body + be32(crc32(body));
+}
+
+TEST(ImageIo, PngRoundTripOfRandomPixelsIsExact) {
+  TempDir dir;
+  const RgbImage image = test::randomImage(37, 23, 1);
+  ASSERT_TRUE(savePng(image, dir.file("a.png")).ok());
+  auto loaded = loadImage(dir.file("a.png"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded.value(), image);
+  auto header = probeImage(dir.file("a.png"));
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->width, 37);
+  EXPECT_EQ(header->height, 23);
+  EXPECT_EQ(header->format, "PNG");
+}
+
+TEST(ImageIo, TextChunksRoundTrip) {
+  TempDir dir;
+  const TextChunks text = {{"Software", "SymmFlow Studio"},
+                           {"symmflow.json", "{\"seed\": 7, \"steps\": [1, 2]}"},
+                           {"Comment", "caf\xC3\xA9 \xE2\x9C\x93 (UTF-8)"},
+                           {"empty", ""}};
+  ASSERT_TRUE(savePng(test::randomImage(8, 8, 2), dir.file("t.png"), text).ok());
+  auto read = readPngText(dir.file("t.png"));
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_EQ(read.value(), text);
+  EXPECT_TRUE(loadImage(dir.file("t.png")).ok());
+}
+
+TEST(ImageIo, TextChunksAfterTheImageDataAreRead) {
+  TempDir dir;
+  ASSERT_TRUE(savePng(test::randomImage(30, 20, 12), dir.file("p.png"), {{"before", "1"}}).ok());
+  std::string bytes = test::readBytes(dir.file("p.png"));
+  const std::size_t iend = bytes.size() - 12;  // length, "IEND", CRC
+  ASSERT_EQ(bytes.compare(iend + 4, 4, "IEND"), 0);
+  const std::string body = std::string("tEXtafter") + '\0' + "caf\xE9";  // Latin-1 value
+  bytes.insert(iend, be32(std::uint32_t(body.size() - 4)) + body + be32(crc32(body)));
+  test::writeBytes(dir.file("p.png"), bytes);
+  auto read = readPngText(dir.file("p.png"));
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_EQ(read.value(), (TextChunks{{"before", "1"}, {"after", "caf\xC3\xA9"}}));
+}
+
+TEST(ImageIo, InvalidTextKeyIsRefusedWithoutWriting) {
+  TempDir dir;
+  const auto s = savePng(test::randomImage(4, 4, 3), dir.file("k.png"), {{" bad", "x"}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(hasFragment(s.error(), "starts or ends with a space"));
+  EXPECT_EQ(test::entryCount(dir.path()), 0);
+}
+
+TEST(ImageIo, ReadPngTextErrors) {
+  TempDir dir;
+  EXPECT_TRUE(hasFragment(readPngText(dir.file("none.png")).error(), "does not exist"));
+  test::writeBytes(dir.file("x.png"), "hello, not a png");
+  EXPECT_TRUE(hasFragment(readPngText(dir.file("x.png")).error(), "is not a PNG"));
+}
+
+TEST(ImageIo, SaveJpegAndOtherFormatsByExtension) {
+  TempDir dir;
+  RgbImage image(64, 48);
+  for (int y = 0; y < 48; ++y)
+    for (int x = 0; x < 64; ++x) {
+      image.at(x, y)[0] = std::uint8_t(x * 4);
+      image.at(x, y)[1] = std::uint8_t(y * 5);
+      image.at(x, y)[2] = 128;
+    }
+  ASSERT_TRUE(saveImage(image, dir.file("a.JPG")).ok());
+  auto jpeg = loadImage(dir.file("a.JPG"));
+  ASSERT_TRUE(jpeg.ok()) << jpeg.error();
+  ASSERT_EQ(jpeg->width, 64);
+  double error = 0;
+  for (std::size_t i = 0; i < image.pixels.size(); ++i)
+    error += std::abs(int(image.pixels[i]) - int(jpeg->pixels[i]));
+  EXPECT_LT(error / double(image.pixels.size()), 3.0) << "colour channels swapped or lossy";
+  EXPECT_EQ(probeImage(dir.file("a.JPG"))->format, "JPEG");
+  ASSERT_TRUE(saveImage(image, dir.file("a.bmp")).ok());
+  EXPECT_EQ(loadImage(dir.file("a.bmp")).value(), image);
+  const auto bad = saveImage(image, dir.file("a.gif"));
+  EXPECT_TRUE(hasFragment(bad.error(), "unsupported extension"));
+}
+
+TEST(ImageIo, GreyAlphaAnd16BitBecome8BitRgb) {
+  TempDir dir;
+  cv::Mat grey(2, 3, CV_8UC1, cv::Scalar(77));
+  ASSERT_TRUE(cv::imwrite(dir.file("g.png"), grey));
+  auto g = loadImage(dir.file("g.png"));
+  ASSERT_TRUE(g.ok()) << g.error();
+  EXPECT_EQ(g.value(), RgbImage(3, 2, 77));
+
+  cv::Mat deep(2, 2, CV_16UC3, cv::Scalar(0, 257 * 100, 65535));  // B, G, R
+  ASSERT_TRUE(cv::imwrite(dir.file("d.png"), deep));
+  auto d = loadImage(dir.file("d.png"));
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d->at(1, 1)[0], 255);
+  EXPECT_EQ(d->at(1, 1)[1], 100);
+  EXPECT_EQ(d->at(1, 1)[2], 0);
+
+  cv::Mat rgba(1, 2, CV_8UC4, cv::Scalar(0, 0, 0, 255));  // opaque black, then transparent
+  rgba.at<cv::Vec4b>(0, 1) = cv::Vec4b(0, 0, 0, 0);
+  ASSERT_TRUE(cv::imwrite(dir.file("a.png"), rgba));
+  auto a = loadImage(dir.file("a.png"));
+  ASSERT_TRUE(a.ok()) << a.error();
+  EXPECT_EQ(a->at(0, 0)[0], 0);
+  EXPECT_EQ(a->at(1, 0)[0], 255) << "transparent pixels are composited over white";
+}
+
+TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
+  TempDir dir;
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("missing.png")).error(), "does not exist"));
+  EXPECT_TRUE(hasFragment(loadImage(dir.path()).error(), "is a folder"));
+
+  test::writeBytes(dir.file("zero.png"), "");
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("zero.png")).error(), "is empty (0 bytes)"));
+
+  test::writeBytes(dir.file("text.png"), "This is a text file that someone renamed to .png\n");
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("text.png")).error(), "is not an image"));
+
+  ASSERT_TRUE(savePng(test::randomImage(64, 64, 4), dir.file("full.png")).ok());
+  const std::string full = test::readBytes(dir.file("full.png"));
+  test::writeBytes(dir.file("cut.png"), full.substr(0, full.size() / 2));
+  const auto cut = loadImage(dir.file("cut.png"));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_TRUE(hasFragment(cut.error(), "corrupt or truncated PNG"));
+  test::writeBytes(dir.file("stub.png"), full.substr(0, 12));
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("stub.png")).error(), "corrupt or truncated PNG"));
+
+  test::writeBytes(dir.file("huge.png"), pngHeaderOnly(20000, 20000));
+  const auto huge = loadImage(dir.file("huge.png"));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_TRUE(hasFragment(huge.error(), "too large"));
+  EXPECT_TRUE(hasFragment(huge.error(), "20000x20000"));
+  EXPECT_TRUE(hasFragment(huge.error(), "400.0 MP"));
+  EXPECT_TRUE(hasFragment(huge.error(), "limit of 50.0 MP"));
+
+  test::writeBytes(dir.file("empty-size.png"), pngHeaderOnly(0, 10));
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("empty-size.png")).error(), "zero size"));
+}
+
+TEST(ImageIo, SaveIntoMissingFolderFails) {
+  TempDir dir;
+  const auto s = savePng(test::randomImage(4, 4, 5), dir.file("no/such/x.png"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(hasFragment(s.error(), "does not exist"));
+}
+
+TEST(ImageIo, AtomicSaveKeepsPreviousFileWhenTheWriteFails) {
+  TempDir dir;
+  const std::string target = dir.file("keep.png");
+  ASSERT_TRUE(savePng(test::randomImage(4, 4, 6), target, {{"version", "1"}}).ok());
+  const std::string before = test::readBytes(target);
+
+  // Make every write past 1 KiB fail (EFBIG) for this process, as a full disk would.
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limited = old;
+  limited.rlim_cur = 1024;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  const Status s = savePng(test::randomImage(256, 256, 7), target, {{"version", "2"}});
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, oldHandler);
+
+  ASSERT_FALSE(s.ok()) << "the write should have failed under RLIMIT_FSIZE";
+  EXPECT_TRUE(hasFragment(s.error(), "cannot save"));
+  EXPECT_EQ(test::readBytes(target), before) << "the previous file was damaged";
+  EXPECT_EQ(test::entryCount(dir.path()), 1) << "a temporary file was left behind";
+  EXPECT_EQ(readPngText(target).value(), (TextChunks{{"version", "1"}}));
+}
+
+TEST(ImageIo, AtomicSaveKeepsPreviousFileInReadOnlyFolder) {
+  if (::geteuid() == 0) GTEST_SKIP() << "running as root: a read-only folder does not stop root";
+  TempDir dir;
+  const std::string target = dir.file("keep.png");
+  ASSERT_TRUE(savePng(test::randomImage(4, 4, 8), target).ok());
+  const std::string before = test::readBytes(target);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+  const Status s = savePng(test::randomImage(16, 16, 9), target);
+  ::chmod(dir.path().c_str(), 0755);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(hasFragment(s.error(), "cannot create a file"));
+  EXPECT_EQ(test::readBytes(target), before);
+}
+
+TEST(ImageIo, SaveEmptyImageFails) {
+  TempDir dir;
+  EXPECT_TRUE(hasFragment(savePng(RgbImage{}, dir.file("e.png")).error(), "empty"));
+  EXPECT_EQ(test::entryCount(dir.path()), 0);
+}
+
+}  // namespace
+}  // namespace symmflow::imaging

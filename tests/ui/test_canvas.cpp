@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// The canvas routes pointer input to the tools in map coordinates; zoom keeps the
+// point under the cursor; the palette dock drives class state; the main window's
+// title shows unsaved changes.
+#include <gtest/gtest.h>
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QSlider>
+#include <QTreeWidget>
+#include <QWheelEvent>
+
+#include "fake_backend.h"
+#include "ui/canvas_widget.h"
+#include "ui/label_document.h"
+#include "ui/main_window.h"
+#include "ui/palette_dock.h"
+#include "ui/raster_ops.h"
+#include "ui/studio_session.h"
+#include "ui/tool_controller.h"
+#include "ui/trajectory_dock.h"
+
+using namespace symmflow;
+using namespace symmflow::ui;
+
+namespace {
+struct CanvasFixture : ::testing::Test {
+  LabelDocument doc;
+  ToolController tools{&doc};
+  CanvasWidget canvas{&doc, &tools};
+  void SetUp() override {
+    doc.reset(LabelMap(40, 30, 0), test::threeClasses());
+    doc.setCurrentClass(2);
+    canvas.resize(432, 332);
+    canvas.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&canvas));
+    canvas.fitToWindow();
+  }
+  QPoint at(double mx, double my) const { return canvas.toWidget(QPointF(mx, my)).toPoint(); }
+};
+}  // namespace
+
+TEST_F(CanvasFixture, FitCentresTheMap) {
+  EXPECT_NEAR(canvas.zoom(), 10.0, 0.01);
+  EXPECT_NEAR(canvas.toMap(QPointF(216, 166)).x(), 20.0, 0.2);
+}
+
+TEST_F(CanvasFixture, BrushStrokeThroughMouseEvents) {
+  tools.setTool(ToolId::Brush);
+  tools.setSize(1);
+  QTest::mousePress(&canvas, Qt::LeftButton, {}, at(5.5, 5.5));
+  QTest::mouseMove(&canvas, at(10.5, 5.5));
+  QTest::mouseRelease(&canvas, Qt::LeftButton, {}, at(15.5, 5.5));
+  for (int x = 5; x <= 15; ++x) EXPECT_EQ(doc.labels().at(x, 5), 2) << x;
+  EXPECT_EQ(doc.undoStack()->count(), 1);
+  doc.undoStack()->undo();
+  EXPECT_EQ(doc.labels(), LabelMap(40, 30, 0));
+}
+
+TEST_F(CanvasFixture, MiddleButtonPansWithoutPainting) {
+  const QPointF before = canvas.toMap(QPointF(100, 100));
+  QTest::mousePress(&canvas, Qt::MiddleButton, {}, QPoint(100, 100));
+  QMouseEvent move(QEvent::MouseMove, QPointF(150, 120), canvas.mapToGlobal(QPointF(150, 120)), Qt::NoButton,
+                   Qt::MiddleButton, Qt::NoModifier);
+  QApplication::sendEvent(&canvas, &move);
+  QTest::mouseRelease(&canvas, Qt::MiddleButton, {}, QPoint(150, 120));
+  const QPointF after = canvas.toMap(QPointF(150, 120));
+  EXPECT_NEAR(after.x(), before.x(), 0.01);
+  EXPECT_NEAR(after.y(), before.y(), 0.01);
+  EXPECT_EQ(doc.undoStack()->count(), 0);
+}
+
+TEST_F(CanvasFixture, WheelZoomKeepsThePointUnderTheCursor) {
+  const QPointF cursor(123, 77);
+  const QPointF mapBefore = canvas.toMap(cursor);
+  QWheelEvent wheel(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(&canvas, &wheel);
+  EXPECT_GT(canvas.zoom(), 10.0);
+  const QPointF mapAfter = canvas.toMap(cursor);
+  EXPECT_NEAR(mapAfter.x(), mapBefore.x(), 1e-6);
+  EXPECT_NEAR(mapAfter.y(), mapBefore.y(), 1e-6);
+  canvas.actualSize();
+  EXPECT_DOUBLE_EQ(canvas.zoom(), 1.0);
+}
+
+TEST_F(CanvasFixture, RendersWithEveryOverlay) {
+  doc.setReferenceLabels(LabelMap(40, 30, 1));
+  canvas.setShowDiff(true);
+  canvas.setUncertainty(std::vector<float>(40 * 30, 0.5f), 40, 30);
+  canvas.setShowUncertainty(true);
+  canvas.setZoom(12.0, QPointF(10, 10));  // pixel grid on
+  const QImage shot = canvas.grab().toImage();
+  EXPECT_FALSE(shot.isNull());
+}
+
+TEST(PaletteDock, RowsDriveClassState) {
+  LabelDocument doc;
+  doc.reset(LabelMap(10, 10, 0), test::threeClasses());
+  PaletteDock dock(&doc);
+  QTreeWidget* tree = dock.tree();
+  ASSERT_EQ(tree->topLevelItemCount(), 3);
+  tree->setCurrentItem(tree->topLevelItem(2));
+  EXPECT_EQ(doc.currentClass(), 2);
+  tree->topLevelItem(1)->setCheckState(PaletteDock::kColLocked, Qt::Checked);
+  EXPECT_TRUE(doc.isClassLocked(1));
+  tree->topLevelItem(0)->setCheckState(PaletteDock::kColVisible, Qt::Unchecked);
+  EXPECT_FALSE(doc.isClassVisible(0));
+  doc.setCurrentClass(0);
+  EXPECT_EQ(tree->currentItem(), tree->topLevelItem(0));
+}
+
+TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
+  MainWindow w;
+  auto fake = std::make_shared<test::FakeBackend>();
+  w.session()->setBackend(fake, "/m/fake.safetensors", "00");
+  w.show();
+  EXPECT_FALSE(w.isWindowModified());
+  EXPECT_TRUE(w.windowTitle().contains("[*]"));
+  LabelDocument* doc = w.document();
+  doc->beginGesture("Brush");
+  doc->touch(raster::dab(doc->mutableLabels(), {5.5, 5.5}, 5, 2));
+  doc->endGesture();
+  EXPECT_TRUE(w.isWindowModified());
+  doc->undoStack()->undo();
+  EXPECT_FALSE(w.isWindowModified());
+  w.session()->settings().steps = 4;
+  w.session()->generate();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->results().empty(); }, 5000));
+  auto* traj = w.findChild<TrajectoryDock*>();
+  ASSERT_NE(traj, nullptr);
+  EXPECT_GE(traj->graphCount(), 3);  // velocities (2), coverage (per class), confidence
+  EXPECT_EQ(traj->slider()->maximum(), 3);
+  w.session()->cancel();
+  doc->markSaved();  // close without the save prompt
+  w.close();
+}

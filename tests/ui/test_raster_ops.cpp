@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+
+#include "ui/raster_ops.h"
+
+using namespace symmflow;
+using namespace symmflow::ui;
+
+namespace {
+int count(const LabelMap& m, std::uint8_t id) {
+  int n = 0;
+  for (auto v : m.ids) n += v == id;
+  return n;
+}
+}  // namespace
+
+TEST(RasterOps, DabOfOnePixelIsOnePixel) {
+  LabelMap m(10, 10, 0);
+  const QRect r = raster::dab(m, raster::snapBrushCenter({4.7, 3.2}, 1), 1, 5);
+  EXPECT_EQ(r, QRect(4, 3, 1, 1));
+  EXPECT_EQ(count(m, 5), 1);
+  EXPECT_EQ(m.at(4, 3), 5);
+}
+
+TEST(RasterOps, DabIsRoundAndSymmetric) {
+  LabelMap m(21, 21, 0);
+  const QRect r = raster::dab(m, {10.5, 10.5}, 7, 1);
+  EXPECT_EQ(r, QRect(7, 7, 7, 7));
+  // Corners of the bounding square are outside a round brush.
+  EXPECT_EQ(m.at(7, 7), 0);
+  EXPECT_EQ(m.at(13, 13), 0);
+  EXPECT_EQ(m.at(10, 7), 1);
+  EXPECT_EQ(m.at(7, 10), 1);
+  // Symmetric under mirroring.
+  for (int y = 0; y < 21; ++y)
+    for (int x = 0; x < 21; ++x) EXPECT_EQ(m.at(x, y), m.at(20 - x, y));
+  EXPECT_EQ(static_cast<std::size_t>(count(m, 1)), raster::brushFootprint(7).size());
+}
+
+TEST(RasterOps, DabClipsAtBorders) {
+  LabelMap m(5, 5, 0);
+  const QRect r = raster::dab(m, {0.5, 0.5}, 5, 2);
+  EXPECT_EQ(r.topLeft(), QPoint(0, 0));
+  EXPECT_EQ(m.at(0, 0), 2);
+  EXPECT_EQ(m.at(4, 4), 0);
+}
+
+TEST(RasterOps, LockedClassesAreKept) {
+  LabelMap m(10, 1, 0);
+  m.at(5, 0) = 3;
+  raster::ClassMask locked;
+  locked.set(3);
+  raster::line(m, {0.5, 0.5}, {9.5, 0.5}, 1, 1, locked);
+  EXPECT_EQ(m.at(5, 0), 3);
+  EXPECT_EQ(count(m, 1), 9);
+}
+
+TEST(RasterOps, LineCoversBothEnds) {
+  LabelMap m(20, 20, 0);
+  const QRect r = raster::line(m, {2.5, 2.5}, {17.5, 12.5}, 1, 4);
+  EXPECT_EQ(m.at(2, 2), 4);
+  EXPECT_EQ(m.at(17, 12), 4);
+  EXPECT_EQ(r, QRect(QPoint(2, 2), QPoint(17, 12)));
+  // A 1-pixel line is connected: every column between the ends has a pixel.
+  for (int x = 2; x <= 17; ++x) {
+    int col = 0;
+    for (int y = 0; y < 20; ++y) col += m.at(x, y) == 4;
+    EXPECT_GE(col, 1) << x;
+  }
+}
+
+TEST(RasterOps, FloodFillStopsAtBoundaries) {
+  // Left half 0, a vertical wall of 1 at x=5, right half 0.
+  LabelMap m(10, 6, 0);
+  for (int y = 0; y < 6; ++y) m.at(5, y) = 1;
+  const QRect r = raster::floodFill(m, {1, 1}, 2);
+  EXPECT_EQ(r, QRect(0, 0, 5, 6));
+  EXPECT_EQ(count(m, 2), 30);
+  EXPECT_EQ(m.at(7, 3), 0);
+  // Filling with the same class changes nothing.
+  EXPECT_TRUE(raster::floodFill(m, {1, 1}, 2).isEmpty());
+  // Outside: nothing.
+  EXPECT_TRUE(raster::floodFill(m, {-1, 1}, 3).isEmpty());
+  // Locked seed class: nothing.
+  raster::ClassMask locked;
+  locked.set(0);
+  EXPECT_TRUE(raster::floodFill(m, {7, 1}, 3, locked).isEmpty());
+}
+
+TEST(RasterOps, FloodFillIsFourConnected) {
+  LabelMap m(3, 3, 1);
+  m.at(0, 0) = 0;
+  m.at(1, 1) = 0;  // diagonal neighbour: not connected
+  raster::floodFill(m, {0, 0}, 2);
+  EXPECT_EQ(m.at(0, 0), 2);
+  EXPECT_EQ(m.at(1, 1), 0);
+}
+
+TEST(RasterOps, FloodFillHandlesLargeRegions) {
+  LabelMap m(1000, 1000, 0);
+  const QRect r = raster::floodFill(m, {500, 500}, 7);
+  EXPECT_EQ(r, QRect(0, 0, 1000, 1000));
+  EXPECT_EQ(count(m, 7), 1000 * 1000);
+}
+
+TEST(RasterOps, PolygonFillRectangleIsExact) {
+  LabelMap m(10, 10, 0);
+  const QRect r = raster::polygonFill(m, QPolygonF({{2, 3}, {7, 3}, {7, 8}, {2, 8}}), 1);
+  EXPECT_EQ(r, QRect(2, 3, 5, 5));
+  EXPECT_EQ(count(m, 1), 25);
+}
+
+TEST(RasterOps, PolygonFillTriangle) {
+  LabelMap m(10, 10, 0);
+  raster::polygonFill(m, QPolygonF({{0, 0}, {10, 0}, {0, 10}}), 1);
+  // Pixel centres with x + y < 10 - 1 ... the diagonal splits: count is 45 or 55.
+  EXPECT_EQ(m.at(0, 0), 1);
+  EXPECT_EQ(m.at(9, 9), 0);
+  EXPECT_EQ(m.at(8, 0), 1);
+  EXPECT_EQ(m.at(0, 8), 1);
+  const int n = count(m, 1);
+  EXPECT_GE(n, 45);
+  EXPECT_LE(n, 55);
+  EXPECT_TRUE(raster::polygonFill(m, QPolygonF({{0, 0}, {5, 5}}), 2).isEmpty());
+}
+
+TEST(RasterOps, CopyPasteAndDiff) {
+  LabelMap a(8, 8, 0);
+  raster::dab(a, {4, 4}, 4, 3);
+  LabelMap b(8, 8, 0);
+  EXPECT_EQ(raster::diffRect(a, b), QRect(2, 2, 4, 4));
+  const LabelMap patch = raster::copyRect(a, QRect(2, 2, 4, 4));
+  raster::pasteRect(b, QRect(2, 2, 4, 4), patch);
+  EXPECT_EQ(a, b);
+  EXPECT_TRUE(raster::diffRect(a, b).isEmpty());
+}
+
+TEST(RasterOps, Histogram) {
+  LabelMap m(4, 4, 2);
+  m.at(0, 0) = 255;
+  const auto h = raster::histogram(m);
+  EXPECT_EQ(h[2], 15);
+  EXPECT_EQ(h[255], 1);
+}

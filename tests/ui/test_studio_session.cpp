@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+// Workflows of the session with the fake backend: generate, variations, photo
+// segmentation, apply edit, mask import, project snapshot/restore.
+#include <gtest/gtest.h>
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/imaging/image_io.h"
+#include "core/imaging/mask_io.h"
+#include "fake_backend.h"
+#include "ui/label_document.h"
+#include "ui/raster_ops.h"
+#include "ui/studio_session.h"
+
+using namespace symmflow;
+using namespace symmflow::ui;
+
+namespace {
+
+struct SessionFixture : ::testing::Test {
+  LabelDocument doc;
+  StudioSession session{&doc};
+  std::shared_ptr<test::FakeBackend> fake = std::make_shared<test::FakeBackend>(32, 24, 1);
+  QTemporaryDir dir;
+
+  void SetUp() override { session.setBackend(fake, "/models/fake.safetensors", "cafe"); }
+
+  bool waitIdle(int ms = 5000) {
+    return QTest::qWaitFor([&] { return !session.isBusy(); }, ms) && (QTest::qWait(20), true);
+  }
+
+  // A 64x48 photo: left half dark (class 1 for the fake), right half grey (class 0).
+  QString writePhoto() {
+    RgbImage img(64, 48, 150);
+    for (int y = 0; y < 48; ++y)
+      for (int x = 0; x < 32; ++x) img.at(x, y)[0] = img.at(x, y)[1] = img.at(x, y)[2] = 20;
+    const QString path = dir.filePath("photo.png");
+    EXPECT_TRUE(imaging::savePng(img, path.toStdString()).ok());
+    return path;
+  }
+};
+
+}  // namespace
+
+TEST_F(SessionFixture, NewMapHasTheModelsLabelSize) {
+  EXPECT_EQ(doc.width(), 32);
+  EXPECT_EQ(doc.height(), 24);
+  EXPECT_EQ(doc.classes().size(), 3);
+  session.newMap(2);
+  EXPECT_EQ(doc.labels(), LabelMap(32, 24, 2));
+  EXPECT_EQ(doc.backgroundClass(), 2);
+}
+
+TEST_F(SessionFixture, GenerateVariationsWithProvenance) {
+  session.settings().seed = 10;
+  session.settings().steps = 4;
+  session.settings().variations = 3;
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  ASSERT_EQ(session.results().size(), 3u);
+  EXPECT_EQ(session.batchStart(), 0);
+  for (int i = 0; i < 3; ++i) {
+    const auto& p = session.results()[i].provenance;
+    EXPECT_EQ(p.seed, 10u + i);
+    EXPECT_EQ(p.steps, 4);
+    EXPECT_EQ(p.solver, "euler");
+    EXPECT_EQ(p.modelSha256, "cafe");
+    EXPECT_EQ(p.labelsSha256, labelMapHash(doc.labels()));
+  }
+  EXPECT_EQ(session.trajectory().size(), 4u);
+  EXPECT_FALSE(session.trajectory()[0].x.empty());  // previews recorded for the trajectory dock
+  // Same inputs, same image.
+  const RgbImage first = session.results()[0].image;
+  session.settings().variations = 1;
+  session.generate();
+  ASSERT_TRUE(finished.wait(5000));
+  EXPECT_EQ(session.results().back().image, first);
+}
+
+TEST_F(SessionFixture, LivePreviewAfterChanges) {
+  session.settings().livePreview = true;
+  session.settings().previewDelayMs = 10;
+  QSignalSpy preview(&session, &StudioSession::previewChanged);
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {5.5, 5.5}, 5, 2));
+  doc.endGesture();
+  ASSERT_TRUE(preview.wait(5000));
+  EXPECT_FALSE(session.previewImage().empty());
+  EXPECT_TRUE(session.results().empty());  // previews are not results
+}
+
+TEST_F(SessionFixture, OpenPhotoSegmentsAtThePhotosSize) {
+  const QString path = writePhoto();
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  ASSERT_TRUE(session.openPhoto(path).ok());
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_EQ(doc.width(), 64);
+  EXPECT_EQ(doc.height(), 48);
+  EXPECT_TRUE(doc.hasPhoto());
+  EXPECT_EQ(doc.labels().at(5, 20), 1);
+  EXPECT_EQ(doc.labels().at(60, 20), 0);
+  EXPECT_EQ(doc.referenceLabels(), doc.labels());
+  EXPECT_EQ(session.uncertainty().size(), 64u * 48u);
+  EXPECT_FALSE(doc.isModified());
+}
+
+TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
+  ASSERT_TRUE(session.openPhoto(writePhoto()).ok());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return doc.width() == 64; }, 5000));
+  // Nothing changed yet: refused with a message.
+  QSignalSpy errors(&session, &StudioSession::errorOccurred);
+  EXPECT_EQ(session.applyEdit(), 0u);
+  EXPECT_EQ(errors.count(), 1);
+  // Paint class 2 in the top-right corner.
+  doc.beginGesture("Fill");
+  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
+  doc.endGesture();
+  QSignalSpy applied(&session, &StudioSession::editApplied);
+  ASSERT_NE(session.applyEdit(), 0u);
+  ASSERT_TRUE(applied.wait(5000));
+  const ResultEntry& r = session.results().back();
+  ASSERT_EQ(r.image.width, 64);
+  ASSERT_EQ(r.image.height, 48);
+  EXPECT_EQ(r.provenance.kind, "edit");
+  // Far from the edit: the camera's pixels, byte for byte.
+  for (int y = 30; y < 48; ++y)
+    for (int x = 0; x < 30; ++x)
+      for (int k = 0; k < 3; ++k) ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
+  // Inside the edit: the regenerated (white for class 2 in the fake) image.
+  EXPECT_EQ(r.image.at(58, 4)[0], 255);
+  // Only the user's change reached the engine.
+  ASSERT_FALSE(fake->lastEdited.empty());
+  EXPECT_EQ(fake->lastEdited.at(28, 2), 2);
+  EXPECT_EQ(fake->lastEdited.at(2, 20), 1);
+}
+
+TEST_F(SessionFixture, MalformedMaskIsReportedAndChangesNothing) {
+  const LabelMap before = doc.labels();
+  QFile f(dir.filePath("bad.png"));
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write("\x89PNG\r\n\x1a\n this is not really a png");
+  f.close();
+  auto r = session.readMask(dir.filePath("bad.png"), {});
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.error().empty());
+  EXPECT_EQ(doc.labels(), before);
+  EXPECT_EQ(doc.undoStack()->count(), 0);
+}
+
+TEST_F(SessionFixture, ColourMaskImportIsReportedAndUndoable) {
+  // A colour mask with the class colours plus one unknown colour.
+  RgbImage m(32, 24);
+  for (int y = 0; y < 24; ++y)
+    for (int x = 0; x < 32; ++x) {
+      const Rgb c = x < 16 ? Rgb{128, 64, 128} : Rgb{128, 128, 0};
+      std::copy(c.begin(), c.end(), m.at(x, y));
+    }
+  m.at(0, 0)[0] = 120;  // off-palette, nearest is road
+  const QString path = dir.filePath("mask.png");
+  ASSERT_TRUE(imaging::savePng(m, path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->second.encoding, imaging::MaskReport::Encoding::Color);
+  EXPECT_EQ(r->second.offPalettePixels, 1);
+  EXPECT_FALSE(r->second.summary().empty());
+  const LabelMap before = doc.labels();
+  session.applyImportedMask(r->first, path);
+  EXPECT_EQ(doc.labels().at(0, 0), 1);
+  EXPECT_EQ(doc.labels().at(20, 0), 2);
+  doc.undoStack()->undo();
+  EXPECT_EQ(doc.labels(), before);
+}
+
+TEST_F(SessionFixture, SnapshotRestoreRoundTrip) {
+  session.settings().steps = 7;
+  session.generate();
+  ASSERT_TRUE(waitIdle());
+  doc.setClassLocked(2, true);
+  const ProjectData p = session.snapshot();
+  const LabelMap labels = doc.labels();
+  session.newMap(1);
+  session.settings().steps = 3;
+  session.restore(p);
+  EXPECT_EQ(doc.labels(), labels);
+  EXPECT_TRUE(doc.isClassLocked(2));
+  EXPECT_EQ(session.settings().steps, 7);
+  EXPECT_EQ(session.results().size(), 1u);
+  EXPECT_FALSE(doc.isModified());
+  session.restore(p, /*recovered=*/true);
+  EXPECT_TRUE(doc.isModified());
+}
+
+TEST_F(SessionFixture, CancelStopsARun) {
+  fake->stepDelayMs = 50;
+  session.settings().steps = 200;
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  session.generate();
+  QTest::qWait(120);
+  session.cancel();
+  ASSERT_TRUE(finished.wait(5000));
+  EXPECT_TRUE(finished.last().at(0).toString().contains("Cancel"));
+  EXPECT_TRUE(session.results().empty());
+}
+
+TEST_F(SessionFixture, ImageLevelModelGeneratesFromTheCurrentClass) {
+  auto level = std::make_shared<test::FakeBackend>(8, 8, 0);
+  session.setBackend(level, "/m/l.safetensors", "x");
+  doc.setCurrentClass(2);
+  session.generate();
+  ASSERT_TRUE(waitIdle());
+  ASSERT_EQ(session.results().size(), 1u);
+}

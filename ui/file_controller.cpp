@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+#include "ui/file_controller.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+
+#include "ui/autosave_manager.h"
+#include "ui/classification_dialog.h"
+#include "ui/export_writer.h"
+#include "ui/label_document.h"
+#include "ui/mask_import_dialog.h"
+#include "ui/new_map_dialog.h"
+#include "ui/project_file.h"
+#include "ui/settings_store.h"
+#include "ui/studio_session.h"
+
+namespace symmflow::ui {
+namespace {
+const QString kImageFilter = QObject::tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)");
+const QString kProjectFilter = QObject::tr("SymmFlow projects (*.symmflow)");
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+}  // namespace
+
+FileController::FileController(StudioSession* session, SettingsStore* settings, AutosaveManager* autosave,
+                               QWidget* window)
+    : QObject(window), m_session(session), m_doc(session->document()), m_settings(settings),
+      m_autosave(autosave), m_window(window) {
+  connect(session, &StudioSession::classified, this,
+          [this](const QString& path, const QVector<ClassScore>& top) {
+            const ClassList classes = m_session->modelInfo() ? m_session->modelInfo()->classes : ClassList{};
+            auto* dlg = new ClassificationDialog(path, top, classes, m_window);
+            dlg->setAttribute(Qt::WA_DeleteOnClose);
+            dlg->show();
+          });
+  connect(session, &StudioSession::photoSegmented, this, [this] {
+    m_projectPath.clear();
+    Q_EMIT titleChanged();
+  });
+}
+
+QString FileController::displayName() const {
+  if (!m_projectPath.isEmpty()) return QFileInfo(m_projectPath).fileName();
+  if (!m_session->photoPath().isEmpty()) return QFileInfo(m_session->photoPath()).fileName();
+  return tr("Untitled");
+}
+
+void FileController::showError(const QString& title, const QString& message) {
+  QMessageBox::warning(m_window, title, message);
+  Q_EMIT statusMessage(message);
+}
+
+void FileController::remember(const QString& path) {
+  m_settings->addRecentFile(path);
+  m_settings->setLastDirectory(QFileInfo(path).absolutePath());
+  Q_EMIT recentFilesChanged();
+}
+
+void FileController::newMap() {
+  const ModelInfo* info = m_session->modelInfo();
+  if (!info) {
+    showError(tr("New map"), tr("Load a model first (Model menu): its classes and size define the map."));
+    return;
+  }
+  if (!maybeSave()) return;
+  NewMapDialog dlg(info->classes, info->labelWidth(), info->labelHeight(), m_doc->backgroundClass(), m_window);
+  if (dlg.exec() != QDialog::Accepted) return;
+  m_session->newMap(dlg.fillClass(), dlg.mapWidth(), dlg.mapHeight());
+  m_projectPath.clear();
+  m_autosave->markClean();
+  Q_EMIT titleChanged();
+}
+
+void FileController::openProjectDialog() {
+  if (!maybeSave()) return;
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Open project"), m_settings->lastDirectory(), kProjectFilter);
+  if (!path.isEmpty()) openProject(path);
+}
+
+bool FileController::openProject(const QString& path) {
+  auto r = loadProject(path);
+  if (!r) {
+    showError(tr("Open project"), tr("Could not open the project: %1").arg(q(r.error())));
+    return false;
+  }
+  m_session->restore(r.value());
+  m_projectPath = path;
+  remember(path);
+  m_autosave->markClean();
+  // The project remembers its model; load it when it is not the current one.
+  const QString model = r->modelPath;
+  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model))
+    m_session->loadModelAsync(model);
+  Q_EMIT titleChanged();
+  Q_EMIT statusMessage(tr("Opened %1.").arg(QFileInfo(path).fileName()));
+  return true;
+}
+
+bool FileController::save() {
+  if (m_projectPath.isEmpty()) return saveAs();
+  const Status s = saveProject(m_session->snapshot(), m_projectPath);
+  if (!s) {
+    showError(tr("Save project"), tr("The project was not saved: %1").arg(q(s.error())));
+    return false;
+  }
+  m_doc->markSaved();
+  m_autosave->markClean();
+  remember(m_projectPath);
+  Q_EMIT titleChanged();
+  Q_EMIT statusMessage(tr("Saved %1.").arg(QFileInfo(m_projectPath).fileName()));
+  return true;
+}
+
+bool FileController::saveAs() {
+  QString suggestion = m_projectPath;
+  if (suggestion.isEmpty())
+    suggestion = m_settings->lastDirectory() + QLatin1Char('/') + QFileInfo(displayName()).completeBaseName() +
+                 QStringLiteral(".symmflow");
+  QString path = QFileDialog::getSaveFileName(m_window, tr("Save project"), suggestion, kProjectFilter);
+  if (path.isEmpty()) return false;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".symmflow");
+  m_projectPath = path;
+  return save();
+}
+
+bool FileController::maybeSave() {
+  if (!m_doc->isModified()) return true;
+  const auto answer = QMessageBox::question(
+      m_window, tr("Unsaved changes"), tr("Save the changes to %1?").arg(displayName()),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Cancel) return false;
+  if (answer == QMessageBox::Save) return save();
+  return true;
+}
+
+void FileController::importMaskDialog() {
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Import label map"), m_settings->lastDirectory(), kImageFilter);
+  if (!path.isEmpty()) importMask(path, false);
+}
+
+bool FileController::importMask(const QString& path, bool quiet) {
+  if (!m_session->hasModel()) {
+    showError(tr("Import label map"), tr("Load a model first: its classes define what the mask's values mean."));
+    return false;
+  }
+  auto r = m_session->readMask(path, {});
+  if (!r) {
+    showError(tr("Import label map"), tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), q(r.error())));
+    return false;
+  }
+  LabelMap labels = r->first;
+  if (!quiet) {
+    MaskImportDialog dlg(m_session, path, r->first, r->second, m_window);
+    if (dlg.exec() != QDialog::Accepted) return false;
+    labels = dlg.labels();
+  }
+  m_session->applyImportedMask(labels, path);
+  remember(path);
+  Q_EMIT titleChanged();
+  Q_EMIT statusMessage(tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary())), 15000);
+  return true;
+}
+
+void FileController::openPhotoDialog() {
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Open photo"), m_settings->lastDirectory(), kImageFilter);
+  if (!path.isEmpty()) openPhoto(path);
+}
+
+bool FileController::openPhoto(const QString& path) {
+  if (!maybeSave()) return false;
+  const Status s = m_session->openPhoto(path);
+  if (!s) {
+    showError(tr("Open photo"), tr("%1 could not be opened: %2").arg(QFileInfo(path).fileName(), q(s.error())));
+    return false;
+  }
+  remember(path);
+  Q_EMIT statusMessage(tr("Segmenting %1…").arg(QFileInfo(path).fileName()));
+  return true;
+}
+
+void FileController::classifyDialog() {
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Classify image"), m_settings->lastDirectory(), kImageFilter);
+  if (path.isEmpty()) return;
+  const Status s = m_session->classifyImage(path);
+  if (!s) showError(tr("Classify image"), tr("%1: %2").arg(QFileInfo(path).fileName(), q(s.error())));
+}
+
+bool FileController::openAny(const QString& path) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == QLatin1String("symmflow")) return openProject(path);
+  // A label map is a file whose every pixel is a class id or a class colour of the
+  // model (strict read); anything else is a photo.
+  imaging::MaskImportOptions strict;
+  strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
+  strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
+  if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, true);
+  return openPhoto(path);
+}
+
+QString FileController::askSaveDir(const QString& title, QString& stem) {
+  const QString suggestion = m_settings->lastDirectory() + QLatin1Char('/') + stem + QStringLiteral(".png");
+  // Our writer never overwrites: it picks a free name and says so, so the dialog
+  // need not ask about replacing.
+  const QString path = QFileDialog::getSaveFileName(m_window, title, suggestion, tr("PNG images (*.png)"), nullptr,
+                                                    QFileDialog::DontConfirmOverwrite);
+  if (path.isEmpty()) return {};
+  QFileInfo fi(path);
+  stem = fi.completeBaseName();
+  m_settings->setLastDirectory(fi.absolutePath());
+  return fi.absolutePath();
+}
+
+void FileController::exportResult() {
+  const int i = m_session->currentResult();
+  if (i < 0) {
+    showError(tr("Export"), tr("There is no result to export yet: press Generate (Ctrl+Return) first."));
+    return;
+  }
+  const ResultEntry& r = m_session->results()[i];
+  QString stem = QStringLiteral("symmflow-%1-seed%2").arg(r.provenance.kind).arg(r.provenance.seed);
+  const QString dir = askSaveDir(tr("Export result"), stem);
+  if (dir.isEmpty()) return;
+  auto out = exportPair({r.image, r.labels, r.provenance}, m_doc->classes(), dir, stem);
+  if (!out) {
+    showError(tr("Export"), tr("Nothing was exported: %1").arg(q(out.error())));
+    return;
+  }
+  QString msg = tr("Exported %1 files as %2.*").arg(out->files.size()).arg(out->stem);
+  if (out->stem != stem) msg += tr(" (%1 existed; nothing was overwritten)").arg(stem);
+  Q_EMIT statusMessage(msg, 12000);
+}
+
+void FileController::exportBatch() {
+  const auto& results = m_session->results();
+  if (results.empty()) {
+    showError(tr("Export"), tr("There are no variations to export yet."));
+    return;
+  }
+  std::vector<ExportItem> items;
+  for (std::size_t i = static_cast<std::size_t>(m_session->batchStart()); i < results.size(); ++i)
+    items.push_back({results[i].image, results[i].labels, results[i].provenance});
+  QString stem = QStringLiteral("symmflow-batch-seed%1").arg(items.front().provenance.seed);
+  const QString dir = askSaveDir(tr("Export all variations"), stem);
+  if (dir.isEmpty()) return;
+  auto out = ui::exportBatch(items, m_doc->classes(), dir, stem);
+  if (!out) {
+    showError(tr("Export"), tr("The export stopped: %1").arg(q(out.error())));
+    return;
+  }
+  Q_EMIT statusMessage(tr("Exported %1 variations to %2.").arg(out->size()).arg(dir), 12000);
+}
+
+void FileController::exportMap() {
+  if (m_doc->isEmpty()) return;
+  QString stem = QFileInfo(displayName()).completeBaseName() + QStringLiteral("-map");
+  const QString dir = askSaveDir(tr("Export label map"), stem);
+  if (dir.isEmpty()) return;
+  ExportItem item;
+  item.labels = m_doc->labels();
+  item.provenance.kind = QStringLiteral("map");
+  item.provenance.modelName = m_session->modelInfo() ? q(m_session->modelInfo()->name) : QString();
+  item.provenance.modelSha256 = m_session->modelSha256();
+  auto out = exportPair(item, m_doc->classes(), dir, stem);
+  if (!out) {
+    showError(tr("Export"), tr("Nothing was exported: %1").arg(q(out.error())));
+    return;
+  }
+  Q_EMIT statusMessage(tr("Exported the map as %1-index.png and %1-color.png.").arg(out->stem), 12000);
+}
+
+void FileController::offerRecovery() {
+  const auto list = m_autosave->recoverable();
+  if (list.isEmpty()) return;
+  const RecoverableSession& s = list.front();
+  QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
+                  tr("SymmFlow Studio did not close properly last time. Unsaved work from %1 was kept.")
+                      .arg(QLocale().toString(s.modified, QLocale::LongFormat)),
+                  QMessageBox::NoButton, m_window);
+  auto* recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+  auto* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+  box.addButton(tr("Later"), QMessageBox::RejectRole);
+  box.exec();
+  if (box.clickedButton() == discard) {
+    AutosaveManager::discard(s);
+    return;
+  }
+  if (box.clickedButton() != recover) return;
+  auto p = AutosaveManager::load(s);
+  if (!p) {
+    showError(tr("Recover unsaved work"), tr("The autosave could not be read: %1").arg(q(p.error())));
+    return;
+  }
+  m_session->restore(p.value(), /*recovered=*/true);
+  m_projectPath.clear();
+  AutosaveManager::discard(s);
+  m_autosave->markDirty();  // it is ours now: keep it safe until saved
+  const QString model = p->modelPath;
+  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model))
+    m_session->loadModelAsync(model);
+  Q_EMIT titleChanged();
+  Q_EMIT statusMessage(tr("Recovered the unsaved work. Save it to keep it."), 15000);
+}
+
+}  // namespace symmflow::ui

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The File menu's work: projects (open, save, save as, recent files), imports
+// (label maps with their report, photos, images to classify), exports (a result
+// pair, every variation, the map alone), and crash recovery at start-up. Every
+// failure is shown to the user with the file name and the reason, and leaves the
+// document as it was. The GUI never waits on the model here: photo segmentation
+// and classification go through the session's worker.
+#include <QObject>
+#include <QString>
+
+namespace symmflow::ui {
+
+class AutosaveManager;
+class LabelDocument;
+class SettingsStore;
+class StudioSession;
+
+class FileController : public QObject {
+  Q_OBJECT
+ public:
+  FileController(StudioSession* session, SettingsStore* settings, AutosaveManager* autosave,
+                 QWidget* window);
+
+  QString projectPath() const { return m_projectPath; }
+  // A name for the title bar ("Untitled", the project's or the photo's name).
+  QString displayName() const;
+
+  // Interactive (dialogs):
+  void newMap();
+  void openProjectDialog();
+  bool save();    // false when cancelled or failed
+  bool saveAs();
+  void importMaskDialog();
+  void openPhotoDialog();
+  void classifyDialog();
+  void exportResult();
+  void exportBatch();
+  void exportMap();
+  // Asks whether to save unsaved work. False: the user cancelled.
+  bool maybeSave();
+  // Offers the autosaves of editors that died; call once after start-up.
+  void offerRecovery();
+
+  // Direct (command line, recent files, tests). Errors are shown and returned.
+  bool openProject(const QString& path);
+  // quiet: no dialog; the report goes to the status bar (command-line start).
+  bool importMask(const QString& path, bool quiet);
+  bool openPhoto(const QString& path);
+  // Opens by kind: project, photo or mask (by extension and content).
+  bool openAny(const QString& path);
+
+ Q_SIGNALS:
+  void statusMessage(const QString& text, int timeoutMs = 8000);
+  void titleChanged();
+  void recentFilesChanged();
+
+ private:
+  QString askSaveDir(const QString& title, QString& stem);
+  void showError(const QString& title, const QString& message);
+  void remember(const QString& path);
+
+  StudioSession* m_session;
+  LabelDocument* m_doc;
+  SettingsStore* m_settings;
+  AutosaveManager* m_autosave;
+  QWidget* m_window;
+  QString m_projectPath;
+};
+
+}  // namespace symmflow::ui

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+#include "ui/about_dialog.h"
+#include "ui/autosave_manager.h"
+#include "ui/canvas_widget.h"
+#include "ui/file_controller.h"
+#include "ui/label_document.h"
+#include "ui/main_actions.h"
+#include "ui/model_menu.h"
+#include "ui/palette_dock.h"
+#include "ui/qt_image.h"
+#include "ui/result_view.h"
+#include "ui/results_dock.h"
+#include "ui/run_dock.h"
+#include "ui/settings_store.h"
+#include "ui/studio_session.h"
+#include "ui/tool_controller.h"
+#include "ui/trajectory_dock.h"
+
+namespace symmflow::ui {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  m_settings = new SettingsStore();
+  m_doc = new LabelDocument(this);
+  m_session = new StudioSession(m_doc, this);
+  m_session->settings() = m_settings->runSettings();
+  m_tools = new ToolController(m_doc, this);
+  m_tools->settings() = m_settings->toolSettings();
+  m_autosave = new AutosaveManager(QString(), this);
+  m_autosave->setSnapshotProvider([this] { return m_session->snapshot(); });
+  m_actions = new MainActions(this);
+  m_files = new FileController(m_session, m_settings, m_autosave, this);
+  buildUi();
+  m_modelMenu = new ModelMenu(m_session, m_settings, m_actions, this);
+  wireActions();
+  wireSession();
+  restoreGeometry(m_settings->windowGeometry());
+  restoreState(m_settings->windowState());
+  updateTitle();
+  updateEnabled();
+  updateResultView();
+}
+
+MainWindow::~MainWindow() { delete m_settings; }
+
+void MainWindow::buildUi() {
+  setObjectName(QStringLiteral("MainWindow"));
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+  m_actions->build(this);
+
+  m_canvas = new CanvasWidget(m_doc, m_tools, this);
+  m_resultView = new ResultView(this);
+  m_splitter = new QSplitter(Qt::Horizontal, this);
+  m_splitter->addWidget(m_canvas);
+  m_splitter->addWidget(m_resultView);
+  m_splitter->setStretchFactor(0, 1);
+  m_splitter->setStretchFactor(1, 1);
+  m_splitter->setChildrenCollapsible(false);
+  setCentralWidget(m_splitter);
+
+  m_palette = new PaletteDock(m_doc, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_palette);
+  m_run = new RunDock(m_session, m_actions->generate, m_actions->cancel, m_actions->applyEdit, m_actions->reroll, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_run);
+  m_results = new ResultsDock(m_session, m_actions->exportResult, m_actions->exportBatch, this);
+  addDockWidget(Qt::BottomDockWidgetArea, m_results);
+  m_trajectory = new TrajectoryDock(m_session, this);
+  addDockWidget(Qt::BottomDockWidgetArea, m_trajectory);
+  splitDockWidget(m_results, m_trajectory, Qt::Horizontal);
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_palette), static_cast<QDockWidget*>(m_run),
+                         static_cast<QDockWidget*>(m_results), static_cast<QDockWidget*>(m_trajectory)})
+    m_actions->viewMenu()->addAction(d->toggleViewAction());
+
+  // Tool options: brush size and overlay opacity.
+  QToolBar* opts = m_actions->optionsBar();
+  opts->addWidget(new QLabel(tr(" Size "), opts));
+  m_sizeSpin = new QSpinBox(opts);
+  m_sizeSpin->setRange(ToolSettings::kMinSize, ToolSettings::kMaxSize);
+  m_sizeSpin->setSuffix(tr(" px"));
+  m_sizeSpin->setToolTip(tr("Brush diameter in map pixels ([ and ] change it)"));
+  m_sizeSpin->setValue(m_tools->currentTool()->brushSize());
+  opts->addWidget(m_sizeSpin);
+  opts->addSeparator();
+  opts->addWidget(new QLabel(tr(" Map opacity "), opts));
+  m_opacity = new QSlider(Qt::Horizontal, opts);
+  m_opacity->setRange(0, 100);
+  m_opacity->setFixedWidth(140);
+  m_opacity->setToolTip(tr("Opacity of the label map over the photo"));
+  m_opacity->setValue(static_cast<int>(m_settings->overlayOpacity() * 100));
+  m_canvas->setOverlayOpacity(m_settings->overlayOpacity());
+  opts->addWidget(m_opacity);
+  opts->addSeparator();
+  opts->addAction(m_actions->showPhoto);
+  opts->addAction(m_actions->showUncertainty);
+  opts->addAction(m_actions->showDiff);
+
+  m_cursorLabel = new QLabel(this);
+  m_zoomLabel = new QLabel(this);
+  m_deviceLabel = new QLabel(tr("no model"), this);
+  m_timingLabel = new QLabel(this);
+  for (QLabel* l : {m_cursorLabel, m_zoomLabel, m_deviceLabel, m_timingLabel}) {
+    l->setContentsMargins(6, 0, 6, 0);
+    statusBar()->addPermanentWidget(l);
+  }
+  m_cursorLabel->setMinimumWidth(180);
+  resize(1500, 940);
+  resizeDocks({m_results, m_trajectory}, {280, 280}, Qt::Vertical);
+  resizeDocks({m_results, m_trajectory}, {520, 700}, Qt::Horizontal);
+  resizeDocks({m_palette, m_run}, {300, 300}, Qt::Horizontal);
+}
+
+void MainWindow::wireActions() {
+  MainActions* a = m_actions;
+  connect(a->newMap, &QAction::triggered, m_files, &FileController::newMap);
+  connect(a->openProject, &QAction::triggered, m_files, &FileController::openProjectDialog);
+  connect(a->saveProject, &QAction::triggered, m_files, &FileController::save);
+  connect(a->saveProjectAs, &QAction::triggered, m_files, &FileController::saveAs);
+  connect(a->importMask, &QAction::triggered, m_files, &FileController::importMaskDialog);
+  connect(a->openPhoto, &QAction::triggered, m_files, &FileController::openPhotoDialog);
+  connect(a->classifyImage, &QAction::triggered, m_files, &FileController::classifyDialog);
+  connect(a->exportResult, &QAction::triggered, m_files, &FileController::exportResult);
+  connect(a->exportBatch, &QAction::triggered, m_files, &FileController::exportBatch);
+  connect(a->exportMap, &QAction::triggered, m_files, &FileController::exportMap);
+  connect(a->quit, &QAction::triggered, this, &QWidget::close);
+  connect(a->about, &QAction::triggered, this, [this] { AboutDialog(m_session->deviceName(), this).exec(); });
+
+  connect(a->undo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::undo);
+  connect(a->redo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::redo);
+  connect(m_doc->undoStack(), &QUndoStack::canUndoChanged, a->undo, &QAction::setEnabled);
+  connect(m_doc->undoStack(), &QUndoStack::canRedoChanged, a->redo, &QAction::setEnabled);
+  connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this,
+          [a](const QString& t) { a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t)); });
+  connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this,
+          [a](const QString& t) { a->redo->setText(t.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(t)); });
+  a->undo->setEnabled(false);
+  a->redo->setEnabled(false);
+
+  const std::pair<QAction*, ToolId> tools[] = {{a->brush, ToolId::Brush},   {a->eraser, ToolId::Eraser},
+                                               {a->fill, ToolId::Fill},     {a->polygon, ToolId::Polygon},
+                                               {a->line, ToolId::Line},     {a->eyedropper, ToolId::Eyedropper}};
+  for (const auto& [action, id] : tools) {
+    const ToolId tid = id;
+    connect(action, &QAction::triggered, this, [this, tid] { m_tools->setTool(tid); });
+  }
+  connect(m_tools, &ToolController::toolChanged, this, [this, a](ToolId id) {
+    for (QAction* act : a->toolGroup->actions()) act->setChecked(false);
+    switch (id) {
+      case ToolId::Brush: a->brush->setChecked(true); break;
+      case ToolId::Eraser: a->eraser->setChecked(true); break;
+      case ToolId::Fill: a->fill->setChecked(true); break;
+      case ToolId::Polygon: a->polygon->setChecked(true); break;
+      case ToolId::Line: a->line->setChecked(true); break;
+      case ToolId::Eyedropper: a->eyedropper->setChecked(true); break;
+    }
+    const int size = m_tools->currentTool()->brushSize();
+    m_sizeSpin->setEnabled(size > 0);
+    if (size > 0) m_sizeSpin->setValue(size);
+    showStatus(tr("%1 tool").arg(m_tools->currentTool()->name()), 3000);
+  });
+  connect(a->smaller, &QAction::triggered, m_tools, &ToolController::decreaseSize);
+  connect(a->larger, &QAction::triggered, m_tools, &ToolController::increaseSize);
+  connect(m_tools, &ToolController::sizeChanged, this, [this](int s) {
+    if (s > 0 && m_sizeSpin->value() != s) m_sizeSpin->setValue(s);
+  });
+  connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_tools->setSize(v); });
+  connect(a->finishShape, &QAction::triggered, m_tools, &ToolController::finish);
+  for (QAction* k : a->classKeys)
+    connect(k, &QAction::triggered, this, [this, k] { m_doc->setCurrentClass(k->data().toInt()); });
+
+  connect(a->generate, &QAction::triggered, this, [this] { m_session->generate(); });
+  // Esc first drops a half-drawn shape; otherwise it cancels the model work.
+  connect(a->cancel, &QAction::triggered, this, [this] {
+    if (!m_tools->cancel()) m_session->cancel();
+  });
+  connect(a->applyEdit, &QAction::triggered, this, [this] { m_session->applyEdit(false); });
+  connect(a->reroll, &QAction::triggered, this, [this] { m_session->applyEdit(true); });
+
+  connect(a->zoomIn, &QAction::triggered, m_canvas, &CanvasWidget::zoomIn);
+  connect(a->zoomOut, &QAction::triggered, m_canvas, &CanvasWidget::zoomOut);
+  connect(a->fit, &QAction::triggered, m_canvas, &CanvasWidget::fitToWindow);
+  connect(a->actualSize, &QAction::triggered, m_canvas, &CanvasWidget::actualSize);
+  connect(a->showPhoto, &QAction::toggled, m_canvas, &CanvasWidget::setShowPhoto);
+  connect(a->showUncertainty, &QAction::toggled, m_canvas, &CanvasWidget::setShowUncertainty);
+  connect(a->showDiff, &QAction::toggled, m_canvas, &CanvasWidget::setShowDiff);
+  connect(a->compareSplit, &QAction::toggled, this, [this, a](bool on) {
+    if (on) a->compareToggle->setChecked(false);
+    m_resultView->setMode(on ? ResultView::Mode::Split
+                             : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
+  });
+  connect(a->compareToggle, &QAction::toggled, this, [this, a](bool on) {
+    if (on) a->compareSplit->setChecked(false);
+    m_resultView->setMode(on ? ResultView::Mode::Toggle
+                             : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
+  });
+  connect(m_opacity, &QSlider::valueChanged, this, [this](int v) {
+    m_canvas->setOverlayOpacity(v / 100.0);
+    m_settings->setOverlayOpacity(v / 100.0);
+  });
+  connect(m_canvas, &CanvasWidget::zoomChanged, this,
+          [this](double z) { m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0)); });
+  connect(m_canvas, &CanvasWidget::hoverChanged, this, [this](QPoint p, bool valid) {
+    if (!valid) {
+      m_cursorLabel->clear();
+      return;
+    }
+    const int id = m_doc->labels().at(p.x(), p.y());
+    const QString name = id < m_doc->classes().size() ? QString::fromStdString(m_doc->classes().classes[id].name)
+                                                      : (id == LabelMap::kIgnoreId ? tr("ignore") : QString::number(id));
+    m_cursorLabel->setText(QStringLiteral("%1, %2 · %3").arg(p.x()).arg(p.y()).arg(name));
+  });
+
+  connect(m_files, &FileController::statusMessage, this, &MainWindow::showStatus);
+  connect(m_files, &FileController::titleChanged, this, &MainWindow::updateTitle);
+  connect(m_files, &FileController::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
+  connect(m_modelMenu, &ModelMenu::statusMessage, this, &MainWindow::showStatus);
+  connect(m_actions->recentMenu(), &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+}
+
+void MainWindow::wireSession() {
+  connect(m_doc, &LabelDocument::modifiedChanged, this, &MainWindow::updateTitle);
+  connect(m_doc->undoStack(), &QUndoStack::indexChanged, m_autosave, [this] {
+    if (m_doc->isModified()) m_autosave->markDirty();
+  });
+  connect(m_doc, &LabelDocument::documentReset, this, [this] {
+    updateTitle();
+    updateEnabled();
+  });
+  connect(m_doc, &LabelDocument::photoChanged, this, [this] {
+    updateEnabled();
+    updateResultView();
+  });
+  connect(m_doc, &LabelDocument::currentClassChanged, this, [this](int id) {
+    if (id < m_doc->classes().size())
+      showStatus(tr("Painting with %1").arg(QString::fromStdString(m_doc->classes().classes[id].name)), 2500);
+  });
+  connect(m_session, &StudioSession::modelChanged, this, [this] {
+    const ModelInfo* info = m_session->modelInfo();
+    m_deviceLabel->setText(m_session->deviceName());
+    m_deviceLabel->setToolTip(tr("Where the model runs"));
+    updateTitle();
+    updateEnabled();
+    m_resultView->setPlaceholder(info && info->imageLevel()
+                                     ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
+                                          "or File ▸ Classify image.")
+                                     : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
+    if (m_startPending) {
+      m_startPending = false;
+      if (!m_pendingStart.file.isEmpty()) m_files->openAny(m_pendingStart.file);
+      if (m_pendingStart.generate) QTimer::singleShot(200, this, [this] { m_session->generate(); });
+    }
+  });
+  connect(m_session, &StudioSession::modelLoadFailed, this, [this](const QString&) { m_startPending = false; });
+  connect(m_session, &StudioSession::errorOccurred, this, [this](const QString& title, const QString& msg) {
+    QMessageBox::warning(this, title, msg);
+  });
+  connect(m_session, &StudioSession::warningOccurred, this, [this](const QString& msg) {
+    showStatus(msg, 15000);
+    m_deviceLabel->setText(m_session->deviceName());
+  });
+  connect(m_session, &StudioSession::runFinished, this, [this](const QString& summary) {
+    showStatus(summary, 15000);
+    m_deviceLabel->setText(m_session->deviceName());
+    const QString timing = summary.section(QStringLiteral(" in "), 1).section(QLatin1Char(' '), 0, 1);
+    if (!timing.isEmpty() && timing.endsWith(QLatin1Char('s'))) m_timingLabel->setText(tr("last run %1").arg(timing));
+  });
+  connect(m_session, &StudioSession::busyChanged, this, [this](bool busy) {
+    m_actions->cancel->setEnabled(busy || m_tools->currentTool()->preview().size() > 0);
+    if (busy) {
+      QApplication::setOverrideCursor(Qt::BusyCursor);
+    } else {
+      QApplication::restoreOverrideCursor();
+    }
+  });
+  connect(m_session, &StudioSession::currentResultChanged, this, [this] {
+    m_showingPreview = false;
+    updateResultView();
+  });
+  connect(m_session, &StudioSession::previewChanged, this, [this] {
+    if (m_session->previewImage().empty()) return;
+    m_showingPreview = true;
+    updateResultView();
+  });
+  connect(m_session, &StudioSession::uncertaintyChanged, this, [this] {
+    const auto& u = m_session->uncertainty();
+    m_canvas->setUncertainty(u, u.empty() ? 0 : m_doc->width(), u.empty() ? 0 : m_doc->height());
+    updateEnabled();
+  });
+  connect(m_session, &StudioSession::photoSegmented, this, [this] {
+    m_actions->showDiff->setChecked(false);
+    m_actions->showPhoto->setChecked(true);
+    updateResultView();
+  });
+  connect(m_session, &StudioSession::editApplied, this, [this] {
+    m_actions->compareSplit->setChecked(true);
+    m_actions->showDiff->setChecked(true);
+  });
+  connect(m_autosave, &AutosaveManager::failed, this,
+          [this](const QString& msg) { showStatus(tr("Autosave failed: %1").arg(msg), 15000); });
+}
+
+void MainWindow::start(const StartOptions& options) {
+  m_pendingStart = options;
+  m_startPending = true;
+  const bool loading = options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
+  if (!loading) {
+    m_startPending = false;
+    showStatus(tr("No model found: choose one with Model ▸ Open model file…"), 0);
+    if (!options.file.isEmpty() && QFileInfo(options.file).suffix() == QLatin1String("symmflow"))
+      m_files->openProject(options.file);
+  }
+  if (options.recover) QTimer::singleShot(0, m_files, &FileController::offerRecovery);
+}
+
+void MainWindow::updateTitle() {
+  QString model;
+  if (const ModelInfo* info = m_session->modelInfo()) model = QStringLiteral(" — %1").arg(QString::fromStdString(info->name));
+  setWindowTitle(QStringLiteral("%1[*]%2 — SymmFlow Studio").arg(m_files->displayName(), model));
+  setWindowModified(m_doc->isModified());
+}
+
+void MainWindow::updateEnabled() {
+  const bool model = m_session->hasModel();
+  const bool imageLevel = model && m_session->modelInfo()->imageLevel();
+  m_actions->generate->setEnabled(model);
+  m_actions->applyEdit->setEnabled(m_session->canApplyEdit());
+  m_actions->reroll->setEnabled(m_session->canApplyEdit());
+  m_actions->openPhoto->setEnabled(model && !imageLevel);
+  m_actions->classifyImage->setEnabled(model);
+  m_actions->importMask->setEnabled(model && !imageLevel);
+  m_actions->showUncertainty->setEnabled(m_canvas->hasUncertainty());
+  m_actions->showDiff->setEnabled(!m_doc->referenceLabels().empty());
+  m_actions->cancel->setEnabled(m_session->isBusy());
+}
+
+void MainWindow::updateResultView() {
+  const auto& results = m_session->results();
+  const int i = m_session->currentResult();
+  if (m_showingPreview && !m_session->previewImage().empty()) {
+    m_resultView->setImage(toQImage(m_session->previewImage()),
+                           tr("Live preview (%1 steps)").arg(m_session->settings().previewSteps));
+  } else if (i >= 0 && i < static_cast<int>(results.size())) {
+    const auto& r = results[i];
+    m_resultView->setImage(toQImage(r.image), tr("%1 · seed %2 · %3 steps · %4")
+                                                  .arg(r.provenance.kind)
+                                                  .arg(r.provenance.seed)
+                                                  .arg(r.provenance.steps)
+                                                  .arg(r.provenance.solver));
+  } else if (m_doc->hasPhoto()) {
+    m_resultView->setImage(toQImage(m_doc->photo()), tr("Photo"));
+  } else {
+    m_resultView->setImage({}, {});
+  }
+  const bool editResult = i >= 0 && i < static_cast<int>(results.size()) &&
+                          results[i].provenance.kind.startsWith(QLatin1String("edit")) && !m_showingPreview;
+  m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(), tr("Original"));
+}
+
+void MainWindow::rebuildRecentMenu() {
+  QMenu* menu = m_actions->recentMenu();
+  menu->clear();
+  const QStringList files = m_settings->recentFiles();
+  for (const QString& f : files) {
+    QAction* act = menu->addAction(QFileInfo(f).fileName());
+    act->setToolTip(f);
+    act->setEnabled(QFileInfo::exists(f));
+    connect(act, &QAction::triggered, this, [this, f] { m_files->openAny(f); });
+  }
+  if (files.isEmpty()) menu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!m_files->maybeSave()) {
+    event->ignore();
+    return;
+  }
+  m_session->cancel();
+  m_settings->setToolSettings(m_tools->settings());
+  m_settings->setRunSettings(m_session->settings());
+  m_settings->setWindowLayout(saveGeometry(), saveState());
+  m_autosave->markClean();
+  event->accept();
+}
+
+}  // namespace symmflow::ui

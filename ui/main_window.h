@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The studio's main window: puts the canvas and the result view side by side,
+// adds the docks, toolbars and status bar, and wires actions to the document,
+// the tools, the session, the file controller and the model menu. The work itself
+// lives in those classes; this one only composes them.
+#include <QMainWindow>
+#include <QString>
+
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QSplitter;
+
+namespace symmflow::ui {
+
+class AutosaveManager;
+class CanvasWidget;
+class FileController;
+class LabelDocument;
+class MainActions;
+class ModelMenu;
+class PaletteDock;
+class ResultView;
+class ResultsDock;
+class RunDock;
+class SettingsStore;
+class StudioSession;
+class ToolController;
+class TrajectoryDock;
+
+struct StartOptions {
+  QString model;        // name or path; empty = last used / shipped default
+  QString file;         // a project, photo or mask to open once the model is ready
+  bool recover = true;  // offer crash recovery
+  bool generate = false;  // press Generate once the file is open (screenshots, demos)
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Loads the model and opens the file of `options`, asynchronously.
+  void start(const StartOptions& options);
+
+  LabelDocument* document() const { return m_doc; }
+  StudioSession* session() const { return m_session; }
+  ToolController* tools() const { return m_tools; }
+  CanvasWidget* canvas() const { return m_canvas; }
+  ResultView* resultView() const { return m_resultView; }
+  MainActions* actions() const { return m_actions; }
+  FileController* files() const { return m_files; }
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildUi();
+  void wireActions();
+  void wireSession();
+  void updateTitle();
+  void updateResultView();
+  void updateEnabled();
+  void rebuildRecentMenu();
+  void showStatus(const QString& text, int timeoutMs = 8000);
+
+  SettingsStore* m_settings;
+  LabelDocument* m_doc;
+  StudioSession* m_session;
+  ToolController* m_tools;
+  AutosaveManager* m_autosave;
+  MainActions* m_actions;
+  FileController* m_files;
+  ModelMenu* m_modelMenu;
+  CanvasWidget* m_canvas;
+  ResultView* m_resultView;
+  QSplitter* m_splitter;
+  PaletteDock* m_palette;
+  RunDock* m_run;
+  ResultsDock* m_results;
+  TrajectoryDock* m_trajectory;
+  QSpinBox* m_sizeSpin;
+  QSlider* m_opacity;
+  QLabel* m_cursorLabel;
+  QLabel* m_zoomLabel;
+  QLabel* m_deviceLabel;
+  QLabel* m_timingLabel;
+  bool m_showingPreview = false;
+  StartOptions m_pendingStart;
+  bool m_startPending = false;
+};
+
+}  // namespace symmflow::ui

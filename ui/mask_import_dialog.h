@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Shows what importing a mask found (encoding, off-palette colours, ids outside the
+// model's classes, ignore pixels, a class histogram) and lets the user choose how
+// unknown pixels are handled (snap to nearest class, a chosen class, or ignore)
+// before anything changes. Re-reads the file when the handling changes.
+#include <QDialog>
+
+#include "core/imaging/mask_io.h"
+#include "core/types.h"
+
+class QComboBox;
+class QLabel;
+class QTreeWidget;
+
+namespace symmflow::ui {
+
+class StudioSession;
+
+class MaskImportDialog : public QDialog {
+  Q_OBJECT
+ public:
+  MaskImportDialog(StudioSession* session, QString path, LabelMap labels, imaging::MaskReport report,
+                   QWidget* parent = nullptr);
+  // The map to apply (valid after exec() == Accepted).
+  const LabelMap& labels() const { return m_labels; }
+
+ private:
+  void reread();
+  void showReport();
+
+  StudioSession* m_session;
+  QString m_path;
+  LabelMap m_labels;
+  imaging::MaskReport m_report;
+  QLabel* m_summary;
+  QLabel* m_details;
+  QComboBox* m_handling;
+  QComboBox* m_assignClass;
+  QTreeWidget* m_histogram;
+};
+
+}  // namespace symmflow::ui

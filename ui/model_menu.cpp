@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "ui/model_menu.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+
+#include "core/model_info.h"
+#include "core/model_paths.h"
+#include "ui/main_actions.h"
+#include "ui/model_card_dialog.h"
+#include "ui/settings_store.h"
+#include "ui/studio_session.h"
+
+namespace symmflow::ui {
+
+ModelMenu::ModelMenu(StudioSession* session, SettingsStore* settings, MainActions* actions, QWidget* window)
+    : QObject(window), m_session(session), m_settings(settings), m_actions(actions), m_window(window),
+      m_menu(actions->modelMenu()) {
+  connect(m_menu, &QMenu::aboutToShow, this, &ModelMenu::rebuild);
+  connect(actions->openModel, &QAction::triggered, this, &ModelMenu::openOther);
+  connect(actions->modelCard, &QAction::triggered, this, &ModelMenu::showCard);
+  connect(actions->deviceCpu, &QAction::triggered, this, [this] {
+    if (!m_session->hasModel()) return;
+    m_session->loadModelAsync(m_session->modelPath(), DeviceKind::Cpu);
+    Q_EMIT statusMessage(tr("Reloading the model on the CPU…"));
+  });
+  connect(session, &StudioSession::modelChanged, this, [this] {
+    m_settings->setLastModel(m_session->modelPath());
+    const ModelInfo* info = m_session->modelInfo();
+    Q_EMIT statusMessage(tr("Model %1 loaded on %2.")
+                             .arg(QString::fromStdString(info->name), m_session->deviceName()));
+  });
+  connect(session, &StudioSession::modelLoadFailed, this, [this](const QString& msg) {
+    QMessageBox::warning(m_window, tr("Load model"), tr("The model could not be loaded: %1").arg(msg));
+  });
+  rebuild();
+}
+
+void ModelMenu::rebuild() {
+  m_menu->clear();
+  const auto files = listModelFiles();
+  if (files.empty()) {
+    auto* none = m_menu->addAction(tr("No models found in the model folders"));
+    none->setEnabled(false);
+  }
+  for (const std::string& f : files) {
+    const QString path = QString::fromStdString(f);
+    QString label = QFileInfo(path).completeBaseName();
+    auto info = inspectModel(f);
+    if (info) {
+      label += info->imageLevel()
+                   ? tr("  — %1 classes, image-level").arg(info->classes.size())
+                   : tr("  — %1 classes, %2×%3").arg(info->classes.size()).arg(info->imageWidth()).arg(info->imageHeight());
+    } else {
+      label += tr("  (unreadable)");
+    }
+    QAction* a = m_menu->addAction(label);
+    a->setCheckable(true);
+    a->setChecked(QFileInfo(path) == QFileInfo(m_session->modelPath()));
+    a->setEnabled(info.ok());
+    a->setToolTip(path);
+    connect(a, &QAction::triggered, this, [this, path] { m_session->loadModelAsync(path); });
+  }
+  m_menu->addSeparator();
+  m_menu->addAction(m_actions->openModel);
+  m_menu->addAction(m_actions->modelCard);
+  m_menu->addAction(m_actions->deviceCpu);
+  m_actions->modelCard->setEnabled(m_session->hasModel());
+  m_actions->deviceCpu->setEnabled(m_session->hasModel());
+}
+
+bool ModelMenu::load(const QString& nameOrPath) {
+  const std::string found = findModel(nameOrPath.toStdString());
+  if (found.empty()) {
+    Q_EMIT statusMessage(tr("Model “%1” was not found in the model folders.").arg(nameOrPath));
+    return false;
+  }
+  m_session->loadModelAsync(QString::fromStdString(found));
+  Q_EMIT statusMessage(tr("Loading %1…").arg(QFileInfo(QString::fromStdString(found)).fileName()));
+  return true;
+}
+
+bool ModelMenu::loadDefault() {
+  const QString last = m_settings->lastModel();
+  if (!last.isEmpty() && QFileInfo::exists(last)) {
+    m_session->loadModelAsync(last);
+    return true;
+  }
+  const auto files = listModelFiles();
+  if (files.empty()) return false;
+  // Prefer camvid (the street-scene model), else the first one.
+  for (const std::string& f : files)
+    if (QFileInfo(QString::fromStdString(f)).completeBaseName().startsWith(QLatin1String("camvid")))
+      return load(QString::fromStdString(f));
+  return load(QString::fromStdString(files.front()));
+}
+
+void ModelMenu::openOther() {
+  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open model"), m_settings->lastDirectory(),
+                                                    tr("SymmFlow models (*.safetensors)"));
+  if (path.isEmpty()) return;
+  auto info = inspectModel(path.toStdString());
+  if (!info) {
+    QMessageBox::warning(m_window, tr("Open model"),
+                         tr("%1 is not a usable SymmFlow model: %2")
+                             .arg(QFileInfo(path).fileName(), QString::fromStdString(info.error())));
+    return;
+  }
+  m_session->loadModelAsync(path);
+  Q_EMIT statusMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+}
+
+void ModelMenu::showCard() {
+  const ModelInfo* info = m_session->modelInfo();
+  if (!info) return;
+  ModelCardDialog dlg(*info, m_session->modelSha256(), m_session->deviceName(), m_window);
+  dlg.exec();
+}
+
+}  // namespace symmflow::ui

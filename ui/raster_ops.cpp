@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+#include "ui/raster_ops.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace symmflow::ui::raster {
+namespace {
+
+// Grows `r` to include pixel (x, y).
+inline void include(QRect& r, int x, int y) {
+  if (r.isNull()) {
+    r = QRect(x, y, 1, 1);
+  } else {
+    r = r.united(QRect(x, y, 1, 1));
+  }
+}
+
+inline bool set(LabelMap& map, int x, int y, std::uint8_t id, const ClassMask& locked) {
+  std::uint8_t& v = map.at(x, y);
+  if (v == id || locked.test(v)) return false;
+  v = id;
+  return true;
+}
+
+// Squared distance from p to the segment a-b.
+double distSqToSegment(double px, double py, double ax, double ay, double bx, double by) {
+  const double dx = bx - ax;
+  const double dy = by - ay;
+  const double len2 = dx * dx + dy * dy;
+  double t = 0.0;
+  if (len2 > 0.0) t = std::clamp(((px - ax) * dx + (py - ay) * dy) / len2, 0.0, 1.0);
+  const double cx = ax + t * dx - px;
+  const double cy = ay + t * dy - py;
+  return cx * cx + cy * cy;
+}
+
+}  // namespace
+
+QPointF snapBrushCenter(QPointF pos, int diameter) {
+  if (diameter % 2 == 1) return {std::floor(pos.x()) + 0.5, std::floor(pos.y()) + 0.5};
+  return {std::round(pos.x()), std::round(pos.y())};
+}
+
+std::vector<QPoint> brushFootprint(int diameter) {
+  diameter = std::max(1, diameter);
+  const QPointF c = diameter % 2 == 1 ? QPointF(0.5, 0.5) : QPointF(0.0, 0.0);
+  const double r = diameter / 2.0;
+  const double r2 = r * r + 1e-9;
+  std::vector<QPoint> out;
+  const int reach = diameter / 2 + 1;
+  for (int j = -reach; j <= reach; ++j) {
+    for (int i = -reach; i <= reach; ++i) {
+      const double dx = i + 0.5 - c.x();
+      const double dy = j + 0.5 - c.y();
+      if (dx * dx + dy * dy <= r2) out.emplace_back(i, j);
+    }
+  }
+  return out;
+}
+
+QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const ClassMask& locked) {
+  return line(map, center, center, diameter, id, locked);
+}
+
+QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id,
+           const ClassMask& locked) {
+  QRect changed;
+  if (map.empty()) return changed;
+  const double r = std::max(0.5, diameter / 2.0);
+  // A tiny epsilon so that a pixel exactly on the rim (e.g. diameter 1 at a pixel
+  // centre) is included deterministically.
+  const double r2 = r * r + 1e-9;
+  const int x0 = std::max(0, static_cast<int>(std::floor(std::min(a.x(), b.x()) - r)));
+  const int y0 = std::max(0, static_cast<int>(std::floor(std::min(a.y(), b.y()) - r)));
+  const int x1 = std::min(map.width - 1, static_cast<int>(std::ceil(std::max(a.x(), b.x()) + r)));
+  const int y1 = std::min(map.height - 1, static_cast<int>(std::ceil(std::max(a.y(), b.y()) + r)));
+  for (int y = y0; y <= y1; ++y) {
+    for (int x = x0; x <= x1; ++x) {
+      if (distSqToSegment(x + 0.5, y + 0.5, a.x(), a.y(), b.x(), b.y()) <= r2 &&
+          set(map, x, y, id, locked)) {
+        include(changed, x, y);
+      }
+    }
+  }
+  return changed;
+}
+
+QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked) {
+  QRect changed;
+  if (map.empty() || seed.x() < 0 || seed.y() < 0 || seed.x() >= map.width ||
+      seed.y() >= map.height)
+    return changed;
+  const std::uint8_t from = map.at(seed.x(), seed.y());
+  if (from == id || locked.test(from)) return changed;
+  // Scanline fill with an explicit stack: no recursion, bounded memory.
+  std::vector<QPoint> stack{seed};
+  int minX = seed.x(), maxX = seed.x(), minY = seed.y(), maxY = seed.y();
+  while (!stack.empty()) {
+    const QPoint p = stack.back();
+    stack.pop_back();
+    const int y = p.y();
+    if (map.at(p.x(), y) != from) continue;
+    int left = p.x();
+    while (left > 0 && map.at(left - 1, y) == from) --left;
+    int right = p.x();
+    while (right + 1 < map.width && map.at(right + 1, y) == from) ++right;
+    for (int x = left; x <= right; ++x) map.at(x, y) = id;
+    minX = std::min(minX, left);
+    maxX = std::max(maxX, right);
+    minY = std::min(minY, y);
+    maxY = std::max(maxY, y);
+    for (int ny : {y - 1, y + 1}) {
+      if (ny < 0 || ny >= map.height) continue;
+      bool inRun = false;
+      for (int x = left; x <= right; ++x) {
+        const bool match = map.at(x, ny) == from;
+        if (match && !inRun) stack.emplace_back(x, ny);
+        inRun = match;
+      }
+    }
+  }
+  return QRect(QPoint(minX, minY), QPoint(maxX, maxY));
+}
+
+QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id,
+                  const ClassMask& locked) {
+  QRect changed;
+  const int n = static_cast<int>(polygon.size());
+  if (map.empty() || n < 3) return changed;
+  const QRectF bounds = polygon.boundingRect();
+  const int y0 = std::max(0, static_cast<int>(std::floor(bounds.top())));
+  const int y1 = std::min(map.height - 1, static_cast<int>(std::ceil(bounds.bottom())));
+  std::vector<double> xs;
+  for (int y = y0; y <= y1; ++y) {
+    const double sy = y + 0.5;
+    xs.clear();
+    for (int i = 0; i < n; ++i) {
+      const QPointF& p = polygon[i];
+      const QPointF& q = polygon[(i + 1) % n];
+      // Half-open rule on y so shared vertices are counted once.
+      if ((p.y() <= sy && q.y() > sy) || (q.y() <= sy && p.y() > sy)) {
+        xs.push_back(p.x() + (sy - p.y()) * (q.x() - p.x()) / (q.y() - p.y()));
+      }
+    }
+    std::sort(xs.begin(), xs.end());
+    for (std::size_t k = 0; k + 1 < xs.size(); k += 2) {
+      // Pixels whose centre x + 0.5 lies in [xs[k], xs[k+1]).
+      const int xa = std::max(0, static_cast<int>(std::ceil(xs[k] - 0.5)));
+      const int xb = std::min(map.width - 1, static_cast<int>(std::ceil(xs[k + 1] - 0.5)) - 1);
+      for (int x = xa; x <= xb; ++x)
+        if (set(map, x, y, id, locked)) include(changed, x, y);
+    }
+  }
+  return changed;
+}
+
+std::vector<std::int64_t> histogram(const LabelMap& map) {
+  std::vector<std::int64_t> h(256, 0);
+  for (std::uint8_t v : map.ids) ++h[v];
+  return h;
+}
+
+LabelMap copyRect(const LabelMap& map, const QRect& rect) {
+  LabelMap out(rect.width(), rect.height());
+  for (int y = 0; y < rect.height(); ++y) {
+    const auto* src = &map.ids[static_cast<std::size_t>(rect.y() + y) * map.width + rect.x()];
+    std::copy(src, src + rect.width(), &out.ids[static_cast<std::size_t>(y) * rect.width()]);
+  }
+  return out;
+}
+
+void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch) {
+  for (int y = 0; y < rect.height(); ++y) {
+    const auto* src = &patch.ids[static_cast<std::size_t>(y) * rect.width()];
+    std::copy(src, src + rect.width(),
+              &map.ids[static_cast<std::size_t>(rect.y() + y) * map.width + rect.x()]);
+  }
+}
+
+QRect diffRect(const LabelMap& a, const LabelMap& b) {
+  if (a.width != b.width || a.height != b.height) return {};
+  int minX = a.width, minY = a.height, maxX = -1, maxY = -1;
+  for (int y = 0; y < a.height; ++y) {
+    const std::size_t row = static_cast<std::size_t>(y) * a.width;
+    for (int x = 0; x < a.width; ++x) {
+      if (a.ids[row + x] != b.ids[row + x]) {
+        minX = std::min(minX, x);
+        maxX = std::max(maxX, x);
+        minY = std::min(minY, y);
+        maxY = std::max(maxY, y);
+      }
+    }
+  }
+  if (maxX < 0) return {};
+  return QRect(QPoint(minX, minY), QPoint(maxX, maxY));
+}
+
+}  // namespace symmflow::ui::raster

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Pure raster operations on label maps: round dabs, thick lines, flood fill and
+// polygon fill. No widgets, no QApplication: only QtCore geometry types.
+//
+// Geometry: pixel (i, j) covers [i, i+1) x [j, j+1) in image coordinates, so its
+// centre is (i + 0.5, j + 0.5). A footprint contains the pixels whose centres lie
+// inside the shape. Labels are crisp: no antialiasing, no hardness.
+//
+// Locking: `locked[c]` set means pixels that currently hold class c are never
+// overwritten. Every operation returns the rectangle of pixels it actually
+// changed (empty when nothing changed); it is always clipped to the map.
+#include <bitset>
+#include <cstdint>
+#include <vector>
+
+#include <QPointF>
+#include <QPolygonF>
+#include <QRect>
+
+#include "core/types.h"
+
+namespace symmflow::ui::raster {
+
+using ClassMask = std::bitset<256>;
+
+// The centre a brush of `diameter` pixels should use when the pointer is at `pos`:
+// odd diameters centre on a pixel centre, even ones on a pixel corner, so the
+// footprint is symmetric and the same size wherever it lands.
+QPointF snapBrushCenter(QPointF pos, int diameter);
+
+// The pixels (relative offsets from the pixel under an odd brush's centre, or from
+// the corner-adjacent pixel for even brushes) of a round brush: used for the cursor.
+std::vector<QPoint> brushFootprint(int diameter);
+
+// Paints a round dab of `diameter` pixels (>= 1) centred at `center`.
+QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id,
+          const ClassMask& locked = {});
+
+// Paints a capsule: every pixel whose centre is within diameter/2 of segment a-b.
+QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id,
+           const ClassMask& locked = {});
+
+// Replaces the 4-connected region of the seed's class that contains `seed` with
+// `id`. Nothing happens when the seed is outside, already `id`, or locked.
+QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked = {});
+
+// Fills the pixels whose centres are inside `polygon` (even-odd rule). Polygons
+// with fewer than 3 points fill nothing.
+QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id,
+                  const ClassMask& locked = {});
+
+// Pixel count per id (256 bins).
+std::vector<std::int64_t> histogram(const LabelMap& map);
+
+// Copies `rect` (must lie inside the map) out of / into a map.
+LabelMap copyRect(const LabelMap& map, const QRect& rect);
+void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch);
+
+// The bounding rectangle of the pixels that differ between two maps of the same
+// size (empty when equal or sizes differ).
+QRect diffRect(const LabelMap& a, const LabelMap& b);
+
+// The full rectangle of a map.
+inline QRect mapRect(const LabelMap& map) { return QRect(0, 0, map.width, map.height); }
+
+}  // namespace symmflow::ui::raster

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#include "ui/results_dock.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QPainter>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/qt_image.h"
+#include "ui/studio_session.h"
+
+namespace symmflow::ui {
+namespace {
+constexpr int kThumb = 128;
+}
+
+ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch, QWidget* parent)
+    : QDockWidget(tr("Results"), parent), m_session(session) {
+  setObjectName(QStringLiteral("ResultsDock"));
+  auto* body = new QWidget(this);
+  auto* v = new QVBoxLayout(body);
+  v->setContentsMargins(4, 4, 4, 4);
+  m_list = new QListWidget(body);
+  m_list->setViewMode(QListView::IconMode);
+  m_list->setFlow(QListView::LeftToRight);
+  m_list->setWrapping(false);
+  m_list->setMovement(QListView::Static);
+  m_list->setIconSize(QSize(kThumb, kThumb));
+  m_list->setSpacing(4);
+  m_list->setUniformItemSizes(true);
+  m_list->setMinimumHeight(kThumb + 56);
+  v->addWidget(m_list, 1);
+  auto* h = new QHBoxLayout();
+  for (QAction* a : {exportOne, exportBatch}) {
+    auto* b = new QToolButton(body);
+    b->setDefaultAction(a);
+    b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    h->addWidget(b);
+  }
+  h->addStretch(1);
+  v->addLayout(h);
+  setWidget(body);
+
+  connect(session, &StudioSession::resultsChanged, this, &ResultsDock::rebuild);
+  connect(session, &StudioSession::currentResultChanged, this, [this](int i) {
+    m_updating = true;
+    if (i >= 0 && i < m_list->count()) {
+      m_list->setCurrentRow(i);
+      m_list->scrollToItem(m_list->item(i));
+    }
+    m_updating = false;
+  });
+  connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+    if (!m_updating && row >= 0) m_session->setCurrentResult(row);
+  });
+  rebuild();
+}
+
+void ResultsDock::rebuild() {
+  m_updating = true;
+  m_list->clear();
+  const auto& results = m_session->results();
+  for (int i = 0; i < static_cast<int>(results.size()); ++i) {
+    const ResultEntry& r = results[i];
+    QPixmap pm(kThumb, kThumb);
+    pm.fill(QColor(0x2b, 0x2b, 0x2b));
+    {
+      QPainter p(&pm);
+      p.setRenderHint(QPainter::SmoothPixmapTransform);
+      const QImage img = toQImage(r.image);
+      const QSize s = img.size().scaled(kThumb, kThumb, Qt::KeepAspectRatio);
+      p.drawImage(QRect(QPoint((kThumb - s.width()) / 2, (kThumb - s.height()) / 2), s), img);
+      if (i >= m_session->batchStart()) {
+        p.setPen(QPen(QColor(80, 160, 255), 3));
+        p.drawRect(pm.rect().adjusted(1, 1, -2, -2));
+      }
+    }
+    const auto& pv = r.provenance;
+    auto* item = new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 st").arg(pv.seed).arg(pv.steps), m_list);
+    item->setToolTip(tr("%1\nseed %2, %3 steps, %4\n%5 s on %6\n%7×%8")
+                         .arg(pv.kind)
+                         .arg(pv.seed)
+                         .arg(pv.steps)
+                         .arg(pv.solver)
+                         .arg(pv.seconds, 0, 'f', 2)
+                         .arg(pv.device)
+                         .arg(pv.width)
+                         .arg(pv.height));
+  }
+  const int cur = m_session->currentResult();
+  if (cur >= 0 && cur < m_list->count()) {
+    m_list->setCurrentRow(cur);
+    m_list->scrollToItem(m_list->item(cur));
+  }
+  m_updating = false;
+}
+
+}  // namespace symmflow::ui

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#include "ui/settings_store.h"
+
+#include <algorithm>
+
+#include <QDir>
+#include <QJsonDocument>
+
+namespace symmflow::ui {
+
+SettingsStore::SettingsStore() = default;
+
+QString SettingsStore::lastModel() const { return m_settings.value("model/last").toString(); }
+void SettingsStore::setLastModel(const QString& path) { m_settings.setValue("model/last", path); }
+
+ToolSettings SettingsStore::toolSettings() const {
+  ToolSettings s;
+  auto get = [&](const char* key, int def) {
+    return std::clamp(m_settings.value(key, def).toInt(), ToolSettings::kMinSize, ToolSettings::kMaxSize);
+  };
+  s.brushSize = get("tools/brushSize", s.brushSize);
+  s.eraserSize = get("tools/eraserSize", s.eraserSize);
+  s.lineWidth = get("tools/lineWidth", s.lineWidth);
+  return s;
+}
+
+void SettingsStore::setToolSettings(const ToolSettings& s) {
+  m_settings.setValue("tools/brushSize", s.brushSize);
+  m_settings.setValue("tools/eraserSize", s.eraserSize);
+  m_settings.setValue("tools/lineWidth", s.lineWidth);
+}
+
+RunSettings SettingsStore::runSettings() const {
+  const QByteArray json = m_settings.value("run/settings").toByteArray();
+  return RunSettings::fromJson(QJsonDocument::fromJson(json).object());
+}
+
+void SettingsStore::setRunSettings(const RunSettings& s) {
+  m_settings.setValue("run/settings", QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact));
+}
+
+QStringList SettingsStore::recentFiles() const { return m_settings.value("files/recent").toStringList(); }
+
+void SettingsStore::addRecentFile(const QString& path) {
+  QStringList list = recentFiles();
+  const QString clean = QDir::cleanPath(path);
+  list.removeAll(clean);
+  list.prepend(clean);
+  while (list.size() > kMaxRecent) list.removeLast();
+  m_settings.setValue("files/recent", list);
+}
+
+double SettingsStore::overlayOpacity() const {
+  return std::clamp(m_settings.value("view/opacity", 0.6).toDouble(), 0.0, 1.0);
+}
+void SettingsStore::setOverlayOpacity(double v) { m_settings.setValue("view/opacity", v); }
+
+QByteArray SettingsStore::windowGeometry() const { return m_settings.value("window/geometry").toByteArray(); }
+QByteArray SettingsStore::windowState() const { return m_settings.value("window/state").toByteArray(); }
+void SettingsStore::setWindowLayout(const QByteArray& geometry, const QByteArray& state) {
+  m_settings.setValue("window/geometry", geometry);
+  m_settings.setValue("window/state", state);
+}
+
+QString SettingsStore::lastDirectory() const {
+  return m_settings.value("files/lastDir", QDir::homePath()).toString();
+}
+void SettingsStore::setLastDirectory(const QString& dir) { m_settings.setValue("files/lastDir", dir); }
+
+}  // namespace symmflow::ui

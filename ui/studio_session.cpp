@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: MIT
+#include "ui/studio_session.h"
+
+#include <algorithm>
+#include <random>
+#include <stdexcept>
+
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "core/imaging/composite.h"
+#include "core/imaging/edge_aware_upsample.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/resample.h"
+#include "ui/engine_backend.h"
+#include "ui/inference_backend.h"
+#include "ui/label_document.h"
+
+namespace symmflow::ui {
+
+using Kind = InferenceRequest::Kind;
+
+namespace {
+constexpr int kMaxHistory = 48;
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+}  // namespace
+
+QJsonObject RunSettings::toJson() const {
+  QJsonObject o;
+  o["steps"] = steps;
+  o["solver"] = QString::fromLatin1(solverName(solver));
+  o["seed"] = QString::number(seed);
+  o["random_seed"] = randomSeed;
+  o["variations"] = variations;
+  o["live_preview"] = livePreview;
+  o["preview_steps"] = previewSteps;
+  o["segment_steps"] = segmentSteps;
+  o["segment_draws"] = segmentDraws;
+  o["edit_feather"] = editFeather;
+  o["edit_dilate"] = editDilate;
+  return o;
+}
+
+RunSettings RunSettings::fromJson(const QJsonObject& o) {
+  RunSettings s;
+  s.steps = std::clamp(o["steps"].toInt(s.steps), 1, 1000);
+  s.solver = o["solver"].toString() == QLatin1String("heun") ? Solver::Heun : Solver::Euler;
+  s.seed = o["seed"].toString(QStringLiteral("1")).toULongLong();
+  s.randomSeed = o["random_seed"].toBool(false);
+  s.variations = std::clamp(o["variations"].toInt(1), 1, 16);
+  s.livePreview = o["live_preview"].toBool(false);
+  s.previewSteps = std::clamp(o["preview_steps"].toInt(3), 1, 50);
+  s.segmentSteps = std::clamp(o["segment_steps"].toInt(1), 1, 100);
+  s.segmentDraws = std::clamp(o["segment_draws"].toInt(4), 1, 32);
+  s.editFeather = static_cast<float>(std::clamp(o["edit_feather"].toDouble(3.0), 0.0, 100.0));
+  s.editDilate = std::clamp(o["edit_dilate"].toInt(2), 0, 100);
+  return s;
+}
+
+struct StudioSession::LoadOutcome {
+  std::shared_ptr<InferenceBackend> backend;
+  QString path;
+  QString sha256;
+  QString error;
+};
+
+StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
+    : QObject(parent), m_doc(doc), m_worker(new InferenceWorker(this)) {
+  m_previewTimer.setSingleShot(true);
+  connect(&m_previewTimer, &QTimer::timeout, this, [this] {
+    if (!m_backend || m_doc->isEmpty() || m_doc->inGesture()) return;
+    InferenceRequest req;
+    req.kind = Kind::Preview;
+    req.labels = modelGridLabels(m_doc->labels());
+    req.run.steps = m_settings.previewSteps;
+    req.run.solver = m_settings.solver;
+    req.run.seed = m_settings.seed;
+    req.run.count = 1;
+    m_previewId = m_worker->submit(std::move(req));
+  });
+  connect(m_worker, &InferenceWorker::finished, this, &StudioSession::onFinished);
+  connect(m_worker, &InferenceWorker::busyChanged, this, &StudioSession::busyChanged);
+  connect(m_worker, &InferenceWorker::progress, this, [this](quint64 id, const StepReport& r) {
+    if (id == m_previewId) return;
+    Q_EMIT runProgress(r.step, r.totalSteps);
+    Q_EMIT stepReported(r);
+  });
+  connect(m_worker, &InferenceWorker::started, this, [this](quint64 id, int kind) {
+    if (id == m_previewId) return;
+    static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
+    Q_EMIT runStarted(tr(names[std::clamp(kind, 0, 4)]));
+  });
+  connect(&m_loadWatcher, &QFutureWatcher<std::shared_ptr<LoadOutcome>>::finished, this, [this] {
+    const auto out = m_loadWatcher.result();
+    if (!out || !out->backend) {
+      Q_EMIT modelLoadFailed(out ? out->error : tr("The model could not be loaded."));
+      return;
+    }
+    setBackend(out->backend, out->path, out->sha256);
+  });
+  // After every change (a finished gesture, undo, redo, import), restart the preview
+  // timer; it skips firing while a gesture is still open.
+  connect(doc->undoStack(), &QUndoStack::indexChanged, this, [this] {
+    if (m_settings.livePreview) schedulePreview();
+  });
+  connect(doc, &LabelDocument::labelsChanged, this, [this] {
+    if (m_settings.livePreview) schedulePreview();
+  });
+}
+
+StudioSession::~StudioSession() {
+  m_worker->cancel();
+  if (m_loadWatcher.isRunning()) m_loadWatcher.waitForFinished();
+}
+
+// ---- Model ---------------------------------------------------------------------
+
+void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path,
+                               const QString& sha256) {
+  m_worker->cancel();
+  m_backend = std::move(backend);
+  m_modelPath = path;
+  m_modelSha = sha256;
+  m_worker->setBackend(m_backend);
+  m_inversion = Inversion();
+  m_preview = {};
+  const ModelInfo& info = m_backend->info();
+  // Keep the document only when it speaks the same classes.
+  bool same = m_doc->classes().size() == info.classes.size();
+  for (int i = 0; same && i < info.classes.size(); ++i)
+    same = m_doc->classes().classes[i].name == info.classes.classes[i].name;
+  const bool userWork = m_pinned || m_doc->isModified();
+  if (m_doc->isEmpty() || (!same && !userWork)) {
+    newMap(0);
+  } else if (!same) {
+    Q_EMIT warningOccurred(tr("The open map uses other classes than the model %1; "
+                              "start a new map or load the matching model to generate.")
+                               .arg(q(info.name)));
+  }
+  Q_EMIT modelChanged();
+  Q_EMIT previewChanged();
+}
+
+void StudioSession::loadModelAsync(const QString& path, DeviceKind device) {
+  if (m_loadWatcher.isRunning()) return;
+  m_loadWatcher.setFuture(QtConcurrent::run([path, device]() -> std::shared_ptr<LoadOutcome> {
+    auto out = std::make_shared<LoadOutcome>();
+    out->path = path;
+    auto r = EngineBackend::load(path.toStdString(), device);
+    if (!r) {
+      out->error = QString::fromStdString(r.error());
+      return out;
+    }
+    out->backend = std::move(r).value();
+    out->sha256 = fileSha256(path);
+    return out;
+  }));
+}
+
+const ModelInfo* StudioSession::modelInfo() const { return m_backend ? &m_backend->info() : nullptr; }
+
+QString StudioSession::deviceName() const { return m_backend ? q(m_backend->deviceName()) : QString(); }
+
+// ---- Documents -----------------------------------------------------------------
+
+void StudioSession::newMap(int fillClass, int width, int height) {
+  const ModelInfo* info = modelInfo();
+  if (!info) return;
+  const int k = info->classes.size();
+  fillClass = std::clamp(fillClass, 0, std::max(0, k - 1));
+  if (width <= 0 || height <= 0) {
+    width = info->labelWidth();
+    height = info->labelHeight();
+  }
+  LabelMap map(width, height, static_cast<std::uint8_t>(fillClass));
+  m_photoPath.clear();
+  m_inversion = Inversion();
+  m_uncertainty.clear();
+  m_framing = {};
+  m_pinned = false;
+  m_doc->reset(std::move(map), info->classes);
+  m_doc->setBackgroundClass(fillClass);
+  Q_EMIT uncertaintyChanged();
+}
+
+Result<std::pair<LabelMap, imaging::MaskReport>> StudioSession::readMask(
+    const QString& path, const imaging::MaskImportOptions& options) const {
+  const ClassList& classes = m_backend ? m_backend->info().classes : m_doc->classes();
+  if (classes.size() == 0) return Error{"load a model first: its classes define the mask's meaning"};
+  return imaging::importMask(path.toStdString(), classes, options);
+}
+
+void StudioSession::applyImportedMask(const LabelMap& labels, const QString& path) {
+  if (labels.empty()) return;
+  const QString name = tr("Import %1").arg(QFileInfo(path).fileName());
+  m_pinned = true;
+  if (m_doc->isEmpty()) {
+    const ClassList classes = m_backend ? m_backend->info().classes : m_doc->classes();
+    m_doc->reset(labels, classes);
+    return;
+  }
+  if (labels.width != m_doc->width() || labels.height != m_doc->height()) {
+    m_photoPath.clear();
+    m_inversion = Inversion();
+    m_uncertainty.clear();
+    Q_EMIT uncertaintyChanged();
+  }
+  m_doc->replaceLabels(labels, name);
+}
+
+Status StudioSession::openPhoto(const QString& path) {
+  if (!m_backend) return Error{"load a model first (Model menu)"};
+  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Open image to classify"};
+  auto img = imaging::loadImage(path.toStdString());
+  if (!img) return Error{img.error()};
+  const ModelInfo& info = m_backend->info();
+  InferenceRequest req;
+  req.kind = Kind::Segment;
+  try {
+    const imaging::Framing f =
+        imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
+    req.image = imaging::toModel(img.value(), f);
+  } catch (const std::exception& e) {
+    return Error{std::string("cannot frame the photo: ") + e.what()};
+  }
+  req.segment.steps = m_settings.segmentSteps;
+  req.segment.draws = m_settings.segmentDraws;
+  req.segment.seed = m_settings.seed;
+  req.segment.solver = m_settings.solver;
+  m_pendingPhoto = std::move(img).value();
+  m_pendingPhotoPath = path;
+  m_segmentId = m_worker->submit(std::move(req));
+  return {};
+}
+
+Status StudioSession::classifyImage(const QString& path) {
+  if (!m_backend) return Error{"load a model first (Model menu)"};
+  auto img = imaging::loadImage(path.toStdString());
+  if (!img) return Error{img.error()};
+  const ModelInfo& info = m_backend->info();
+  InferenceRequest req;
+  req.kind = Kind::Classify;
+  try {
+    const auto f = imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
+    req.image = imaging::toModel(img.value(), f);
+  } catch (const std::exception& e) {
+    return Error{std::string("cannot frame the image: ") + e.what()};
+  }
+  req.segment.draws = m_settings.segmentDraws;
+  req.segment.seed = m_settings.seed;
+  m_classifyPath = path;
+  m_classifyId = m_worker->submit(std::move(req));
+  return {};
+}
+
+// ---- Runs ----------------------------------------------------------------------
+
+imaging::Framing StudioSession::mapFraming(int width, int height) const {
+  const ModelInfo& info = m_backend->info();
+  return imaging::makeFraming(width, height, info.imageWidth(), info.imageHeight());
+}
+
+LabelMap StudioSession::modelGridLabels(const LabelMap& map) const {
+  const ModelInfo& info = m_backend->info();
+  if (info.imageLevel()) {
+    // An image-level model generates from one class: the current one.
+    return LabelMap(1, 1, static_cast<std::uint8_t>(std::max(0, m_doc->currentClass())));
+  }
+  if (map.width == info.labelWidth() && map.height == info.labelHeight()) return map;
+  try {
+    return imaging::labelsToModel(map, mapFraming(map.width, map.height), info.labelWidth(),
+                                  info.labelHeight());
+  } catch (const std::exception&) {
+    return imaging::resizeLabels(map, info.labelWidth(), info.labelHeight());
+  }
+}
+
+Provenance StudioSession::baseProvenance(const QString& kind) const {
+  Provenance p;
+  p.kind = kind;
+  if (m_backend) {
+    p.modelName = q(m_backend->info().name);
+    p.modelFile = QFileInfo(m_modelPath).fileName();
+  }
+  p.modelSha256 = m_modelSha;
+  p.solver = QString::fromLatin1(solverName(m_settings.solver));
+  return p;
+}
+
+std::uint64_t StudioSession::generate() {
+  if (!m_backend) {
+    Q_EMIT errorOccurred(tr("Generate"), tr("Load a model first (Model menu)."));
+    return 0;
+  }
+  if (m_doc->isEmpty() && !m_backend->info().imageLevel()) {
+    Q_EMIT errorOccurred(tr("Generate"), tr("There is no label map: create one with File ▸ New map."));
+    return 0;
+  }
+  m_previewTimer.stop();
+  if (m_settings.randomSeed) {
+    std::random_device rd;
+    m_settings.seed = (static_cast<std::uint64_t>(rd()) << 32 | rd()) & 0xffffffffULL;
+  }
+  InferenceRequest req;
+  req.kind = Kind::Generate;
+  req.labels = modelGridLabels(m_doc->labels());
+  req.run.steps = m_settings.steps;
+  req.run.solver = m_settings.solver;
+  req.run.seed = m_settings.seed;
+  req.run.count = std::max(1, m_settings.variations);
+  req.previews = m_settings.recordTrajectory;
+  return m_worker->submit(std::move(req));
+}
+
+void StudioSession::schedulePreview() {
+  if (!m_backend) return;
+  m_previewTimer.start(m_settings.previewDelayMs);
+}
+
+bool StudioSession::canApplyEdit() const {
+  return m_backend && m_doc->hasPhoto() && !m_doc->referenceLabels().empty() &&
+         !m_backend->info().imageLevel();
+}
+
+std::uint64_t StudioSession::applyEdit(bool reroll) {
+  if (!canApplyEdit()) {
+    Q_EMIT errorOccurred(tr("Apply edit"), tr("Open a photo first: Apply edit regenerates a photo from its edited map."));
+    return 0;
+  }
+  if (m_doc->labels() == m_doc->referenceLabels()) {
+    Q_EMIT errorOccurred(tr("Apply edit"),
+                         tr("Nothing to apply: the map is unchanged since the photo was segmented."));
+    return 0;
+  }
+  const ModelInfo& info = m_backend->info();
+  InferenceRequest req;
+  req.kind = Kind::InvertEdit;
+  try {
+    m_framing = mapFraming(m_doc->photo().width, m_doc->photo().height);
+    req.image = imaging::toModel(m_doc->photo(), m_framing);
+    req.labels = imaging::labelsToModel(m_doc->labels(), m_framing, info.labelWidth(), info.labelHeight());
+    req.reference =
+        imaging::labelsToModel(m_doc->referenceLabels(), m_framing, info.labelWidth(), info.labelHeight());
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(tr("Apply edit"), QString::fromUtf8(e.what()));
+    return 0;
+  }
+  if (req.labels == req.reference) {
+    Q_EMIT errorOccurred(tr("Apply edit"),
+                         tr("The changes are smaller than one cell of the model's %1×%2 grid; "
+                            "paint a larger region.")
+                             .arg(info.labelWidth())
+                             .arg(info.labelHeight()));
+    return 0;
+  }
+  req.inversion = m_inversion;
+  req.run.steps = m_settings.steps;
+  req.run.solver = m_settings.solver;
+  req.run.seed = m_settings.seed;
+  req.edit.solver = m_settings.solver;
+  req.edit.dilate = m_settings.editDilate;
+  req.edit.feather = m_settings.editFeather;
+  req.edit.rerollChanged = reroll;
+  if (reroll) {
+    std::random_device rd;
+    m_settings.seed = rd();
+  }
+  req.edit.seed = m_settings.seed;
+  req.previews = m_settings.recordTrajectory;
+  return m_worker->submit(std::move(req));
+}
+
+void StudioSession::cancel() {
+  m_previewTimer.stop();
+  m_worker->cancel();
+}
+
+bool StudioSession::isBusy() const { return m_worker->isBusy(); }
+
+void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) {
+  if (r->cancelled) {
+    if (r->kind != Kind::Preview) Q_EMIT runFinished(tr("Cancelled."));
+    return;
+  }
+  if (!r->ok) {
+    if (r->kind == Kind::Preview) return;  // a failing preview must not nag
+    static const char* titles[] = {"Generate", "Preview", "Segment photo", "Classify", "Apply edit"};
+    Q_EMIT errorOccurred(tr(titles[static_cast<int>(r->kind)]), r->error);
+    Q_EMIT runFinished(tr("Failed: %1").arg(r->error));
+    return;
+  }
+  if (!r->warning.isEmpty()) Q_EMIT warningOccurred(r->warning);
+  switch (r->kind) {
+    case Kind::Preview:
+      if (r->id == m_previewId && !r->images.empty()) {
+        m_preview = r->images.front();
+        Q_EMIT previewChanged();
+      }
+      return;
+    case Kind::Generate:
+      onGenerated(*r);
+      break;
+    case Kind::Segment:
+      if (r->id != m_segmentId) return;
+      onSegmented(*r);
+      break;
+    case Kind::Classify: {
+      if (r->id != m_classifyId) return;
+      QVector<ClassScore> top;
+      const auto& p = r->classification.probabilities;
+      const ClassList& cls = m_backend->info().classes;
+      for (int i = 0; i < static_cast<int>(p.size()); ++i)
+        top.push_back({i, i < cls.size() ? q(cls.classes[i].name) : QString::number(i), p[i]});
+      std::sort(top.begin(), top.end(),
+                [](const ClassScore& a, const ClassScore& b) { return a.probability > b.probability; });
+      if (top.size() > 5) top.resize(5);
+      Q_EMIT classified(m_classifyPath, top);
+      Q_EMIT runFinished(tr("Classified in %1 s on %2.").arg(r->seconds, 0, 'f', 2).arg(r->device));
+      return;
+    }
+    case Kind::InvertEdit:
+      onEdited(*r);
+      break;
+  }
+  if (!r->steps.empty() && r->kind != Kind::Segment) {
+    m_trajectory = r->steps;
+    Q_EMIT trajectoryChanged();
+  }
+}
+
+void StudioSession::addResults(std::vector<ResultEntry> entries) {
+  if (entries.empty()) return;
+  m_batchStart = static_cast<int>(m_results.size());
+  for (auto& e : entries) m_results.push_back(std::move(e));
+  const int overflow = static_cast<int>(m_results.size()) - kMaxHistory;
+  if (overflow > 0) {
+    m_results.erase(m_results.begin(), m_results.begin() + overflow);
+    m_batchStart = std::max(0, m_batchStart - overflow);
+  }
+  m_current = m_batchStart;
+  Q_EMIT resultsChanged();
+  Q_EMIT currentResultChanged(m_current);
+}
+
+void StudioSession::onGenerated(const InferenceResult& r) {
+  std::vector<ResultEntry> entries;
+  const QString labelsHash = labelMapHash(r.request->labels);
+  for (std::size_t i = 0; i < r.images.size(); ++i) {
+    ResultEntry e;
+    e.image = r.images[i];
+    e.labels = m_doc->labels();
+    e.provenance = baseProvenance(QStringLiteral("generate"));
+    e.provenance.solver = QString::fromLatin1(solverName(r.request->run.solver));
+    e.provenance.seed = r.request->run.seed + i;
+    e.provenance.steps = r.request->run.steps;
+    e.provenance.variation = static_cast<int>(i);
+    e.provenance.labelsSha256 = labelsHash;
+    e.provenance.seconds = r.seconds;
+    e.provenance.device = r.device;
+    e.provenance.width = e.image.width;
+    e.provenance.height = e.image.height;
+    entries.push_back(std::move(e));
+  }
+  const int n = static_cast<int>(entries.size());
+  addResults(std::move(entries));
+  Q_EMIT runFinished(tr("Generated %n image(s) in %1 s on %2 (%3 steps, %4, seed %5).", nullptr, n)
+                         .arg(r.seconds, 0, 'f', 2)
+                         .arg(r.device)
+                         .arg(r.request->run.steps)
+                         .arg(QString::fromLatin1(solverName(r.request->run.solver)))
+                         .arg(r.request->run.seed));
+}
+
+void StudioSession::onSegmented(const InferenceResult& r) {
+  const SegmentResult& seg = r.segmentation;
+  const ModelInfo& info = m_backend->info();
+  RgbImage photo = std::move(m_pendingPhoto);
+  m_pendingPhoto = {};
+  LabelMap labels;
+  std::vector<float> uncertainty;
+  imaging::Framing framing;
+  try {
+    framing = imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
+    if (seg.probabilities.channels > 0) {
+      labels = imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, framing);
+    } else {
+      labels = imaging::labelsToPhoto(seg.labels, framing);
+    }
+    if (!seg.entropy.empty() && seg.labels.width > 0) {
+      FloatPlanes e;
+      e.channels = 1;
+      e.width = seg.labels.width;
+      e.height = seg.labels.height;
+      e.data = seg.entropy;
+      const FloatPlanes crop = imaging::resizePlanes(e, framing.cropWidth, framing.cropHeight);
+      uncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
+      for (int y = 0; y < framing.cropHeight; ++y)
+        for (int x = 0; x < framing.cropWidth; ++x)
+          uncertainty[static_cast<std::size_t>(y + framing.cropY) * photo.width + x + framing.cropX] =
+              crop.at(0, x, y);
+    }
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(tr("Segment photo"), tr("Could not map the segmentation to the photo: %1").arg(e.what()));
+    return;
+  }
+  m_framing = framing;
+  m_pinned = true;
+  m_photoPath = m_pendingPhotoPath;
+  m_inversion = Inversion();
+  m_doc->reset(labels, info.classes, std::move(photo));
+  m_doc->setReferenceLabels(labels);
+  m_uncertainty = std::move(uncertainty);
+  Q_EMIT uncertaintyChanged();
+  Q_EMIT photoSegmented();
+  Q_EMIT runFinished(tr("Segmented %1 (%2×%3) in %4 s on %5.")
+                         .arg(QFileInfo(m_photoPath).fileName())
+                         .arg(m_doc->width())
+                         .arg(m_doc->height())
+                         .arg(r.seconds, 0, 'f', 2)
+                         .arg(r.device));
+}
+
+void StudioSession::onEdited(const InferenceResult& r) {
+  if (r.images.empty() || !m_doc->hasPhoto()) return;
+  m_inversion = r.inversion;
+  RgbImage composite;
+  try {
+    const LabelMap changed = imaging::changedMask(m_doc->referenceLabels(), m_doc->labels());
+    // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
+    const float scale = static_cast<float>(1.0 / std::max(1e-9, m_framing.scaleX()));
+    composite = imaging::compositeEdit(m_doc->photo(), r.images.front(), changed, m_framing,
+                                       m_settings.editFeather * scale, m_settings.editDilate * scale);
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(tr("Apply edit"), tr("Could not composite the edit: %1").arg(e.what()));
+    return;
+  }
+  ResultEntry e;
+  e.image = std::move(composite);
+  e.labels = m_doc->labels();
+  e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll")
+                                                              : QStringLiteral("edit"));
+  e.provenance.seed = r.request->edit.rerollChanged ? r.request->edit.seed : r.request->run.seed;
+  e.provenance.steps = r.inversion.steps() > 0 ? r.inversion.steps() : r.request->run.steps;
+  e.provenance.labelsSha256 = labelMapHash(r.request->labels);
+  e.provenance.seconds = r.seconds;
+  e.provenance.device = r.device;
+  e.provenance.width = e.image.width;
+  e.provenance.height = e.image.height;
+  std::vector<ResultEntry> v;
+  v.push_back(std::move(e));
+  addResults(std::move(v));
+  Q_EMIT editApplied(m_current);
+  Q_EMIT runFinished(tr("Applied the edit in %1 s on %2.").arg(r.seconds, 0, 'f', 2).arg(r.device));
+}
+
+void StudioSession::setCurrentResult(int index) {
+  if (index < 0 || index >= static_cast<int>(m_results.size()) || index == m_current) return;
+  m_current = index;
+  Q_EMIT currentResultChanged(index);
+}
+
+// ---- Projects ------------------------------------------------------------------
+
+ProjectData StudioSession::snapshot() const {
+  ProjectData p;
+  p.labels = m_doc->labels();
+  p.reference = m_doc->referenceLabels();
+  p.classes = m_doc->classes();
+  p.photo = m_doc->photo();
+  p.photoPath = m_photoPath;
+  p.modelPath = m_modelPath;
+  p.modelSha256 = m_modelSha;
+  p.currentClass = m_doc->currentClass();
+  p.backgroundClass = m_doc->backgroundClass();
+  p.hidden = m_doc->hiddenMask();
+  p.locked = m_doc->lockedMask();
+  p.settings = m_settings.toJson();
+  for (const ResultEntry& r : m_results) p.results.push_back({r.image, r.provenance});
+  return p;
+}
+
+void StudioSession::restore(const ProjectData& p, bool recovered) {
+  m_worker->cancel();
+  m_previewTimer.stop();
+  m_settings = RunSettings::fromJson(p.settings);
+  m_pinned = true;
+  m_photoPath = p.photoPath;
+  m_inversion = Inversion();
+  m_uncertainty.clear();
+  m_framing = {};
+  if (!p.photo.empty() && m_backend) {
+    try {
+      m_framing = mapFraming(p.photo.width, p.photo.height);
+    } catch (const std::exception&) {
+      m_framing = {};
+    }
+  }
+  m_doc->reset(p.labels, p.classes, p.photo);
+  m_doc->setReferenceLabels(p.reference);
+  m_doc->setCurrentClass(p.currentClass);
+  m_doc->setBackgroundClass(p.backgroundClass);
+  for (int i = 0; i < 256; ++i) {
+    if (p.hidden.test(i)) m_doc->setClassVisible(i, false);
+    if (p.locked.test(i)) m_doc->setClassLocked(i, true);
+  }
+  m_results.clear();
+  for (const ProjectResult& r : p.results) m_results.push_back({r.image, p.labels, r.provenance});
+  m_batchStart = 0;
+  m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
+  m_preview = {};
+  m_trajectory.clear();
+  if (recovered) {
+    // Recovered work is unsaved work: make the title say so until it is saved.
+    m_doc->undoStack()->resetClean();
+  }
+  Q_EMIT uncertaintyChanged();
+  Q_EMIT resultsChanged();
+  Q_EMIT currentResultChanged(m_current);
+  Q_EMIT previewChanged();
+  Q_EMIT trajectoryChanged();
+}
+
+}  // namespace symmflow::ui

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The editor's working state and workflows, without widgets: the loaded model, the
+// inference worker, the photo framing and its inversion, the run settings and the
+// results. The main window and the docks drive it and listen to its signals; tests
+// drive it with a fake backend.
+//
+// Threading: GUI thread only. Model work goes through InferenceWorker; model
+// loading through a thread-pool task. No call here waits on the model.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include "core/engine.h"
+#include "core/imaging/framing.h"
+#include "core/imaging/mask_io.h"
+#include "ui/inference_worker.h"
+#include "ui/project_file.h"
+#include "ui/provenance.h"
+
+namespace symmflow::ui {
+
+class InferenceBackend;
+class LabelDocument;
+
+struct RunSettings {
+  int steps = 10;              // generate / invert steps
+  Solver solver = Solver::Euler;
+  std::uint64_t seed = 1;
+  bool randomSeed = false;     // draw a new seed for every Generate
+  int variations = 1;          // images per Generate (seeds seed, seed+1, ...)
+  bool livePreview = false;    // a quick run a moment after each change
+  int previewSteps = 3;
+  int previewDelayMs = 500;
+  int segmentSteps = 1;
+  int segmentDraws = 4;
+  float editFeather = 3.0f;    // model pixels
+  int editDilate = 2;          // model pixels
+  bool recordTrajectory = true;
+
+  QJsonObject toJson() const;
+  static RunSettings fromJson(const QJsonObject& o);
+};
+
+struct ResultEntry {
+  RgbImage image;
+  LabelMap labels;  // the map it came from (document size)
+  Provenance provenance;
+};
+
+struct ClassScore {
+  int id = 0;
+  QString name;
+  double probability = 0.0;
+};
+
+class StudioSession : public QObject {
+  Q_OBJECT
+ public:
+  explicit StudioSession(LabelDocument* doc, QObject* parent = nullptr);
+  ~StudioSession() override;
+
+  LabelDocument* document() const { return m_doc; }
+  InferenceWorker* worker() const { return m_worker; }
+  RunSettings& settings() { return m_settings; }
+  const RunSettings& settings() const { return m_settings; }
+
+  // ---- Model ----------------------------------------------------------------
+  // Installs a backend at once (tests, or after an asynchronous load). An empty or
+  // untouched document whose classes differ is replaced by a new map of the model's
+  // size; the user's work (edited, opened or imported) is never replaced: a warning
+  // says the classes differ instead.
+  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256);
+  // Loads a model file on the thread pool; modelChanged or modelLoadFailed follows.
+  void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto);
+  bool isLoadingModel() const { return m_loadWatcher.isRunning(); }
+  bool hasModel() const { return m_backend != nullptr; }
+  const ModelInfo* modelInfo() const;
+  QString modelPath() const { return m_modelPath; }
+  QString modelSha256() const { return m_modelSha; }
+  QString deviceName() const;
+
+  // ---- Documents ------------------------------------------------------------
+  // A map filled with `fillClass` (clears the photo); width/height 0 = the model's
+  // label size.
+  void newMap(int fillClass, int width = 0, int height = 0);
+  // Reads a mask with the model's classes. The map is not applied: call
+  // applyImportedMask() with it after showing the report.
+  Result<std::pair<LabelMap, imaging::MaskReport>> readMask(const QString& path,
+                                                            const imaging::MaskImportOptions& options) const;
+  // Puts an imported map in the document (undoable). A map of another size than the
+  // document replaces it (and drops the photo when the sizes differ).
+  void applyImportedMask(const LabelMap& labels, const QString& path);
+  // Loads a photo and segments it (asynchronous; photoSegmented or an error follows).
+  // Returns an error at once when the file cannot be read; the document is unchanged.
+  Status openPhoto(const QString& path);
+  // Image-level models: classifies an image (classified follows).
+  Status classifyImage(const QString& path);
+
+  // ---- Runs -----------------------------------------------------------------
+  // Generate from the current map with the run settings. Returns 0 when not possible
+  // (errorOccurred says why).
+  std::uint64_t generate();
+  // Restarts the live-preview timer (called after each change when enabled).
+  void schedulePreview();
+  // Regenerates the photo with the edited map, preserving unedited regions.
+  // reroll: fresh noise in the changed region with a new seed.
+  std::uint64_t applyEdit(bool reroll = false);
+  void cancel();
+  bool isBusy() const;
+  bool canApplyEdit() const;
+
+  // ---- Results --------------------------------------------------------------
+  const std::vector<ResultEntry>& results() const { return m_results; }
+  // Index of the first result of the latest batch (variations side by side).
+  int batchStart() const { return m_batchStart; }
+  int currentResult() const { return m_current; }
+  void setCurrentResult(int index);
+  // The live preview image (not in the history).
+  const RgbImage& previewImage() const { return m_preview; }
+  // The latest run's steps (with previews when recorded).
+  const std::vector<StepReport>& trajectory() const { return m_trajectory; }
+  // Per-pixel uncertainty of the photo's segmentation, at the document's size.
+  const std::vector<float>& uncertainty() const { return m_uncertainty; }
+  const imaging::Framing& framing() const { return m_framing; }
+
+  // ---- Projects -------------------------------------------------------------
+  ProjectData snapshot() const;
+  // Replaces everything with the project's content (the model is not reloaded here;
+  // see ProjectData::modelPath). The document is marked as modified when `recovered`.
+  void restore(const ProjectData& project, bool recovered = false);
+  QString photoPath() const { return m_photoPath; }
+
+ Q_SIGNALS:
+  void modelChanged();
+  void modelLoadFailed(const QString& message);
+  void runStarted(const QString& what);
+  void runProgress(int step, int total);
+  void runFinished(const QString& summary);
+  void busyChanged(bool busy);
+  void errorOccurred(const QString& title, const QString& message);
+  void warningOccurred(const QString& message);
+  void resultsChanged();
+  void currentResultChanged(int index);
+  void previewChanged();
+  void trajectoryChanged();
+  void uncertaintyChanged();
+  void photoSegmented();
+  void editApplied(int resultIndex);
+  void classified(const QString& path, const QVector<symmflow::ui::ClassScore>& top);
+  void stepReported(const symmflow::StepReport& report);
+
+ private:
+  struct LoadOutcome;
+  void onFinished(const std::shared_ptr<const InferenceResult>& r);
+  void onSegmented(const InferenceResult& r);
+  void onEdited(const InferenceResult& r);
+  void onGenerated(const InferenceResult& r);
+  LabelMap modelGridLabels(const LabelMap& map) const;
+  bool m_pinned = false;  // the document holds the user's work (project, photo, import)
+  imaging::Framing mapFraming(int width, int height) const;
+  Provenance baseProvenance(const QString& kind) const;
+  void addResults(std::vector<ResultEntry> entries);
+
+  LabelDocument* m_doc;
+  InferenceWorker* m_worker;
+  std::shared_ptr<InferenceBackend> m_backend;
+  QString m_modelPath;
+  QString m_modelSha;
+  RunSettings m_settings;
+  QTimer m_previewTimer;
+  QFutureWatcher<std::shared_ptr<LoadOutcome>> m_loadWatcher;
+
+  // Photo workflow
+  QString m_photoPath;
+  RgbImage m_pendingPhoto;  // the photo being segmented
+  QString m_pendingPhotoPath;
+  std::uint64_t m_segmentId = 0;
+  std::uint64_t m_previewId = 0;
+  std::uint64_t m_classifyId = 0;
+  QString m_classifyPath;
+  imaging::Framing m_framing;
+  Inversion m_inversion;  // of the current photo at the model size (cached)
+  std::vector<float> m_uncertainty;
+
+  std::vector<ResultEntry> m_results;
+  int m_batchStart = 0;
+  int m_current = -1;
+  RgbImage m_preview;
+  std::vector<StepReport> m_trajectory;
+};
+
+}  // namespace symmflow::ui

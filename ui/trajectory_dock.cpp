@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "ui/trajectory_dock.h"
+
+#include <algorithm>
+
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include "ui/label_document.h"
+#include "ui/qt_image.h"
+#include "ui/studio_session.h"
+
+namespace symmflow::ui {
+namespace {
+constexpr int kPreview = 150;
+
+QLabel* imageLabel(const QString& tip, QWidget* parent) {
+  auto* l = new QLabel(parent);
+  l->setFixedSize(kPreview, kPreview * 3 / 4);
+  l->setAlignment(Qt::AlignCenter);
+  l->setStyleSheet(QStringLiteral("background:#2b2b2b; color:#bbb;"));
+  l->setToolTip(tip);
+  return l;
+}
+
+QPixmap scaled(const QImage& img) {
+  if (img.isNull()) return {};
+  return QPixmap::fromImage(img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
+}
+}  // namespace
+
+TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
+    : QDockWidget(tr("Trajectory"), parent), m_session(session) {
+  setObjectName(QStringLiteral("TrajectoryDock"));
+  auto* body = new QWidget(this);
+  auto* v = new QVBoxLayout(body);
+  v->setContentsMargins(4, 4, 4, 4);
+
+  auto* images = new QGridLayout();
+  m_xImage = imageLabel(tr("x_t: the image at this step"), body);
+  m_yImage = imageLabel(tr("y_t: the label state at this step (argmax, class colours)"), body);
+  m_yHatImage = imageLabel(tr("One-step label estimate ŷ₀ = y_t − t·v_y"), body);
+  images->addWidget(new QLabel(tr("x<sub>t</sub>"), body), 0, 0, Qt::AlignHCenter);
+  images->addWidget(new QLabel(tr("y<sub>t</sub>"), body), 0, 1, Qt::AlignHCenter);
+  images->addWidget(new QLabel(tr("ŷ<sub>0</sub> estimate"), body), 0, 2, Qt::AlignHCenter);
+  images->addWidget(m_xImage, 1, 0);
+  images->addWidget(m_yImage, 1, 1);
+  images->addWidget(m_yHatImage, 1, 2);
+  v->addLayout(images);
+
+  auto* controls = new QHBoxLayout();
+  m_play = new QToolButton(body);
+  m_play->setCheckable(true);
+  m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  m_play->setToolTip(tr("Play / pause"));
+  m_slider = new QSlider(Qt::Horizontal, body);
+  m_slider->setRange(0, 0);
+  m_stepLabel = new QLabel(tr("No run yet"), body);
+  m_stepLabel->setMinimumWidth(150);
+  controls->addWidget(m_play);
+  controls->addWidget(m_slider, 1);
+  controls->addWidget(m_stepLabel);
+  v->addLayout(controls);
+
+  auto* tabs = new QTabWidget(body);
+  m_velocity = makePlot(tr("RMS velocity"));
+  m_coverage = makePlot(tr("share of pixels"));
+  m_confidence = makePlot(tr("mean confidence"));
+  tabs->addTab(m_velocity, tr("Velocity"));
+  tabs->addTab(m_coverage, tr("Class coverage"));
+  tabs->addTab(m_confidence, tr("Confidence"));
+  v->addWidget(tabs, 1);
+  setWidget(body);
+
+  m_playTimer.setInterval(250);
+  connect(&m_playTimer, &QTimer::timeout, this, [this] {
+    if (m_slider->value() >= m_slider->maximum()) {
+      m_slider->setValue(0);
+    } else {
+      m_slider->setValue(m_slider->value() + 1);
+    }
+  });
+  connect(m_play, &QToolButton::toggled, this, [this](bool on) {
+    m_play->setIcon(style()->standardIcon(on ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (on) {
+      m_playTimer.start();
+    } else {
+      m_playTimer.stop();
+    }
+  });
+  connect(m_slider, &QSlider::valueChanged, this, &TrajectoryDock::showStep);
+  connect(session, &StudioSession::trajectoryChanged, this, &TrajectoryDock::rebuild);
+  rebuild();
+}
+
+QCustomPlot* TrajectoryDock::makePlot(const QString& yLabel) {
+  auto* plot = new QCustomPlot(this);
+  plot->setMinimumHeight(150);
+  plot->xAxis->setLabel(tr("t"));
+  plot->yAxis->setLabel(yLabel);
+  plot->xAxis->setRange(0, 1);
+  plot->legend->setVisible(false);
+  plot->setBackground(QBrush(palette().color(QPalette::Base)));
+  auto* cursor = new QCPItemStraightLine(plot);
+  cursor->setPen(QPen(QColor(220, 60, 60), 1.5, Qt::DashLine));
+  cursor->point1->setCoords(0, 0);
+  cursor->point2->setCoords(0, 1);
+  m_cursors.push_back(cursor);
+  return plot;
+}
+
+int TrajectoryDock::graphCount() const {
+  return m_velocity->graphCount() + m_coverage->graphCount() + m_confidence->graphCount();
+}
+
+void TrajectoryDock::rebuild() {
+  const auto& steps = m_session->trajectory();
+  m_velocity->clearGraphs();
+  m_coverage->clearGraphs();
+  m_confidence->clearGraphs();
+  QVector<double> t, vx, vy, conf;
+  for (const StepReport& s : steps) {
+    t << s.t;
+    vx << s.vxNorm;
+    vy << s.vyNorm;
+    conf << s.meanConfidence;
+  }
+  if (!steps.empty()) {
+    auto* gx = m_velocity->addGraph();
+    gx->setName(tr("image |v_x|"));
+    gx->setPen(QPen(QColor(40, 110, 220), 2));
+    gx->setData(t, vx, true);
+    auto* gy = m_velocity->addGraph();
+    gy->setName(tr("label |v_y|"));
+    gy->setPen(QPen(QColor(230, 120, 20), 2));
+    gy->setData(t, vy, true);
+    m_velocity->legend->setVisible(true);
+    m_velocity->rescaleAxes();
+
+    const ClassList& classes = m_session->document()->classes();
+    const int k = steps.front().classCoverage.empty() ? 0 : static_cast<int>(steps.front().classCoverage.size());
+    for (int c = 0; c < k; ++c) {
+      QVector<double> cov;
+      for (const StepReport& s : steps) cov << (c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
+      auto* g = m_coverage->addGraph();
+      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name) : QString::number(c));
+      g->setPen(QPen(classColor(classes, c), 2));
+      g->setData(t, cov, true);
+    }
+    m_coverage->rescaleAxes();
+    m_coverage->yAxis->setRange(0, std::max(0.05, m_coverage->yAxis->range().upper * 1.05));
+
+    auto* gc = m_confidence->addGraph();
+    gc->setPen(QPen(QColor(60, 160, 90), 2));
+    gc->setData(t, conf, true);
+    m_confidence->rescaleAxes();
+    m_confidence->yAxis->setRange(0, 1.0);
+  }
+  for (auto* p : {m_velocity, m_coverage, m_confidence}) p->xAxis->setRange(0, 1);
+  const int n = static_cast<int>(steps.size());
+  m_slider->blockSignals(true);
+  m_slider->setRange(0, std::max(0, n - 1));
+  m_slider->setValue(std::max(0, n - 1));
+  m_slider->blockSignals(false);
+  showStep(m_slider->value());
+}
+
+void TrajectoryDock::showStep(int index) {
+  const auto& steps = m_session->trajectory();
+  if (index < 0 || index >= static_cast<int>(steps.size())) {
+    m_stepLabel->setText(tr("No run yet"));
+    for (auto* l : {m_xImage, m_yImage, m_yHatImage}) {
+      l->setPixmap({});
+      l->setText(tr("—"));
+    }
+    for (auto* p : {m_velocity, m_coverage, m_confidence}) p->replot();
+    return;
+  }
+  const StepReport& s = steps[index];
+  m_stepLabel->setText(tr("step %1/%2 · t = %3").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3));
+  const ClassList& classes = m_session->document()->classes();
+  auto show = [](QLabel* l, const QImage& img) {
+    if (img.isNull()) {
+      l->setPixmap({});
+      l->setText(QObject::tr("not recorded"));
+    } else {
+      l->setPixmap(scaled(img));
+    }
+  };
+  show(m_xImage, toQImage(s.x));
+  show(m_yImage, labelsToImage(s.y, classes));
+  show(m_yHatImage, labelsToImage(s.yHat, classes));
+  for (auto* c : m_cursors) {
+    c->point1->setCoords(s.t, 0);
+    c->point2->setCoords(s.t, 1);
+  }
+  for (auto* p : {m_velocity, m_coverage, m_confidence}) p->replot();
+}
+
+}  // namespace symmflow::ui

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The trajectory dock: a slider over the steps of the last run showing x_t, y_t
+// (as class colours) and the one-step label estimate at each step, play/pause, and
+// QCustomPlot plots of the per-step velocity norms, the class coverage of the
+// one-step estimate over t, and the mean confidence; a cursor on every plot follows
+// the slider.
+#include <vector>
+
+#include <QDockWidget>
+#include <QTimer>
+
+#include "core/engine.h"
+
+class QCustomPlot;
+class QCPItemStraightLine;
+class QLabel;
+class QSlider;
+class QToolButton;
+
+namespace symmflow::ui {
+
+class StudioSession;
+
+class TrajectoryDock : public QDockWidget {
+  Q_OBJECT
+ public:
+  explicit TrajectoryDock(StudioSession* session, QWidget* parent = nullptr);
+
+  QSlider* slider() const { return m_slider; }
+  int graphCount() const;  // for tests
+
+ private:
+  void rebuild();
+  void showStep(int index);
+  QCustomPlot* makePlot(const QString& yLabel);
+
+  StudioSession* m_session;
+  QLabel* m_xImage;
+  QLabel* m_yImage;
+  QLabel* m_yHatImage;
+  QLabel* m_stepLabel;
+  QSlider* m_slider;
+  QToolButton* m_play;
+  QTimer m_playTimer;
+  QCustomPlot* m_velocity;
+  QCustomPlot* m_coverage;
+  QCustomPlot* m_confidence;
+  std::vector<QCPItemStraightLine*> m_cursors;
+};
+
+}  // namespace symmflow::ui

@@ -134,13 +134,13 @@ RgbImage sampleGrid(SymmFlowUNet net, const Shard& shard, const ClassList& class
   const auto& cfg = net->config();
   const int64_t n = std::min<int64_t>(4, shard.size());
   // Items spread over the shard (neighbours in a video data set look alike).
-  std::vector<torch::Tensor> xs, ids;
+  std::vector<torch::Tensor> xs, idList;
   for (int64_t i = 0; i < n; ++i) {
     auto one = shard.slice(i * shard.size() / n, 1, cfg.labelDownsample);
     xs.push_back(one.x);
-    ids.push_back(one.ids);
+    idList.push_back(one.ids);
   }
-  Shard::Batch b{torch::cat(xs), torch::cat(ids)};
+  Shard::Batch b{torch::cat(xs), torch::cat(idList)};
   auto gen = generateImages(net, b.ids, 10, Solver::Euler, 0);
   std::vector<uint8_t> pal;
   for (const auto& c : classes.classes) pal.insert(pal.end(), c.color.begin(), c.color.end());
@@ -310,7 +310,7 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
 
     log << "training " << P << " parameters (" << std::fixed << std::setprecision(2) << net->gflops()
         << " GFLOP/eval at " << cfg.imageHeight << "x" << cfg.imageWidth << ") on " << *devName << ", "
-        << train->size() << " training items, batch " << o.batch << "\n";
+        << train->size() << " training items, batch " << o.batch << std::endl;
 
     net->train();
     const auto t0 = Clock::now();

@@ -133,11 +133,13 @@ void InferenceWorker::loop() {
 
 void InferenceWorker::run(const Job& job) {
   auto result = std::make_shared<InferenceResult>();
-  const InferenceRequest& req = *job.request;
+  std::shared_ptr<InferenceRequest> prepared;
+  if (job.request->prepare) prepared = std::make_shared<InferenceRequest>(*job.request);
+  const InferenceRequest& req = prepared ? *prepared : *job.request;
   result->id = job.id;
   result->kind = req.kind;
   result->tag = req.tag;
-  result->request = job.request;
+  result->request = prepared ? std::shared_ptr<const InferenceRequest>(prepared) : job.request;
   const std::uint64_t id = job.id;
   post([this, id, kind = static_cast<int>(req.kind)] { Q_EMIT started(id, kind); });
 
@@ -217,8 +219,10 @@ void InferenceWorker::run(const Job& job) {
   const auto t0 = std::chrono::steady_clock::now();
   std::string err;
   try {
-    err = attempt();
-    if (!err.empty() && !job.cancel->load() && backend->onCuda()) {
+    if (prepared) err = prepared->prepare(*prepared);
+    const bool preparedOk = err.empty();
+    if (preparedOk) err = attempt();
+    if (preparedOk && !err.empty() && !job.cancel->load() && backend->onCuda()) {
       // CUDA failed (out of memory included): move to the CPU and try once more.
       const Status moved = backend->moveTo(DeviceKind::Cpu);
       if (moved.ok()) {
@@ -226,8 +230,9 @@ void InferenceWorker::run(const Job& job) {
         err = attempt();
       }
     }
+    if (err.empty() && !job.cancel->load() && req.finish) err = req.finish(*result);
   } catch (const std::exception& e) {
-    // Backends promise not to throw; a bug must not take the editor down.
+    // Backends and hooks promise not to throw; a bug must not take the editor down.
     err = std::string("internal error: ") + e.what();
   }
   result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -17,7 +17,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -48,6 +50,18 @@ struct InferenceRequest {
   Inversion inversion;    // InvertEdit: reused when valid (same photo), else computed
   bool previews = false;  // keep per-step x_t / y_t previews (trajectory dock)
   std::uint64_t tag = 0;  // the caller's context, returned untouched
+
+  // Photo-size data for work around the model call (e.g. framing, compositing).
+  RgbImage photo;
+  LabelMap photoLabels;
+  LabelMap photoReference;
+  // Optional hooks run on the worker thread, so heavy image work never blocks the
+  // GUI: `prepare` before the model call (it may fill `image`, `labels`, ...; it
+  // works on the request's own copy), `finish` after a successful call. Each returns
+  // an error message, or an empty string on success. They must not touch the GUI
+  // or shared state.
+  std::function<std::string(InferenceRequest&)> prepare;
+  std::function<std::string(struct InferenceResult&)> finish;
 };
 
 struct InferenceResult {
@@ -65,7 +79,11 @@ struct InferenceResult {
   ClassifyResult classification;  // Classify
   Inversion inversion;            // InvertEdit: the inversion used (cache it)
   std::vector<StepReport> steps;  // every step's report (with previews when asked)
-  std::shared_ptr<const InferenceRequest> request;  // the inputs, for provenance
+  std::shared_ptr<const InferenceRequest> request;  // the inputs (after prepare), for provenance
+  // Filled by a `finish` hook: photo-size outputs.
+  RgbImage photoImage;
+  LabelMap photoLabels;
+  std::vector<float> photoUncertainty;
 };
 
 class InferenceWorker : public QObject {

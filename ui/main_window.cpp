@@ -61,6 +61,9 @@ MainWindow::~MainWindow() { delete m_settings; }
 void MainWindow::buildUi() {
   setObjectName(QStringLiteral("MainWindow"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+  // The right docks (classes, run) run the full height; the bottom ones sit under the views.
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+  setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
   m_actions->build(this);
 
   m_canvas = new CanvasWidget(m_doc, m_tools, this);
@@ -121,7 +124,8 @@ void MainWindow::buildUi() {
   resize(1500, 940);
   resizeDocks({m_results, m_trajectory}, {280, 280}, Qt::Vertical);
   resizeDocks({m_results, m_trajectory}, {520, 700}, Qt::Horizontal);
-  resizeDocks({m_palette, m_run}, {300, 300}, Qt::Horizontal);
+  resizeDocks({m_palette, m_run}, {320, 320}, Qt::Horizontal);
+  resizeDocks({m_palette, m_run}, {420, 480}, Qt::Vertical);
 }
 
 void MainWindow::wireActions() {

@@ -212,24 +212,47 @@ void StudioSession::applyImportedMask(const LabelMap& labels, const QString& pat
 
 Status StudioSession::openPhoto(const QString& path) {
   if (!m_backend) return Error{"load a model first (Model menu)"};
-  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Open image to classify"};
-  auto img = imaging::loadImage(path.toStdString());
-  if (!img) return Error{img.error()};
+  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Classify image"};
+  // Only the header is read here (cheap); decoding, framing and mapping the result
+  // back to the photo's size run on the worker thread.
+  auto header = imaging::probeImage(path.toStdString());
+  if (!header) return Error{header.error()};
   const ModelInfo& info = m_backend->info();
   InferenceRequest req;
   req.kind = Kind::Segment;
-  try {
-    const imaging::Framing f =
-        imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
-    req.image = imaging::toModel(img.value(), f);
-  } catch (const std::exception& e) {
-    return Error{std::string("cannot frame the photo: ") + e.what()};
-  }
   req.segment.steps = m_settings.segmentSteps;
   req.segment.draws = m_settings.segmentDraws;
   req.segment.seed = m_settings.seed;
   req.segment.solver = m_settings.solver;
-  m_pendingPhoto = std::move(img).value();
+  const std::string file = path.toStdString();
+  const int mw = info.imageWidth(), mh = info.imageHeight();
+  req.prepare = [file, mw, mh](InferenceRequest& r) -> std::string {
+    auto img = imaging::loadImage(file);
+    if (!img) return img.error();
+    r.photo = std::move(img).value();
+    r.image = imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
+    return {};
+  };
+  req.finish = [mw, mh](InferenceResult& res) -> std::string {
+    const RgbImage& photo = res.request->photo;
+    const SegmentResult& seg = res.segmentation;
+    const imaging::Framing f = imaging::makeFraming(photo.width, photo.height, mw, mh);
+    res.photoLabels = seg.probabilities.channels > 0 ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
+                                                     : imaging::labelsToPhoto(seg.labels, f);
+    if (!seg.entropy.empty() && seg.labels.width > 0) {
+      FloatPlanes e;
+      e.channels = 1;
+      e.width = seg.labels.width;
+      e.height = seg.labels.height;
+      e.data = seg.entropy;
+      const FloatPlanes crop = imaging::resizePlanes(e, f.cropWidth, f.cropHeight);
+      res.photoUncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
+      for (int y = 0; y < f.cropHeight; ++y)
+        for (int x = 0; x < f.cropWidth; ++x)
+          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] = crop.at(0, x, y);
+    }
+    return {};
+  };
   m_pendingPhotoPath = path;
   m_segmentId = m_worker->submit(std::move(req));
   return {};
@@ -337,24 +360,31 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
   const ModelInfo& info = m_backend->info();
   InferenceRequest req;
   req.kind = Kind::InvertEdit;
-  try {
-    m_framing = mapFraming(m_doc->photo().width, m_doc->photo().height);
-    req.image = imaging::toModel(m_doc->photo(), m_framing);
-    req.labels = imaging::labelsToModel(m_doc->labels(), m_framing, info.labelWidth(), info.labelHeight());
-    req.reference =
-        imaging::labelsToModel(m_doc->referenceLabels(), m_framing, info.labelWidth(), info.labelHeight());
-  } catch (const std::exception& e) {
-    Q_EMIT errorOccurred(tr("Apply edit"), QString::fromUtf8(e.what()));
-    return 0;
-  }
-  if (req.labels == req.reference) {
-    Q_EMIT errorOccurred(tr("Apply edit"),
-                         tr("The changes are smaller than one cell of the model's %1×%2 grid; "
-                            "paint a larger region.")
-                             .arg(info.labelWidth())
-                             .arg(info.labelHeight()));
-    return 0;
-  }
+  req.photo = m_doc->photo();
+  req.photoLabels = m_doc->labels();
+  req.photoReference = m_doc->referenceLabels();
+  const int mw = info.imageWidth(), mh = info.imageHeight();
+  const int lw = info.labelWidth(), lh = info.labelHeight();
+  const float feather = m_settings.editFeather, dilate = static_cast<float>(m_settings.editDilate);
+  req.prepare = [mw, mh, lw, lh](InferenceRequest& r) -> std::string {
+    const imaging::Framing f = imaging::makeFraming(r.photo.width, r.photo.height, mw, mh);
+    r.image = imaging::toModel(r.photo, f);
+    r.labels = imaging::labelsToModel(r.photoLabels, f, lw, lh);
+    r.reference = imaging::labelsToModel(r.photoReference, f, lw, lh);
+    if (r.labels == r.reference)
+      return "the changes are smaller than one cell of the model's " + std::to_string(lw) + "x" +
+             std::to_string(lh) + " grid; paint a larger region";
+    return {};
+  };
+  req.finish = [mw, mh, feather, dilate](InferenceResult& res) -> std::string {
+    const InferenceRequest& r = *res.request;
+    const imaging::Framing f = imaging::makeFraming(r.photo.width, r.photo.height, mw, mh);
+    const LabelMap changed = imaging::changedMask(r.photoReference, r.photoLabels);
+    // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
+    const float scale = static_cast<float>(1.0 / std::max(1e-9, f.scaleX()));
+    res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f, feather * scale, dilate * scale);
+    return {};
+  };
   req.inversion = m_inversion;
   req.run.steps = m_settings.steps;
   req.run.solver = m_settings.solver;
@@ -465,7 +495,9 @@ void StudioSession::onGenerated(const InferenceResult& r) {
   }
   const int n = static_cast<int>(entries.size());
   addResults(std::move(entries));
-  Q_EMIT runFinished(tr("Generated %n image(s) in %1 s on %2 (%3 steps, %4, seed %5).", nullptr, n)
+  const QString what = n == 1 ? tr("1 image") : tr("%1 images").arg(n);
+  Q_EMIT runFinished(tr("Generated %1 in %2 s on %3 (%4 steps, %5, seed %6).")
+                         .arg(what)
                          .arg(r.seconds, 0, 'f', 2)
                          .arg(r.device)
                          .arg(r.request->run.steps)
@@ -474,44 +506,19 @@ void StudioSession::onGenerated(const InferenceResult& r) {
 }
 
 void StudioSession::onSegmented(const InferenceResult& r) {
-  const SegmentResult& seg = r.segmentation;
   const ModelInfo& info = m_backend->info();
-  RgbImage photo = std::move(m_pendingPhoto);
-  m_pendingPhoto = {};
-  LabelMap labels;
-  std::vector<float> uncertainty;
-  imaging::Framing framing;
-  try {
-    framing = imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
-    if (seg.probabilities.channels > 0) {
-      labels = imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, framing);
-    } else {
-      labels = imaging::labelsToPhoto(seg.labels, framing);
-    }
-    if (!seg.entropy.empty() && seg.labels.width > 0) {
-      FloatPlanes e;
-      e.channels = 1;
-      e.width = seg.labels.width;
-      e.height = seg.labels.height;
-      e.data = seg.entropy;
-      const FloatPlanes crop = imaging::resizePlanes(e, framing.cropWidth, framing.cropHeight);
-      uncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
-      for (int y = 0; y < framing.cropHeight; ++y)
-        for (int x = 0; x < framing.cropWidth; ++x)
-          uncertainty[static_cast<std::size_t>(y + framing.cropY) * photo.width + x + framing.cropX] =
-              crop.at(0, x, y);
-    }
-  } catch (const std::exception& e) {
-    Q_EMIT errorOccurred(tr("Segment photo"), tr("Could not map the segmentation to the photo: %1").arg(e.what()));
+  RgbImage photo = r.request->photo;
+  if (photo.empty() || r.photoLabels.width != photo.width || r.photoLabels.height != photo.height) {
+    Q_EMIT errorOccurred(tr("Segment photo"), tr("The segmentation could not be mapped to the photo."));
     return;
   }
-  m_framing = framing;
+  m_framing = imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
   m_pinned = true;
   m_photoPath = m_pendingPhotoPath;
   m_inversion = Inversion();
-  m_doc->reset(labels, info.classes, std::move(photo));
-  m_doc->setReferenceLabels(labels);
-  m_uncertainty = std::move(uncertainty);
+  m_doc->reset(r.photoLabels, info.classes, std::move(photo));
+  m_doc->setReferenceLabels(r.photoLabels);
+  m_uncertainty = r.photoUncertainty;
   Q_EMIT uncertaintyChanged();
   Q_EMIT photoSegmented();
   Q_EMIT runFinished(tr("Segmented %1 (%2×%3) in %4 s on %5.")
@@ -523,22 +530,12 @@ void StudioSession::onSegmented(const InferenceResult& r) {
 }
 
 void StudioSession::onEdited(const InferenceResult& r) {
-  if (r.images.empty() || !m_doc->hasPhoto()) return;
+  if (r.photoImage.empty() || !m_doc->hasPhoto()) return;
   m_inversion = r.inversion;
-  RgbImage composite;
-  try {
-    const LabelMap changed = imaging::changedMask(m_doc->referenceLabels(), m_doc->labels());
-    // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
-    const float scale = static_cast<float>(1.0 / std::max(1e-9, m_framing.scaleX()));
-    composite = imaging::compositeEdit(m_doc->photo(), r.images.front(), changed, m_framing,
-                                       m_settings.editFeather * scale, m_settings.editDilate * scale);
-  } catch (const std::exception& e) {
-    Q_EMIT errorOccurred(tr("Apply edit"), tr("Could not composite the edit: %1").arg(e.what()));
-    return;
-  }
+  RgbImage composite = r.photoImage;
   ResultEntry e;
   e.image = std::move(composite);
-  e.labels = m_doc->labels();
+  e.labels = r.request->photoLabels;
   e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll")
                                                               : QStringLiteral("edit"));
   e.provenance.seed = r.request->edit.rerollChanged ? r.request->edit.seed : r.request->run.seed;

@@ -179,7 +179,6 @@ class StudioSession : public QObject {
 
   // Photo workflow
   QString m_photoPath;
-  RgbImage m_pendingPhoto;  // the photo being segmented
   QString m_pendingPhotoPath;
   std::uint64_t m_segmentId = 0;
   std::uint64_t m_previewId = 0;

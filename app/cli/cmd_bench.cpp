@@ -25,15 +25,20 @@ nlohmann::json stats(std::vector<double> ms) {
   return {{"median", q(0.5)}, {"p10", q(0.1)}, {"p90", q(0.9)}, {"min", ms.front()}, {"max", ms.back()}, {"reps", ms.size()}};
 }
 
+// Waits for queued device work: a device-to-host copy on the default stream follows it.
+void syncDevice(bool cuda) {
+  if (cuda) (void)torch::zeros({1}, torch::TensorOptions().device(torch::kCUDA)).cpu();
+}
+
 template <class F>
 std::vector<double> timeIt(int warmup, int reps, bool cuda, F&& f) {
   for (int i = 0; i < warmup; ++i) f();
-  if (cuda) torch::cuda::synchronize();
+  syncDevice(cuda);
   std::vector<double> out;
   for (int i = 0; i < reps; ++i) {
     const auto t0 = Clock::now();
     f();
-    if (cuda) torch::cuda::synchronize();
+    syncDevice(cuda);
     out.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
   return out;

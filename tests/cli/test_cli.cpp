@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+// The symmflow command line end to end on temporary files: pack -> train -> info ->
+// generate / segment / edit / eval / bench, and bad inputs with their messages and exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "core/imaging/image_io.h"
+#include "core/imaging/mask_io.h"
+#include "core/model_info.h"
+
+namespace fs = std::filesystem;
+using namespace symmflow;
+
+namespace {
+struct Run {
+  int code = -1;
+  std::string out;
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(SYMMFLOW_CLI) + " " + args + " 2>&1";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+const ClassList& classes() {
+  static ClassList c = [] {
+    ClassList l;
+    l.classes = {{"sky", {40, 80, 220}}, {"grass", {40, 200, 60}}, {"sun", {250, 220, 30}}};
+    return l;
+  }();
+  return c;
+}
+
+// A folder with images/ and masks/ of a simple synthetic scene: sky over grass with a sun.
+void writeScenes(const fs::path& dir, int n, int w, int h, unsigned seed) {
+  fs::create_directories(dir / "images");
+  fs::create_directories(dir / "masks");
+  std::mt19937 rng(seed);
+  for (int i = 0; i < n; ++i) {
+    LabelMap m(w, h, 0);
+    const int horizon = h / 2 + static_cast<int>(rng() % (h / 4)) - h / 8;
+    const int sx = static_cast<int>(rng() % w), sy = static_cast<int>(rng() % (h / 3)), r = 2 + static_cast<int>(rng() % 3);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        if (y >= horizon) m.at(x, y) = 1;
+        else if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= r * r) m.at(x, y) = 2;
+      }
+    RgbImage img(w, h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        for (int k = 0; k < 3; ++k)
+          img.at(x, y)[k] = static_cast<uint8_t>(std::clamp<int>(classes().classes[m.at(x, y)].color[k] + static_cast<int>(rng() % 11) - 5, 0, 255));
+    const std::string stem = "scene" + std::to_string(i);
+    ASSERT_TRUE(imaging::savePng(img, (dir / "images" / (stem + ".png")).string()).ok());
+    ASSERT_TRUE(imaging::saveIndexMask(m, (dir / "masks" / (stem + ".png")).string()).ok());
+  }
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s_dir = fs::temp_directory_path() / ("symmflow-cli-" + std::to_string(std::random_device{}()));
+    fs::create_directories(s_dir);
+    writeScenes(s_dir / "train", 24, 32, 24, 1);
+    writeScenes(s_dir / "val", 4, 32, 24, 2);
+    std::ofstream(s_dir / "classes.json") << classListToJson(classes());
+    auto pack = run("pack --dir " + p("train") + " --classes " + p("classes.json") + " --size 16x16 -o " + p("train.safetensors"));
+    ASSERT_EQ(pack.code, 0) << pack.out;
+    pack = run("pack --dir " + p("val") + " --classes " + p("classes.json") + " --size 16x16 -o " + p("val.safetensors"));
+    ASSERT_EQ(pack.code, 0) << pack.out;
+    auto train = run("train --train " + p("train.safetensors") + " --val " + p("val.safetensors") + " -o " + p("m.safetensors") +
+                     " --steps 20 --batch 4 --channels 8 --mult 1,2 --res-blocks 1 --attn '' --device cpu --val-every 20 --log-every 10");
+    ASSERT_EQ(train.code, 0) << train.out;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(s_dir, ec);
+  }
+  static std::string p(const std::string& name) { return (s_dir / name).string(); }
+  static fs::path s_dir;
+};
+fs::path Cli::s_dir;
+}  // namespace
+
+TEST_F(Cli, HelpAndVersion) {
+  auto r = run("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* sub : {"info", "pack", "train", "generate", "segment", "classify", "edit", "eval", "bench"})
+    EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+  EXPECT_NE(run("--version").out.find("LibTorch"), std::string::npos);
+  EXPECT_NE(run("frobnicate").code, 0);
+}
+
+TEST_F(Cli, InfoDescribesModelAndShard) {
+  auto r = run("info --json " + p("m.safetensors"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"kind\":\"model\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"sun\""), std::string::npos);
+  EXPECT_NE(r.out.find("gflops_per_eval"), std::string::npos);
+  r = run("info --json " + p("train.safetensors"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"items\":24"), std::string::npos);
+}
+
+TEST_F(Cli, GenerateWritesDeterministicImagesWithProvenance) {
+  const auto mask = p("val/masks/scene0.png");
+  auto a = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("g.png") + " --steps 3 --seed 5 --count 2");
+  ASSERT_EQ(a.code, 0) << a.out;
+  auto b = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("h.png") + " --steps 3 --seed 5");
+  ASSERT_EQ(b.code, 0) << b.out;
+  auto g0 = imaging::loadImage(p("g_0.png"));
+  auto h = imaging::loadImage(p("h.png"));
+  ASSERT_TRUE(g0.ok() && h.ok());
+  EXPECT_EQ(*g0, *h);
+  EXPECT_EQ(g0->width, 16);
+  auto text = imaging::readPngText(p("h.png"));
+  ASSERT_TRUE(text.ok());
+  bool seed = false, checksum = false, mapHash = false;
+  for (const auto& [k, v] : *text) {
+    seed |= k == "symmflow:seed" && v == "5";
+    checksum |= k == "symmflow:model_checksum" && v.size() == 16;
+    mapHash |= k == "symmflow:label_map_hash";
+  }
+  EXPECT_TRUE(seed && checksum && mapHash);
+}
+
+TEST_F(Cli, SegmentWritesAMaskAtThePhotoSize) {
+  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") + " --color " + p("sc.png"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto m = imaging::importMask(p("s.png"), classes());
+  ASSERT_TRUE(m.ok()) << m.error();
+  EXPECT_EQ(m->first.width, 32);
+  EXPECT_EQ(m->first.height, 24);
+  auto c = imaging::importMask(p("sc.png"), classes());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->second.encoding, imaging::MaskReport::Encoding::Color);
+  EXPECT_EQ(c->first, m->first);
+}
+
+TEST_F(Cli, EditRoundTripKeepsFarPixels) {
+  auto r = run("edit -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " --mask " + p("val/masks/scene2.png") +
+               " -o " + p("e.png") + " --steps 3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto e = imaging::loadImage(p("e.png"));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->width, 32);
+}
+
+TEST_F(Cli, EvalPrintsMetricsAsJson) {
+  auto r = run("eval -m " + p("m.safetensors") + " --shard " + p("val.safetensors") + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"miou\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"per_class_iou\""), std::string::npos);
+  r = run("eval -m " + p("m.safetensors") + " --images " + p("val/images") + " --masks " + p("val/masks") + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"pixel_accuracy\""), std::string::npos);
+}
+
+TEST_F(Cli, BenchPrintsTimings) {
+  auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 2 --reps 2 --warmup 0 --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* k : {"\"device\"", "\"eval_ms\"", "\"segment_ms\"", "\"generate_ms\"", "\"median\""})
+    EXPECT_NE(r.out.find(k), std::string::npos) << k;
+}
+
+TEST_F(Cli, BadInputsFailWithClearMessages) {
+  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("nope.png") + " -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;
+
+  std::ofstream(p("corrupt.png"), std::ios::binary) << "\x89PNG\r\n\x1a\n garbage";
+  r = run("segment -m " + p("m.safetensors") + " -i " + p("corrupt.png") + " -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("error"), std::string::npos) << r.out;
+
+  // A colour mask with a colour far from every class.
+  RgbImage odd(16, 16, 0);
+  for (auto& v : odd.pixels) v = 128;
+  ASSERT_TRUE(imaging::savePng(odd, p("odd.png")).ok());
+  RgbImage odd2 = odd;
+  odd2.at(0, 0)[0] = 255;
+  odd2.at(0, 0)[1] = 0;
+  ASSERT_TRUE(imaging::savePng(odd2, p("odd2.png")).ok());
+  r = run("generate -m " + p("m.safetensors") + " --mask " + p("odd2.png") + " -o " + p("x.png") + " --steps 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("not a class colour"), std::string::npos) << r.out;
+
+  // Class count mismatch: ids beyond the model's classes.
+  LabelMap many(16, 16, 7);
+  ASSERT_TRUE(imaging::saveIndexMask(many, p("many.png")).ok());
+  r = run("generate -m " + p("m.safetensors") + " --mask " + p("many.png") + " -o " + p("x.png") + " --steps 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("error"), std::string::npos) << r.out;
+
+  r = run("generate -m " + p("missing.safetensors") + " --mask " + p("many.png") + " -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("not found"), std::string::npos) << r.out;
+  r = run("generate -m " + p("m.safetensors") + " --label sun -o " + p("x.png"));
+  EXPECT_EQ(r.code, 0) << r.out;  // image-level label on a dense model: a uniform map
+  r = run("generate -m " + p("m.safetensors") + " --label moon -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("unknown class 'moon'"), std::string::npos) << r.out;
+  r = run("eval -m " + p("m.safetensors") + " --shard " + p("m.safetensors"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("not a SymmFlow data shard"), std::string::npos) << r.out;
+  r = run("train --train " + p("train.safetensors") + " -o " + p("y.safetensors") + " --crop 7x7 --steps 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("divisible"), std::string::npos) << r.out;
+}

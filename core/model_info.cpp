@@ -1,13 +1,47 @@
 // SPDX-License-Identifier: MIT
 #include "core/model_info.h"
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "core/safetensors.h"
 
 namespace symmflow {
 using nlohmann::json;
+
+namespace {
+// A field of the wrong type or range in a JSON sidecar.
+struct BadField : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An int-valued field. nlohmann's get<int>() casts floats and 64-bit values without a
+// range check, which is undefined for 1e300 (found by tests/fuzz/fuzz_model_json):
+// accept integers, and floats with an integral value, that fit in int.
+int intOf(const json& v, const char* what) {
+  constexpr double kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) return static_cast<int>(v.get<std::uint64_t>());
+  } else if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (i >= kMin && i <= kMax) return static_cast<int>(i);
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (d >= kMin && d <= kMax && d == std::trunc(d)) return static_cast<int>(d);
+  }
+  throw BadField(std::string(what) + " must be an integer, not " + v.dump());
+}
+
+std::vector<int> intsOf(const json& v, const char* what) {
+  if (!v.is_array()) throw BadField(std::string(what) + " must be a list of integers");
+  std::vector<int> out;
+  for (const auto& x : v) out.push_back(intOf(x, what));
+  return out;
+}
+}  // namespace
 
 std::string ModelConfig::validate() const {
   if (imageHeight <= 0 || imageWidth <= 0 || imageHeight > 4096 || imageWidth > 4096)
@@ -43,17 +77,20 @@ Result<ModelConfig> ModelConfig::fromJson(const std::string& text) {
   ModelConfig c;
   try {
     const json j = json::parse(text);
-    c.imageHeight = j.at("image_height").get<int>();
-    c.imageWidth = j.at("image_width").get<int>();
-    c.labelDownsample = j.at("label_downsample").get<int>();
-    c.numClasses = j.at("num_classes").get<int>();
-    c.baseChannels = j.at("base_channels").get<int>();
-    c.channelMult = j.at("channel_mult").get<std::vector<int>>();
-    c.numResBlocks = j.at("res_blocks").get<int>();
-    c.attentionLevels = j.value("attention_levels", std::vector<int>{});
-    c.attentionHeads = j.value("attention_heads", 4);
+    c.imageHeight = intOf(j.at("image_height"), "image_height");
+    c.imageWidth = intOf(j.at("image_width"), "image_width");
+    c.labelDownsample = intOf(j.at("label_downsample"), "label_downsample");
+    c.numClasses = intOf(j.at("num_classes"), "num_classes");
+    c.baseChannels = intOf(j.at("base_channels"), "base_channels");
+    c.channelMult = intsOf(j.at("channel_mult"), "channel_mult");
+    c.numResBlocks = intOf(j.at("res_blocks"), "res_blocks");
+    c.attentionLevels = j.contains("attention_levels") ? intsOf(j["attention_levels"], "attention_levels")
+                                                       : std::vector<int>{};
+    c.attentionHeads = j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
     c.dropout = j.value("dropout", 0.0f);
   } catch (const json::exception& e) {
+    return Error{std::string("model config is malformed: ") + e.what()};
+  } catch (const BadField& e) {
     return Error{std::string("model config is malformed: ") + e.what()};
   }
   if (auto why = c.validate(); !why.empty()) return Error{"model config is invalid: " + why};
@@ -81,7 +118,7 @@ Result<ClassList> classListFromJson(const std::string& text) {
     std::vector<bool> seen(arr.size(), false);
     for (std::size_t i = 0; i < arr.size(); ++i) {
       const auto& c = arr[i];
-      const int id = c.value("id", static_cast<int>(i));
+      const int id = c.contains("id") ? intOf(c["id"], "class id") : static_cast<int>(i);
       if (id < 0 || id >= static_cast<int>(arr.size()) || seen[id])
         return Error{"class ids must be 0..K-1, each once (bad id " + std::to_string(id) + ")"};
       seen[id] = true;
@@ -92,7 +129,7 @@ Result<ClassList> classListFromJson(const std::string& text) {
                                           {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127},
                                           {188, 189, 34},  {23, 190, 207}};
       const auto* p = kPalette[id % 10];
-      const auto col = c.contains("color") ? c.at("color").get<std::vector<int>>()
+      const auto col = c.contains("color") ? intsOf(c.at("color"), "class colour")
                                             : std::vector<int>{(p[0] + 37 * (id / 10)) % 256, (p[1] + 91 * (id / 10)) % 256,
                                                                (p[2] + 53 * (id / 10)) % 256};
       if (col.size() != 3) return Error{"class '" + info.name + "' colour is not [r, g, b]"};
@@ -102,9 +139,16 @@ Result<ClassList> classListFromJson(const std::string& text) {
       }
       out.classes[id] = info;
     }
-    out.ignoreIndex = j.contains("ignore_index") && !j["ignore_index"].is_null() ? j["ignore_index"].get<int>() : -1;
-    if (out.ignoreIndex >= out.size()) return Error{"ignore_index is not a class id"};
+    out.ignoreIndex = j.contains("ignore_index") && !j["ignore_index"].is_null()
+                          ? intOf(j["ignore_index"], "ignore_index")
+                          : -1;
+    // -1 is "none"; other negatives were accepted and then lost on writing (classListToJson
+    // drops them): found by tests/fuzz/fuzz_model_json's round-trip check.
+    if (out.ignoreIndex < -1 || out.ignoreIndex >= out.size())
+      return Error{"ignore_index " + std::to_string(out.ignoreIndex) + " is not a class id (or -1 for none)"};
   } catch (const json::exception& e) {
+    return Error{std::string("class list is malformed: ") + e.what()};
+  } catch (const BadField& e) {
     return Error{std::string("class list is malformed: ") + e.what()};
   }
   return out;

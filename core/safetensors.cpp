@@ -117,16 +117,27 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
     const auto& shape = v["shape"];
     if (!shape.is_array() || static_cast<std::int64_t>(shape.size()) > kMaxDims)
       return Error{"tensor " + quoted(name) + ": shape is not an array of at most 8 sizes"};
-    // Element count must fit the data section: bound it as we multiply.
+    // The product of the sizes must fit in int64 even when another size is 0, as in the
+    // reference implementation: TensorEntry::numel() multiplies them (a shape like
+    // [2^62, 4, 0] was accepted and overflowed there; found by tests/fuzz/fuzz_safetensors).
     std::uint64_t numel = 1;
+    bool anyZero = false;
     for (const auto& d : shape) {
       if (!d.is_number_integer() || d.get<std::int64_t>() < 0)
         return Error{"tensor " + quoted(name) + ": shape holds a negative or non-integer size"};
       const auto dim = static_cast<std::uint64_t>(d.get<std::int64_t>());
       e.shape.push_back(static_cast<std::int64_t>(dim));
-      if (dim != 0 && numel > dataBytes / dim + 1) numel = dataBytes + 1;  // saturate
-      else numel *= dim;
+      if (dim == 0) {
+        anyZero = true;
+      } else if (numel > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / dim) {
+        return Error{"tensor " + quoted(name) +
+                     ": shape and dtype need more bytes than the file holds (the product of its sizes "
+                     "overflows 64 bits)"};
+      } else {
+        numel *= dim;
+      }
     }
+    if (anyZero) numel = 0;
     const auto& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
       return Error{"tensor " + quoted(name) + ": data_offsets is not a pair of non-negative integers"};
@@ -143,13 +154,19 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
     e.bytes = static_cast<std::size_t>(end - b);
     f.m_tensors.push_back(std::move(e));
   }
-  // Ranges must not overlap.
+  // Non-empty ranges must not overlap. Compare with the furthest end so far, not just the
+  // previous range: an empty tensor between two overlapping ones hid the overlap
+  // (found by the invariants of tests/fuzz/fuzz_safetensors).
   std::vector<const TensorEntry*> order;
-  for (const auto& t : f.m_tensors) order.push_back(&t);
+  for (const auto& t : f.m_tensors)
+    if (t.bytes > 0) order.push_back(&t);
   std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->offset < b->offset; });
-  for (std::size_t i = 1; i < order.size(); ++i)
-    if (order[i]->bytes > 0 && order[i - 1]->offset + order[i - 1]->bytes > order[i]->offset)
-      return Error{"tensors " + quoted(order[i - 1]->name) + " and " + quoted(order[i]->name) + " overlap"};
+  const TensorEntry* furthest = nullptr;
+  for (const TensorEntry* t : order) {
+    if (furthest != nullptr && furthest->offset + furthest->bytes > t->offset)
+      return Error{"tensors " + quoted(furthest->name) + " and " + quoted(t->name) + " overlap"};
+    if (furthest == nullptr || t->offset + t->bytes > furthest->offset + furthest->bytes) furthest = t;
+  }
   return f;
 }
 

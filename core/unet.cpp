@@ -134,7 +134,9 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
   const auto h = y.size(2), w = y.size(3);
   const int L = m_config.levels();
   auto emb = m_timeMlp->forward(timestepEmbedding(t, m_config.baseChannels).to(x.scalar_type()));
-  auto hcur = m_in(torch::cat({x, upsampleLabels(y, H, W).to(x.scalar_type())}, 1));
+  auto input = torch::cat({x, upsampleLabels(y, H, W).to(x.scalar_type())}, 1);
+  if (m_channelsLast) input = input.contiguous(torch::MemoryFormat::ChannelsLast);
+  auto hcur = m_in(input);
   std::vector<torch::Tensor> skips{hcur};
   size_t bi = 0, di = 0;
   for (int l = 0; l < L; ++l) {
@@ -165,6 +167,14 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
   auto vx = out.narrow(1, 0, 3);
   auto vy = poolLabels(out.narrow(1, 3, m_config.numClasses), h, w);
   return {vx, vy};
+}
+
+void SymmFlowUNetImpl::setChannelsLast(bool on) {
+  torch::NoGradGuard g;
+  const auto fmt = on ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+  for (auto& p : parameters())
+    if (p.dim() == 4) p.set_data(p.contiguous(fmt));
+  m_channelsLast = on;
 }
 
 int64_t SymmFlowUNetImpl::parameterCount() const {

@@ -9,15 +9,14 @@
 // waits for the disk. A clean shutdown deletes the session's files. At the next
 // start, autosave files whose lock is free (their editor died) are offered for
 // recovery.
-#include <functional>
-#include <memory>
-
 #include <QDateTime>
 #include <QFutureWatcher>
 #include <QLockFile>
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <functional>
+#include <memory>
 
 #include "core/result.h"
 #include "ui/project_file.h"
@@ -43,7 +42,9 @@ class AutosaveManager : public QObject {
   // Delay between a change and the autosave (ms).
   void setDelay(int ms) { m_timer.setInterval(ms); }
   // Supplies the snapshot to save (called on the GUI thread).
-  void setSnapshotProvider(std::function<ProjectData()> provider) { m_provider = std::move(provider); }
+  void setSnapshotProvider(std::function<ProjectData()> provider) {
+    m_provider = std::move(provider);
+  }
 
   // Something changed: schedule an autosave.
   void markDirty();
@@ -79,7 +80,7 @@ class AutosaveManager : public QObject {
   QTimer m_timer;
   std::function<ProjectData()> m_provider;
   QFutureWatcher<QString> m_watcher;  // result: error message, empty on success
-  bool m_again = false;   // a change arrived while saving
+  bool m_again = false;               // a change arrived while saving
   bool m_crashed = false;
 };
 

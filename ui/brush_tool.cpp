@@ -9,11 +9,17 @@
 
 namespace symmflow::ui {
 
-QString BrushTool::name() const { return QStringLiteral("Brush"); }
+QString BrushTool::name() const {
+  return QStringLiteral("Brush");
+}
 
-int BrushTool::paintClass() const { return m_doc.currentClass(); }
+int BrushTool::paintClass() const {
+  return m_doc.currentClass();
+}
 
-int BrushTool::brushSize() const { return m_settings.brushSize; }
+int BrushTool::brushSize() const {
+  return m_settings.brushSize;
+}
 
 void BrushTool::setBrushSize(int size) {
   m_settings.brushSize = std::clamp(size, ToolSettings::kMinSize, ToolSettings::kMaxSize);

@@ -5,13 +5,12 @@
 // grid at high zoom, panning (space-drag or middle button) and a brush-footprint
 // cursor. Pointer input is converted to map coordinates and handed to the
 // ToolController; the canvas never edits the document itself.
-#include <map>
-#include <vector>
-
 #include <QImage>
 #include <QPainterPath>
 #include <QPointF>
 #include <QWidget>
+#include <map>
+#include <vector>
 
 #include "core/types.h"
 

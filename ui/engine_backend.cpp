@@ -5,7 +5,8 @@
 
 namespace symmflow::ui {
 
-Result<std::shared_ptr<EngineBackend>> EngineBackend::load(const std::string& path, DeviceKind device) {
+Result<std::shared_ptr<EngineBackend>> EngineBackend::load(const std::string& path,
+                                                           DeviceKind device) {
   auto engine = Engine::load(path, device);
   if (!engine) return Error{engine.error()};
   return std::make_shared<EngineBackend>(std::move(engine).value());
@@ -13,7 +14,8 @@ Result<std::shared_ptr<EngineBackend>> EngineBackend::load(const std::string& pa
 
 EngineBackend::EngineBackend(Engine engine) : m_engine(std::move(engine)) {}
 
-Result<std::vector<RgbImage>> EngineBackend::generate(const LabelMap& labels, const RunParams& params,
+Result<std::vector<RgbImage>> EngineBackend::generate(const LabelMap& labels,
+                                                      const RunParams& params,
                                                       const CallControl& control) {
   return m_engine.generate(labels, params, control);
 }

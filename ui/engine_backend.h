@@ -29,8 +29,8 @@ class EngineBackend : public InferenceBackend {
                                   const CallControl& control) override;
   Result<Inversion> invert(const RgbImage& image, const RunParams& params,
                            const CallControl& control) override;
-  Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited, const EditParams& params,
-                        const CallControl& control) override;
+  Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited,
+                        const EditParams& params, const CallControl& control) override;
 
  private:
   Engine m_engine;

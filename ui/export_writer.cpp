@@ -2,8 +2,8 @@
 #include "ui/export_writer.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -15,8 +15,8 @@ namespace symmflow::ui {
 
 QStringList exportFileNames(const QString& dir, const QString& stem) {
   const QDir d(dir);
-  return {d.filePath(stem + ".png"), d.filePath(stem + "-index.png"), d.filePath(stem + "-color.png"),
-          d.filePath(stem + ".json")};
+  return {d.filePath(stem + ".png"), d.filePath(stem + "-index.png"),
+          d.filePath(stem + "-color.png"), d.filePath(stem + ".json")};
 }
 
 QString uniqueExportStem(const QString& dir, const QString& stem) {
@@ -32,8 +32,8 @@ QString uniqueExportStem(const QString& dir, const QString& stem) {
   }
 }
 
-Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes, const QString& dir,
-                                 const QString& stem) {
+Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes,
+                                 const QString& dir, const QString& stem) {
   if (item.labels.empty()) return Error{"there is no label map to export"};
   if (!QDir(dir).exists()) return Error{"the folder " + dir.toStdString() + " does not exist"};
   ExportOutcome out;
@@ -54,7 +54,8 @@ Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classe
   if (const Status s = imaging::saveIndexMask(item.labels, names[1].toStdString(), text); !s)
     return fail(s.error());
   out.files << names[1];
-  if (const Status s = imaging::saveColorMask(item.labels, classes, names[2].toStdString(), text); !s)
+  if (const Status s = imaging::saveColorMask(item.labels, classes, names[2].toStdString(), text);
+      !s)
     return fail(s.error());
   out.files << names[2];
 

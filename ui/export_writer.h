@@ -5,10 +5,9 @@
 // classes, seed, steps, solver, timings). The PNGs carry the provenance as text
 // chunks. Names never overwrite silently: when any of the four files exists, the
 // stem gets "-2", "-3", ... until all four names are free.
-#include <vector>
-
 #include <QString>
 #include <QStringList>
+#include <vector>
 
 #include "core/result.h"
 #include "core/types.h"
@@ -17,7 +16,7 @@
 namespace symmflow::ui {
 
 struct ExportItem {
-  RgbImage image;      // may be empty: only the masks are written
+  RgbImage image;  // may be empty: only the masks are written
   LabelMap labels;
   Provenance provenance;
 };
@@ -34,8 +33,8 @@ QString uniqueExportStem(const QString& dir, const QString& stem);
 
 // Writes one pair (atomically per file). On error the files already written are
 // removed, so a failed export leaves nothing behind.
-Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes, const QString& dir,
-                                 const QString& stem);
+Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes,
+                                 const QString& dir, const QString& stem);
 // Writes every variation as stem-v1, stem-v2, ... (each made unique).
 Result<std::vector<ExportOutcome>> exportBatch(const std::vector<ExportItem>& items,
                                                const ClassList& classes, const QString& dir,

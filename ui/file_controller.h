@@ -29,7 +29,7 @@ class FileController : public QObject {
   // Interactive (dialogs):
   void newMap();
   void openProjectDialog();
-  bool save();    // false when cancelled or failed
+  bool save();  // false when cancelled or failed
   bool saveAs();
   void importMaskDialog();
   void openPhotoDialog();

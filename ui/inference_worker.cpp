@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "ui/inference_worker.h"
 
+#include <QMetaObject>
+#include <QPointer>
 #include <chrono>
 #include <exception>
 #include <utility>
-
-#include <QMetaObject>
-#include <QPointer>
 
 #include "ui/inference_backend.h"
 
@@ -226,7 +225,8 @@ void InferenceWorker::run(const Job& job) {
       // CUDA failed (out of memory included): move to the CPU and try once more.
       const Status moved = backend->moveTo(DeviceKind::Cpu);
       if (moved.ok()) {
-        result->warning = tr("CUDA failed (%1); switched to the CPU.").arg(QString::fromStdString(err));
+        result->warning =
+            tr("CUDA failed (%1); switched to the CPU.").arg(QString::fromStdString(err));
         err = attempt();
       }
     }

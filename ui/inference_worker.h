@@ -14,19 +14,18 @@
 //   order; a cancelled or superseded run still reports finished() with cancelled set.
 // - When a call fails on CUDA, the backend is moved to the CPU and the call retried
 //   once; the result's warning says so.
+#include <QObject>
+#include <QString>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <string>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
-
-#include <QObject>
-#include <QString>
 
 #include "core/engine.h"
 
@@ -43,8 +42,8 @@ struct InferenceRequest {
   // `labels` differs from `reference` replaced by `labels`, so only the user's
   // changes count as edits.
   LabelMap reference;
-  RgbImage image;   // Segment/Classify/InvertEdit: the photo at the model's size
-  RunParams run;    // Generate/Preview; InvertEdit: steps and seed of the inversion
+  RgbImage image;  // Segment/Classify/InvertEdit: the photo at the model's size
+  RunParams run;   // Generate/Preview; InvertEdit: steps and seed of the inversion
   SegmentParams segment;
   EditParams edit;
   Inversion inversion;    // InvertEdit: reused when valid (same photo), else computed

@@ -23,7 +23,7 @@ void LabelDocument::reset(LabelMap labels, ClassList classes, RgbImage photo) {
   m_labels = std::move(labels);
   m_classes = std::move(classes);
   m_photo = (photo.width == m_labels.width && photo.height == m_labels.height) ? std::move(photo)
-                                                                             : RgbImage{};
+                                                                               : RgbImage{};
   m_reference = {};
   m_locked.reset();
   m_hidden.reset();
@@ -60,7 +60,9 @@ void LabelDocument::beginGesture(const QString& name) {
   m_gestureDirty = QRect();
 }
 
-LabelMap& LabelDocument::mutableLabels() { return m_labels; }
+LabelMap& LabelDocument::mutableLabels() {
+  return m_labels;
+}
 
 void LabelDocument::touch(const QRect& dirty) {
   if (dirty.isEmpty()) return;
@@ -92,8 +94,8 @@ void LabelDocument::replaceLabels(LabelMap labels, const QString& name) {
   if (labels.width == m_labels.width && labels.height == m_labels.height) {
     LabelMap before = m_labels;
     m_labels = std::move(labels);
-    auto cmd = std::make_unique<LabelEditCommand>(this, name, before, m_labels,
-                                                  raster::mapRect(m_labels));
+    auto cmd =
+        std::make_unique<LabelEditCommand>(this, name, before, m_labels, raster::mapRect(m_labels));
     if (cmd->isEmpty()) return;
     notifyLabelsChanged(cmd->bounds());
     m_undo.push(cmd.release());

@@ -6,15 +6,14 @@
 //
 // Threading: GUI thread only. Workers get copies (snapshots), never references.
 // Needs no QApplication (QUndoStack lives in QtGui but has no widget dependency).
-#include <bitset>
-#include <cstdint>
-#include <optional>
-#include <vector>
-
 #include <QObject>
 #include <QRect>
 #include <QString>
 #include <QUndoStack>
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "core/types.h"
 

@@ -2,10 +2,9 @@
 #pragma once
 // One undoable gesture on a label map: only the tiles that changed are stored,
 // each with its pixels before and after.
-#include <vector>
-
 #include <QRect>
 #include <QUndoCommand>
+#include <vector>
 
 #include "core/types.h"
 

@@ -3,10 +3,9 @@
 // Every QAction of the main window, with text, icon, shortcut and tooltip, and the
 // menus and toolbars built from them. What the actions do is wired by MainWindow;
 // this class only creates and arranges them.
-#include <array>
-
 #include <QActionGroup>
 #include <QObject>
+#include <array>
 
 class QAction;
 class QMainWindow;

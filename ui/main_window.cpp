@@ -56,7 +56,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   updateResultView();
 }
 
-MainWindow::~MainWindow() { delete m_settings; }
+MainWindow::~MainWindow() {
+  delete m_settings;
+}
 
 void MainWindow::buildUi() {
   setObjectName(QStringLiteral("MainWindow"));
@@ -78,15 +80,17 @@ void MainWindow::buildUi() {
 
   m_palette = new PaletteDock(m_doc, this);
   addDockWidget(Qt::RightDockWidgetArea, m_palette);
-  m_run = new RunDock(m_session, m_actions->generate, m_actions->cancel, m_actions->applyEdit, m_actions->reroll, this);
+  m_run = new RunDock(m_session, m_actions->generate, m_actions->cancel, m_actions->applyEdit,
+                      m_actions->reroll, this);
   addDockWidget(Qt::RightDockWidgetArea, m_run);
   m_results = new ResultsDock(m_session, m_actions->exportResult, m_actions->exportBatch, this);
   addDockWidget(Qt::BottomDockWidgetArea, m_results);
   m_trajectory = new TrajectoryDock(m_session, this);
   addDockWidget(Qt::BottomDockWidgetArea, m_trajectory);
   splitDockWidget(m_results, m_trajectory, Qt::Horizontal);
-  for (QDockWidget* d : {static_cast<QDockWidget*>(m_palette), static_cast<QDockWidget*>(m_run),
-                         static_cast<QDockWidget*>(m_results), static_cast<QDockWidget*>(m_trajectory)})
+  for (QDockWidget* d :
+       {static_cast<QDockWidget*>(m_palette), static_cast<QDockWidget*>(m_run),
+        static_cast<QDockWidget*>(m_results), static_cast<QDockWidget*>(m_trajectory)})
     m_actions->viewMenu()->addAction(d->toggleViewAction());
 
   // Tool options: brush size and overlay opacity.
@@ -141,22 +145,26 @@ void MainWindow::wireActions() {
   connect(a->exportBatch, &QAction::triggered, m_files, &FileController::exportBatch);
   connect(a->exportMap, &QAction::triggered, m_files, &FileController::exportMap);
   connect(a->quit, &QAction::triggered, this, &QWidget::close);
-  connect(a->about, &QAction::triggered, this, [this] { AboutDialog(m_session->deviceName(), this).exec(); });
+  connect(a->about, &QAction::triggered, this,
+          [this] { AboutDialog(m_session->deviceName(), this).exec(); });
 
   connect(a->undo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::undo);
   connect(a->redo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::redo);
   connect(m_doc->undoStack(), &QUndoStack::canUndoChanged, a->undo, &QAction::setEnabled);
   connect(m_doc->undoStack(), &QUndoStack::canRedoChanged, a->redo, &QAction::setEnabled);
-  connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this,
-          [a](const QString& t) { a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t)); });
-  connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this,
-          [a](const QString& t) { a->redo->setText(t.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(t)); });
+  connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this, [a](const QString& t) {
+    a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t));
+  });
+  connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this, [a](const QString& t) {
+    a->redo->setText(t.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(t));
+  });
   a->undo->setEnabled(false);
   a->redo->setEnabled(false);
 
-  const std::pair<QAction*, ToolId> tools[] = {{a->brush, ToolId::Brush},   {a->eraser, ToolId::Eraser},
-                                               {a->fill, ToolId::Fill},     {a->polygon, ToolId::Polygon},
-                                               {a->line, ToolId::Line},     {a->eyedropper, ToolId::Eyedropper}};
+  const std::pair<QAction*, ToolId> tools[] = {
+      {a->brush, ToolId::Brush}, {a->eraser, ToolId::Eraser},
+      {a->fill, ToolId::Fill},   {a->polygon, ToolId::Polygon},
+      {a->line, ToolId::Line},   {a->eyedropper, ToolId::Eyedropper}};
   for (const auto& [action, id] : tools) {
     const ToolId tid = id;
     connect(action, &QAction::triggered, this, [this, tid] { m_tools->setTool(tid); });
@@ -164,12 +172,24 @@ void MainWindow::wireActions() {
   connect(m_tools, &ToolController::toolChanged, this, [this, a](ToolId id) {
     for (QAction* act : a->toolGroup->actions()) act->setChecked(false);
     switch (id) {
-      case ToolId::Brush: a->brush->setChecked(true); break;
-      case ToolId::Eraser: a->eraser->setChecked(true); break;
-      case ToolId::Fill: a->fill->setChecked(true); break;
-      case ToolId::Polygon: a->polygon->setChecked(true); break;
-      case ToolId::Line: a->line->setChecked(true); break;
-      case ToolId::Eyedropper: a->eyedropper->setChecked(true); break;
+      case ToolId::Brush:
+        a->brush->setChecked(true);
+        break;
+      case ToolId::Eraser:
+        a->eraser->setChecked(true);
+        break;
+      case ToolId::Fill:
+        a->fill->setChecked(true);
+        break;
+      case ToolId::Polygon:
+        a->polygon->setChecked(true);
+        break;
+      case ToolId::Line:
+        a->line->setChecked(true);
+        break;
+      case ToolId::Eyedropper:
+        a->eyedropper->setChecked(true);
+        break;
     }
     const int size = m_tools->currentTool()->brushSize();
     m_sizeSpin->setEnabled(size > 0);
@@ -181,7 +201,8 @@ void MainWindow::wireActions() {
   connect(m_tools, &ToolController::sizeChanged, this, [this](int s) {
     if (s > 0 && m_sizeSpin->value() != s) m_sizeSpin->setValue(s);
   });
-  connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_tools->setSize(v); });
+  connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this,
+          [this](int v) { m_tools->setSize(v); });
   connect(a->finishShape, &QAction::triggered, m_tools, &ToolController::finish);
   for (QAction* k : a->classKeys)
     connect(k, &QAction::triggered, this, [this, k] { m_doc->setCurrentClass(k->data().toInt()); });
@@ -203,28 +224,32 @@ void MainWindow::wireActions() {
   connect(a->showDiff, &QAction::toggled, m_canvas, &CanvasWidget::setShowDiff);
   connect(a->compareSplit, &QAction::toggled, this, [this, a](bool on) {
     if (on) a->compareToggle->setChecked(false);
-    m_resultView->setMode(on ? ResultView::Mode::Split
-                             : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
+    m_resultView->setMode(
+        on ? ResultView::Mode::Split
+           : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
   });
   connect(a->compareToggle, &QAction::toggled, this, [this, a](bool on) {
     if (on) a->compareSplit->setChecked(false);
-    m_resultView->setMode(on ? ResultView::Mode::Toggle
-                             : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
+    m_resultView->setMode(
+        on ? ResultView::Mode::Toggle
+           : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
   });
   connect(m_opacity, &QSlider::valueChanged, this, [this](int v) {
     m_canvas->setOverlayOpacity(v / 100.0);
     m_settings->setOverlayOpacity(v / 100.0);
   });
-  connect(m_canvas, &CanvasWidget::zoomChanged, this,
-          [this](double z) { m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0)); });
+  connect(m_canvas, &CanvasWidget::zoomChanged, this, [this](double z) {
+    m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0));
+  });
   connect(m_canvas, &CanvasWidget::hoverChanged, this, [this](QPoint p, bool valid) {
     if (!valid) {
       m_cursorLabel->clear();
       return;
     }
     const int id = m_doc->labels().at(p.x(), p.y());
-    const QString name = id < m_doc->classes().size() ? QString::fromStdString(m_doc->classes().classes[id].name)
-                                                      : (id == LabelMap::kIgnoreId ? tr("ignore") : QString::number(id));
+    const QString name = id < m_doc->classes().size()
+                             ? QString::fromStdString(m_doc->classes().classes[id].name)
+                             : (id == LabelMap::kIgnoreId ? tr("ignore") : QString::number(id));
     m_cursorLabel->setText(QStringLiteral("%1, %2 · %3").arg(p.x()).arg(p.y()).arg(name));
   });
 
@@ -250,7 +275,9 @@ void MainWindow::wireSession() {
   });
   connect(m_doc, &LabelDocument::currentClassChanged, this, [this](int id) {
     if (id < m_doc->classes().size())
-      showStatus(tr("Painting with %1").arg(QString::fromStdString(m_doc->classes().classes[id].name)), 2500);
+      showStatus(
+          tr("Painting with %1").arg(QString::fromStdString(m_doc->classes().classes[id].name)),
+          2500);
   });
   connect(m_session, &StudioSession::modelChanged, this, [this] {
     const ModelInfo* info = m_session->modelInfo();
@@ -258,20 +285,22 @@ void MainWindow::wireSession() {
     m_deviceLabel->setToolTip(tr("Where the model runs"));
     updateTitle();
     updateEnabled();
-    m_resultView->setPlaceholder(info && info->imageLevel()
-                                     ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
-                                          "or File ▸ Classify image.")
-                                     : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
+    m_resultView->setPlaceholder(
+        info && info->imageLevel()
+            ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
+                 "or File ▸ Classify image.")
+            : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
     if (m_startPending) {
       m_startPending = false;
       if (!m_pendingStart.file.isEmpty()) m_files->openAny(m_pendingStart.file);
       if (m_pendingStart.generate) QTimer::singleShot(200, this, [this] { m_session->generate(); });
     }
   });
-  connect(m_session, &StudioSession::modelLoadFailed, this, [this](const QString&) { m_startPending = false; });
-  connect(m_session, &StudioSession::errorOccurred, this, [this](const QString& title, const QString& msg) {
-    QMessageBox::warning(this, title, msg);
-  });
+  connect(m_session, &StudioSession::modelLoadFailed, this,
+          [this](const QString&) { m_startPending = false; });
+  connect(
+      m_session, &StudioSession::errorOccurred, this,
+      [this](const QString& title, const QString& msg) { QMessageBox::warning(this, title, msg); });
   connect(m_session, &StudioSession::warningOccurred, this, [this](const QString& msg) {
     showStatus(msg, 15000);
     m_deviceLabel->setText(m_session->deviceName());
@@ -279,8 +308,10 @@ void MainWindow::wireSession() {
   connect(m_session, &StudioSession::runFinished, this, [this](const QString& summary) {
     showStatus(summary, 15000);
     m_deviceLabel->setText(m_session->deviceName());
-    const QString timing = summary.section(QStringLiteral(" in "), 1).section(QLatin1Char(' '), 0, 1);
-    if (!timing.isEmpty() && timing.endsWith(QLatin1Char('s'))) m_timingLabel->setText(tr("last run %1").arg(timing));
+    const QString timing =
+        summary.section(QStringLiteral(" in "), 1).section(QLatin1Char(' '), 0, 1);
+    if (!timing.isEmpty() && timing.endsWith(QLatin1Char('s')))
+      m_timingLabel->setText(tr("last run %1").arg(timing));
   });
   connect(m_session, &StudioSession::busyChanged, this, [this](bool busy) {
     m_actions->cancel->setEnabled(busy || m_tools->currentTool()->preview().size() > 0);
@@ -320,7 +351,8 @@ void MainWindow::wireSession() {
 void MainWindow::start(const StartOptions& options) {
   m_pendingStart = options;
   m_startPending = true;
-  const bool loading = options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
+  const bool loading =
+      options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
   if (!loading) {
     m_startPending = false;
     showStatus(tr("No model found: choose one with Model ▸ Open model file…"), 0);
@@ -332,7 +364,8 @@ void MainWindow::start(const StartOptions& options) {
 
 void MainWindow::updateTitle() {
   QString model;
-  if (const ModelInfo* info = m_session->modelInfo()) model = QStringLiteral(" — %1").arg(QString::fromStdString(info->name));
+  if (const ModelInfo* info = m_session->modelInfo())
+    model = QStringLiteral(" — %1").arg(QString::fromStdString(info->name));
   setWindowTitle(QStringLiteral("%1[*]%2 — SymmFlow Studio").arg(m_files->displayName(), model));
   setWindowModified(m_doc->isModified());
 }
@@ -370,8 +403,10 @@ void MainWindow::updateResultView() {
     m_resultView->setImage({}, {});
   }
   const bool editResult = i >= 0 && i < static_cast<int>(results.size()) &&
-                          results[i].provenance.kind.startsWith(QLatin1String("edit")) && !m_showingPreview;
-  m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(), tr("Original"));
+                          results[i].provenance.kind.startsWith(QLatin1String("edit")) &&
+                          !m_showingPreview;
+  m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(),
+                          tr("Original"));
 }
 
 void MainWindow::rebuildRecentMenu() {
@@ -387,7 +422,9 @@ void MainWindow::rebuildRecentMenu() {
   if (files.isEmpty()) menu->addAction(tr("(none)"))->setEnabled(false);
 }
 
-void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }
+void MainWindow::showStatus(const QString& text, int timeoutMs) {
+  statusBar()->showMessage(text, timeoutMs);
+}
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (!m_files->maybeSave()) {

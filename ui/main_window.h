@@ -30,9 +30,9 @@ class ToolController;
 class TrajectoryDock;
 
 struct StartOptions {
-  QString model;        // name or path; empty = last used / shipped default
-  QString file;         // a project, photo or mask to open once the model is ready
-  bool recover = true;  // offer crash recovery
+  QString model;          // name or path; empty = last used / shipped default
+  QString file;           // a project, photo or mask to open once the model is ready
+  bool recover = true;    // offer crash recovery
   bool generate = false;  // press Generate once the file is open (screenshots, demos)
 };
 

@@ -3,12 +3,12 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QPushButton>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
+#include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -20,9 +20,12 @@ namespace symmflow::ui {
 namespace {
 QString encodingName(imaging::MaskReport::Encoding e) {
   switch (e) {
-    case imaging::MaskReport::Encoding::Index: return QObject::tr("index mask (grey value = class id)");
-    case imaging::MaskReport::Encoding::Color: return QObject::tr("colour mask (class colours)");
-    case imaging::MaskReport::Encoding::ScaledGrey: return QObject::tr("scaled grey mask");
+    case imaging::MaskReport::Encoding::Index:
+      return QObject::tr("index mask (grey value = class id)");
+    case imaging::MaskReport::Encoding::Color:
+      return QObject::tr("colour mask (class colours)");
+    case imaging::MaskReport::Encoding::ScaledGrey:
+      return QObject::tr("scaled grey mask");
   }
   return {};
 }
@@ -35,7 +38,10 @@ QIcon swatch(const QColor& c) {
 
 MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMap labels,
                                    imaging::MaskReport report, QWidget* parent)
-    : QDialog(parent), m_session(session), m_path(std::move(path)), m_labels(std::move(labels)),
+    : QDialog(parent),
+      m_session(session),
+      m_path(std::move(path)),
+      m_labels(std::move(labels)),
       m_report(std::move(report)) {
   setWindowTitle(tr("Import label map — %1").arg(QFileInfo(m_path).fileName()));
   auto* v = new QVBoxLayout(this);
@@ -57,10 +63,11 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   m_handling->addItem(tr("Mark as ignore (255)"));
   form->addRow(tr("Unknown pixels"), m_handling);
   m_assignClass = new QComboBox(this);
-  const ClassList& classes = m_session->modelInfo() ? m_session->modelInfo()->classes
-                                                    : m_session->document()->classes();
+  const ClassList& classes =
+      m_session->modelInfo() ? m_session->modelInfo()->classes : m_session->document()->classes();
   for (int i = 0; i < classes.size(); ++i)
-    m_assignClass->addItem(swatch(classColor(classes, i)), QString::fromStdString(classes.classes[i].name));
+    m_assignClass->addItem(swatch(classColor(classes, i)),
+                           QString::fromStdString(classes.classes[i].name));
   m_assignClass->setEnabled(false);
   form->addRow(tr("Chosen class"), m_assignClass);
   v->addLayout(form);
@@ -81,7 +88,8 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
     m_assignClass->setEnabled(i == 1);
     reread();
   });
-  connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { reread(); });
+  connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this] { reread(); });
   resize(520, 520);
   showReport();
 }
@@ -89,7 +97,7 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
 void MaskImportDialog::reread() {
   imaging::MaskImportOptions o;
   const int h = m_handling->currentIndex();
-  o.offPalette = h == 0 ? imaging::MaskImportOptions::OffPalette::SnapNearest
+  o.offPalette = h == 0   ? imaging::MaskImportOptions::OffPalette::SnapNearest
                  : h == 1 ? imaging::MaskImportOptions::OffPalette::AssignClass
                           : imaging::MaskImportOptions::OffPalette::Ignore;
   o.outOfRange = h == 1 ? imaging::MaskImportOptions::OutOfRange::AssignClass
@@ -97,7 +105,8 @@ void MaskImportDialog::reread() {
   o.assignClass = std::max(0, m_assignClass->currentIndex());
   auto r = m_session->readMask(m_path, o);
   if (!r) {
-    m_details->setText(tr("<span style='color:#c33'>%1</span>").arg(QString::fromStdString(r.error()).toHtmlEscaped()));
+    m_details->setText(tr("<span style='color:#c33'>%1</span>")
+                           .arg(QString::fromStdString(r.error()).toHtmlEscaped()));
     return;
   }
   m_labels = r->first;
@@ -119,7 +128,9 @@ void MaskImportDialog::showReport() {
     QStringList cols;
     for (std::size_t i = 0; i < r.unknownColors.size(); ++i) {
       const Rgb& c = r.unknownColors[i];
-      cols << QStringLiteral("<span style='background:rgb(%1,%2,%3)'>&nbsp;&nbsp;&nbsp;</span> (%1, %2, %3) × %4")
+      cols << QStringLiteral(
+                  "<span style='background:rgb(%1,%2,%3)'>&nbsp;&nbsp;&nbsp;</span> (%1, %2, %3) × "
+                  "%4")
                   .arg(c[0])
                   .arg(c[1])
                   .arg(c[2])
@@ -127,7 +138,8 @@ void MaskImportDialog::showReport() {
     }
     lines << tr("Unknown values: %1").arg(cols.join(QStringLiteral(", ")));
   }
-  if (const ModelInfo* info = m_session->modelInfo(); info && !info->imageLevel() &&
+  if (const ModelInfo* info = m_session->modelInfo();
+      info && !info->imageLevel() &&
       (r.width != info->labelWidth() || r.height != info->labelHeight())) {
     lines << tr("The model works on %1×%2: the map is kept at its own size and framed (resized or "
                 "centre-cropped) to the model for every run.")
@@ -136,13 +148,14 @@ void MaskImportDialog::showReport() {
   }
   m_details->setText(lines.join(QStringLiteral("<br>")));
   m_histogram->clear();
-  const ClassList& classes = m_session->modelInfo() ? m_session->modelInfo()->classes
-                                                    : m_session->document()->classes();
+  const ClassList& classes =
+      m_session->modelInfo() ? m_session->modelInfo()->classes : m_session->document()->classes();
   const double total = std::max<std::int64_t>(1, static_cast<std::int64_t>(r.width) * r.height);
   for (int i = 0; i < static_cast<int>(r.histogram.size()); ++i) {
     auto* item = new QTreeWidgetItem(m_histogram);
     item->setIcon(0, swatch(classColor(classes, i)));
-    item->setText(0, i < classes.size() ? QString::fromStdString(classes.classes[i].name) : QString::number(i));
+    item->setText(0, i < classes.size() ? QString::fromStdString(classes.classes[i].name)
+                                        : QString::number(i));
     item->setText(1, QString::number(r.histogram[i]));
     item->setText(2, QStringLiteral("%1 %").arg(100.0 * r.histogram[i] / total, 0, 'f', 1));
   }

@@ -49,9 +49,10 @@ PaletteDock::PaletteDock(LabelDocument* doc, QWidget* parent)
   m_tree->header()->setSectionResizeMode(kColName, QHeaderView::Stretch);
   for (int c : {kColShare, kColVisible, kColLocked})
     m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-  m_tree->setToolTip(tr("Click: paint with this class (keys 1-9, 0).\n"
-                        "Right-click: use as the eraser's background class.\n"
-                        "Show: hide a class on the canvas. Lock: never paint over it."));
+  m_tree->setToolTip(
+      tr("Click: paint with this class (keys 1-9, 0).\n"
+         "Right-click: use as the eraser's background class.\n"
+         "Show: hide a class on the canvas. Lock: never paint over it."));
   layout->addWidget(m_tree);
   m_background = new QLabel(body);
   layout->addWidget(m_background);
@@ -103,9 +104,10 @@ void PaletteDock::rebuild() {
   if (auto* item = m_tree->topLevelItem(m_doc->currentClass())) m_tree->setCurrentItem(item);
   m_updating = false;
   const int bg = m_doc->backgroundClass();
-  m_background->setText(bg < classes.size()
-                            ? tr("Eraser paints: %1").arg(QString::fromStdString(classes.classes[bg].name))
-                            : QString());
+  m_background->setText(
+      bg < classes.size()
+          ? tr("Eraser paints: %1").arg(QString::fromStdString(classes.classes[bg].name))
+          : QString());
   refreshCounts();
 }
 
@@ -117,8 +119,8 @@ void PaletteDock::refreshCounts() {
     const double share = 100.0 * counts[i] / total;
     auto* item = m_tree->topLevelItem(i);
     item->setText(kColShare, counts[i] == 0 ? QStringLiteral("–")
-                             : share < 0.1 ? QStringLiteral("<0.1 %")
-                                           : QStringLiteral("%1 %").arg(share, 0, 'f', 1));
+                             : share < 0.1  ? QStringLiteral("<0.1 %")
+                                            : QStringLiteral("%1 %").arg(share, 0, 'f', 1));
     item->setToolTip(kColShare, tr("%n pixel(s)", nullptr, static_cast<int>(counts[i])));
   }
   m_updating = false;
@@ -136,7 +138,8 @@ void PaletteDock::refreshRow(int id) {
 void PaletteDock::onItemChanged(QTreeWidgetItem* item, int column) {
   if (m_updating) return;
   const int id = m_tree->indexOfTopLevelItem(item);
-  if (column == kColVisible) m_doc->setClassVisible(id, item->checkState(kColVisible) == Qt::Checked);
+  if (column == kColVisible)
+    m_doc->setClassVisible(id, item->checkState(kColVisible) == Qt::Checked);
   if (column == kColLocked) m_doc->setClassLocked(id, item->checkState(kColLocked) == Qt::Checked);
 }
 
@@ -146,7 +149,8 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   const int id = m_tree->indexOfTopLevelItem(item);
   QMenu menu(this);
   menu.addAction(tr("Paint with this class"), this, [this, id] { m_doc->setCurrentClass(id); });
-  menu.addAction(tr("Eraser paints this class"), this, [this, id] { m_doc->setBackgroundClass(id); });
+  menu.addAction(tr("Eraser paints this class"), this,
+                 [this, id] { m_doc->setBackgroundClass(id); });
   menu.addSeparator();
   menu.addAction(m_doc->isClassVisible(id) ? tr("Hide") : tr("Show"), this,
                  [this, id] { m_doc->setClassVisible(id, !m_doc->isClassVisible(id)); });

@@ -26,8 +26,8 @@ class PolygonTool : public Tool {
  private:
   void fill(const QPolygonF& polygon);
 
-  QPolygonF m_points;   // vertices placed so far
-  QPointF m_hover;      // rubber-band end
+  QPolygonF m_points;  // vertices placed so far
+  QPointF m_hover;     // rubber-band end
   QPointF m_pressPos;
   bool m_pressed = false;
   bool m_lasso = false;

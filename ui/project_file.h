@@ -11,12 +11,11 @@
 // Maps are raw ids (width*height bytes), images PNG. Reading checks the checksum,
 // every size and the JSON before anything is returned, so a truncated or corrupt
 // file gives an error and nothing else. Writing is atomic (temporary file + rename).
-#include <bitset>
-#include <vector>
-
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+#include <bitset>
+#include <vector>
 
 #include "core/result.h"
 #include "core/types.h"
@@ -33,8 +32,8 @@ struct ProjectData {
   LabelMap labels;
   LabelMap reference;  // may be empty
   ClassList classes;
-  RgbImage photo;      // may be empty; else the map's size
-  QString photoPath;   // where the photo came from (informative)
+  RgbImage photo;     // may be empty; else the map's size
+  QString photoPath;  // where the photo came from (informative)
   QString modelPath;
   QString modelSha256;
   int currentClass = 0;

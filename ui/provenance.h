@@ -3,19 +3,18 @@
 // Where an image came from: enough to regenerate it exactly (model file checksum,
 // label-map hash, seed, steps, solver). Written as PNG text chunks and into the
 // JSON sidecar and the project file.
+#include <QJsonObject>
+#include <QString>
 #include <cstdint>
 #include <utility>
 #include <vector>
-
-#include <QJsonObject>
-#include <QString>
 
 #include "core/types.h"
 
 namespace symmflow::ui {
 
 struct Provenance {
-  QString kind;          // "generate", "edit", "photo", ...
+  QString kind;  // "generate", "edit", "photo", ...
   QString modelName;
   QString modelFile;     // file name (not the full path: exports travel)
   QString modelSha256;   // of the model file
@@ -26,7 +25,7 @@ struct Provenance {
   int variation = 0;     // index within a batch of variations
   double seconds = 0.0;  // wall time of the run
   QString device;
-  int width = 0;         // image size
+  int width = 0;  // image size
   int height = 0;
 
   QJsonObject toJson() const;

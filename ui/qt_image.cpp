@@ -48,13 +48,15 @@ void paintLabels(QImage& target, const LabelMap& labels, const ClassList& classe
     const std::uint8_t* ids = &labels.ids[static_cast<std::size_t>(y) * labels.width];
     for (int x = r.left(); x <= r.right(); ++x) {
       QRgb v = lut[ids[x]];
-      if (v == 1) v = (((x >> 2) ^ (y >> 2)) & 1) ? qRgba(96, 96, 96, 255) : qRgba(160, 160, 160, 255);
+      if (v == 1)
+        v = (((x >> 2) ^ (y >> 2)) & 1) ? qRgba(96, 96, 96, 255) : qRgba(160, 160, 160, 255);
       line[x] = v;
     }
   }
 }
 
-QImage labelsToImage(const LabelMap& labels, const ClassList& classes, const std::bitset<256>& hidden) {
+QImage labelsToImage(const LabelMap& labels, const ClassList& classes,
+                     const std::bitset<256>& hidden) {
   if (labels.empty()) return {};
   QImage img(labels.width, labels.height, QImage::Format_ARGB32_Premultiplied);
   paintLabels(img, labels, classes, hidden, QRect(0, 0, labels.width, labels.height));
@@ -62,7 +64,8 @@ QImage labelsToImage(const LabelMap& labels, const ClassList& classes, const std
 }
 
 QImage heatOverlay(const std::vector<float>& values, int width, int height) {
-  if (width <= 0 || height <= 0 || values.size() < static_cast<std::size_t>(width) * height) return {};
+  if (width <= 0 || height <= 0 || values.size() < static_cast<std::size_t>(width) * height)
+    return {};
   QImage img(width, height, QImage::Format_ARGB32_Premultiplied);
   for (int y = 0; y < height; ++y) {
     auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));

@@ -2,12 +2,11 @@
 #pragma once
 // Conversions between the engine's plain image types and QImage, and colour
 // helpers for label maps. QtGui only; no QApplication needed.
-#include <bitset>
-#include <vector>
-
 #include <QColor>
 #include <QImage>
 #include <QRect>
+#include <bitset>
+#include <vector>
 
 #include "core/types.h"
 

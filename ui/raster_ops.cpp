@@ -59,7 +59,8 @@ std::vector<QPoint> brushFootprint(int diameter) {
   return out;
 }
 
-QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const ClassMask& locked) {
+QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id,
+          const ClassMask& locked) {
   return line(map, center, center, diameter, id, locked);
 }
 

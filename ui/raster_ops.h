@@ -10,13 +10,12 @@
 // Locking: `locked[c]` set means pixels that currently hold class c are never
 // overwritten. Every operation returns the rectangle of pixels it actually
 // changed (empty when nothing changed); it is always clipped to the map.
-#include <bitset>
-#include <cstdint>
-#include <vector>
-
 #include <QPointF>
 #include <QPolygonF>
 #include <QRect>
+#include <bitset>
+#include <cstdint>
+#include <vector>
 
 #include "core/types.h"
 
@@ -62,6 +61,8 @@ void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch);
 QRect diffRect(const LabelMap& a, const LabelMap& b);
 
 // The full rectangle of a map.
-inline QRect mapRect(const LabelMap& map) { return QRect(0, 0, map.width, map.height); }
+inline QRect mapRect(const LabelMap& map) {
+  return QRect(0, 0, map.width, map.height);
+}
 
 }  // namespace symmflow::ui::raster

@@ -11,7 +11,9 @@ ReplaceMapCommand::ReplaceMapCommand(LabelDocument* doc, const QString& text, La
                                      LabelMap after)
     : QUndoCommand(text), m_doc(doc), m_before(std::move(before)), m_after(std::move(after)) {}
 
-void ReplaceMapCommand::undo() { m_doc->swapInMap(m_before); }
+void ReplaceMapCommand::undo() {
+  m_doc->swapInMap(m_before);
+}
 
 void ReplaceMapCommand::redo() {
   if (m_firstRedo) {

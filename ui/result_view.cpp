@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ui/result_view.h"
 
-#include <algorithm>
-
 #include <QMouseEvent>
 #include <QPainter>
+#include <algorithm>
 
 namespace symmflow::ui {
 
@@ -49,7 +48,8 @@ void ResultView::setPlaceholder(const QString& text) {
 
 QRectF ResultView::imageRect() const {
   if (m_image.isNull()) return {};
-  const QSizeF s = QSizeF(m_image.size()).scaled(QSizeF(size()) - QSizeF(16, 16), Qt::KeepAspectRatio);
+  const QSizeF s =
+      QSizeF(m_image.size()).scaled(QSizeF(size()) - QSizeF(16, 16), Qt::KeepAspectRatio);
   return QRectF(QPointF((width() - s.width()) / 2.0, (height() - s.height()) / 2.0), s);
 }
 
@@ -58,7 +58,8 @@ void ResultView::paintEvent(QPaintEvent*) {
   p.fillRect(rect(), QColor(0x2b, 0x2b, 0x2b));
   if (m_image.isNull()) {
     p.setPen(QColor(190, 190, 190));
-    p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
+    p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
+               m_placeholder);
     return;
   }
   const QRectF r = imageRect();
@@ -110,8 +111,10 @@ void ResultView::mouseMoveEvent(QMouseEvent* e) {
     const QRectF r = imageRect();
     setSplit((e->position().x() - r.left()) / std::max(1.0, r.width()));
   }
-  if (canCompare() && m_mode == Mode::Split) setCursor(Qt::SplitHCursor);
-  else unsetCursor();
+  if (canCompare() && m_mode == Mode::Split)
+    setCursor(Qt::SplitHCursor);
+  else
+    unsetCursor();
 }
 
 void ResultView::mouseReleaseEvent(QMouseEvent*) {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/run_dock.h"
 
-#include <random>
-
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -16,6 +14,7 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <random>
 
 #include "ui/studio_session.h"
 
@@ -111,8 +110,10 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
 
   for (auto* s : {m_steps, m_seed, m_variations, m_previewSteps})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &RunDock::pushToSettings);
-  connect(m_feather, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &RunDock::pushToSettings);
-  connect(m_solver, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunDock::pushToSettings);
+  connect(m_feather, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+          &RunDock::pushToSettings);
+  connect(m_solver, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &RunDock::pushToSettings);
   connect(m_randomSeed, &QCheckBox::toggled, this, &RunDock::pushToSettings);
   connect(m_live, &QCheckBox::toggled, this, [this](bool on) {
     pushToSettings();
@@ -122,19 +123,22 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
     std::random_device rd;
     m_seed->setValue(static_cast<int>(rd() & 0x7fffffff));
   });
+  connect(session, &StudioSession::settingsChanged, this, &RunDock::syncFromSettings);
   connect(session, &StudioSession::runStarted, this, [this](const QString& what) {
     m_progress->setRange(0, 0);  // busy until the first step
     m_progress->setFormat(what);
+    m_phase = what;
     m_status->clear();
   });
   connect(session, &StudioSession::runProgress, this, [this](int step, int total) {
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(step);
-    m_progress->setFormat(tr("Step %1 / %2").arg(step).arg(total));
+    m_progress->setFormat(tr("%1 · step %2 / %3").arg(m_phase).arg(step).arg(total));
   });
   connect(session, &StudioSession::runFinished, this, [this](const QString& summary) {
     m_progress->setRange(0, 1);
-    m_progress->setValue(summary.startsWith(tr("Failed")) || summary.startsWith(tr("Cancel")) ? 0 : 1);
+    m_progress->setValue(summary.startsWith(tr("Failed")) || summary.startsWith(tr("Cancel")) ? 0
+                                                                                              : 1);
     m_progress->setFormat(summary.startsWith(tr("Cancel")) ? tr("Cancelled") : tr("Done"));
     m_status->setText(summary);
     syncFromSettings();  // a random seed was drawn

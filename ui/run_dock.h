@@ -4,6 +4,7 @@
 // Generate / Cancel; for photos Apply edit and Re-roll changed region; a progress
 // bar. Edits RunSettings of the session; the actions themselves live in MainActions.
 #include <QDockWidget>
+#include <QString>
 
 class QAbstractButton;
 class QCheckBox;
@@ -43,6 +44,7 @@ class RunDock : public QDockWidget {
   QProgressBar* m_progress;
   QLabel* m_status;
   bool m_syncing = false;
+  QString m_phase;
 };
 
 }  // namespace symmflow::ui

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "ui/studio_session.h"
 
+#include <QFileInfo>
+#include <QJsonObject>
 #include <algorithm>
 #include <random>
 #include <stdexcept>
 
-#include <QFileInfo>
-#include <QJsonObject>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/imaging/composite.h"
@@ -22,9 +22,11 @@ namespace symmflow::ui {
 using Kind = InferenceRequest::Kind;
 
 namespace {
-constexpr int kMaxHistory = 48;
+constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 }  // namespace
 
 QJsonObject RunSettings::toJson() const {
@@ -84,12 +86,21 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
   connect(m_worker, &InferenceWorker::busyChanged, this, &StudioSession::busyChanged);
   connect(m_worker, &InferenceWorker::progress, this, [this](quint64 id, const StepReport& r) {
     if (id == m_previewId) return;
+    // Apply edit runs two samplers in a row (inversion, then the edit); name the phase.
+    if (m_runKind == static_cast<int>(Kind::InvertEdit) && r.step == 1) {
+      Q_EMIT runStarted(m_runSequence == 0 && m_editInverts ? tr("Inverting the photo")
+                                                            : tr("Editing"));
+      ++m_runSequence;
+    }
     Q_EMIT runProgress(r.step, r.totalSteps);
     Q_EMIT stepReported(r);
   });
   connect(m_worker, &InferenceWorker::started, this, [this](quint64 id, int kind) {
     if (id == m_previewId) return;
-    static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
+    m_runKind = kind;
+    m_runSequence = 0;
+    static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying",
+                                  "Applying edit"};
     Q_EMIT runStarted(tr(names[std::clamp(kind, 0, 4)]));
   });
   connect(&m_loadWatcher, &QFutureWatcher<std::shared_ptr<LoadOutcome>>::finished, this, [this] {
@@ -107,6 +118,18 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
   });
   connect(doc, &LabelDocument::labelsChanged, this, [this] {
     if (m_settings.livePreview) schedulePreview();
+  });
+  // Image-level models: the "map" is one pixel, and it is the class picked in the
+  // palette, so the canvas always shows what Generate will make.
+  connect(doc, &LabelDocument::currentClassChanged, this, [this](int id) {
+    if (!m_backend || !m_backend->info().imageLevel() || m_doc->width() != 1 ||
+        m_doc->height() != 1)
+      return;
+    if (m_syncingImageLevel || m_doc->labels().ids[0] == id) return;
+    m_syncingImageLevel = true;
+    m_doc->reset(LabelMap(1, 1, static_cast<std::uint8_t>(id)), m_backend->info().classes);
+    m_doc->setCurrentClass(id);
+    m_syncingImageLevel = false;
   });
 }
 
@@ -132,7 +155,8 @@ void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const 
   for (int i = 0; same && i < info.classes.size(); ++i)
     same = m_doc->classes().classes[i].name == info.classes.classes[i].name;
   const bool userWork = m_pinned || m_doc->isModified();
-  if (m_doc->isEmpty() || (!same && !userWork)) {
+  const bool shapeOk = !info.imageLevel() || (m_doc->width() == 1 && m_doc->height() == 1);
+  if (m_doc->isEmpty() || ((!same || !shapeOk) && !userWork)) {
     newMap(0);
   } else if (!same) {
     Q_EMIT warningOccurred(tr("The open map uses other classes than the model %1; "
@@ -159,9 +183,13 @@ void StudioSession::loadModelAsync(const QString& path, DeviceKind device) {
   }));
 }
 
-const ModelInfo* StudioSession::modelInfo() const { return m_backend ? &m_backend->info() : nullptr; }
+const ModelInfo* StudioSession::modelInfo() const {
+  return m_backend ? &m_backend->info() : nullptr;
+}
 
-QString StudioSession::deviceName() const { return m_backend ? q(m_backend->deviceName()) : QString(); }
+QString StudioSession::deviceName() const {
+  return m_backend ? q(m_backend->deviceName()) : QString();
+}
 
 // ---- Documents -----------------------------------------------------------------
 
@@ -180,6 +208,7 @@ void StudioSession::newMap(int fillClass, int width, int height) {
   m_uncertainty.clear();
   m_framing = {};
   m_pinned = false;
+  clearResults();
   m_doc->reset(std::move(map), info->classes);
   m_doc->setBackgroundClass(fillClass);
   Q_EMIT uncertaintyChanged();
@@ -188,7 +217,8 @@ void StudioSession::newMap(int fillClass, int width, int height) {
 Result<std::pair<LabelMap, imaging::MaskReport>> StudioSession::readMask(
     const QString& path, const imaging::MaskImportOptions& options) const {
   const ClassList& classes = m_backend ? m_backend->info().classes : m_doc->classes();
-  if (classes.size() == 0) return Error{"load a model first: its classes define the mask's meaning"};
+  if (classes.size() == 0)
+    return Error{"load a model first: its classes define the mask's meaning"};
   return imaging::importMask(path.toStdString(), classes, options);
 }
 
@@ -212,7 +242,8 @@ void StudioSession::applyImportedMask(const LabelMap& labels, const QString& pat
 
 Status StudioSession::openPhoto(const QString& path) {
   if (!m_backend) return Error{"load a model first (Model menu)"};
-  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Classify image"};
+  if (m_backend->info().imageLevel())
+    return Error{"this model classifies whole images; use Classify image"};
   // Only the header is read here (cheap); decoding, framing and mapping the result
   // back to the photo's size run on the worker thread.
   auto header = imaging::probeImage(path.toStdString());
@@ -230,15 +261,17 @@ Status StudioSession::openPhoto(const QString& path) {
     auto img = imaging::loadImage(file);
     if (!img) return img.error();
     r.photo = std::move(img).value();
-    r.image = imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
+    r.image =
+        imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
     return {};
   };
   req.finish = [mw, mh](InferenceResult& res) -> std::string {
     const RgbImage& photo = res.request->photo;
     const SegmentResult& seg = res.segmentation;
     const imaging::Framing f = imaging::makeFraming(photo.width, photo.height, mw, mh);
-    res.photoLabels = seg.probabilities.channels > 0 ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
-                                                     : imaging::labelsToPhoto(seg.labels, f);
+    res.photoLabels = seg.probabilities.channels > 0
+                          ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
+                          : imaging::labelsToPhoto(seg.labels, f);
     if (!seg.entropy.empty() && seg.labels.width > 0) {
       FloatPlanes e;
       e.channels = 1;
@@ -249,7 +282,8 @@ Status StudioSession::openPhoto(const QString& path) {
       res.photoUncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
       for (int y = 0; y < f.cropHeight; ++y)
         for (int x = 0; x < f.cropWidth; ++x)
-          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] = crop.at(0, x, y);
+          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] =
+              crop.at(0, x, y);
     }
     return {};
   };
@@ -266,7 +300,8 @@ Status StudioSession::classifyImage(const QString& path) {
   InferenceRequest req;
   req.kind = Kind::Classify;
   try {
-    const auto f = imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
+    const auto f =
+        imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
     req.image = imaging::toModel(img.value(), f);
   } catch (const std::exception& e) {
     return Error{std::string("cannot frame the image: ") + e.what()};
@@ -318,13 +353,14 @@ std::uint64_t StudioSession::generate() {
     return 0;
   }
   if (m_doc->isEmpty() && !m_backend->info().imageLevel()) {
-    Q_EMIT errorOccurred(tr("Generate"), tr("There is no label map: create one with File ▸ New map."));
+    Q_EMIT errorOccurred(tr("Generate"),
+                         tr("There is no label map: create one with File ▸ New map."));
     return 0;
   }
   m_previewTimer.stop();
   if (m_settings.randomSeed) {
     std::random_device rd;
-    m_settings.seed = (static_cast<std::uint64_t>(rd()) << 32 | rd()) & 0xffffffffULL;
+    m_settings.seed = rd() & 0x7fffffffu;  // fits the seed box; 2^31 seeds are plenty
   }
   InferenceRequest req;
   req.kind = Kind::Generate;
@@ -349,12 +385,15 @@ bool StudioSession::canApplyEdit() const {
 
 std::uint64_t StudioSession::applyEdit(bool reroll) {
   if (!canApplyEdit()) {
-    Q_EMIT errorOccurred(tr("Apply edit"), tr("Open a photo first: Apply edit regenerates a photo from its edited map."));
+    Q_EMIT errorOccurred(
+        tr("Apply edit"),
+        tr("Open a photo first: Apply edit regenerates a photo from its edited map."));
     return 0;
   }
   if (m_doc->labels() == m_doc->referenceLabels()) {
-    Q_EMIT errorOccurred(tr("Apply edit"),
-                         tr("Nothing to apply: the map is unchanged since the photo was segmented."));
+    Q_EMIT errorOccurred(
+        tr("Apply edit"),
+        tr("Nothing to apply: the map is unchanged since the photo was segmented."));
     return 0;
   }
   const ModelInfo& info = m_backend->info();
@@ -382,10 +421,13 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     const LabelMap changed = imaging::changedMask(r.photoReference, r.photoLabels);
     // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
     const float scale = static_cast<float>(1.0 / std::max(1e-9, f.scaleX()));
-    res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f, feather * scale, dilate * scale);
+    res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f,
+                                            feather * scale, dilate * scale);
     return {};
   };
-  req.inversion = m_inversion;
+  // The cached inversion is reused only when it was made with the current steps.
+  req.inversion = m_inversion.steps() == m_settings.steps ? m_inversion : Inversion();
+  m_editInverts = !req.inversion.valid();
   req.run.steps = m_settings.steps;
   req.run.solver = m_settings.solver;
   req.run.seed = m_settings.seed;
@@ -395,7 +437,7 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
   req.edit.rerollChanged = reroll;
   if (reroll) {
     std::random_device rd;
-    m_settings.seed = rd();
+    m_settings.seed = rd() & 0x7fffffffu;
   }
   req.edit.seed = m_settings.seed;
   req.previews = m_settings.recordTrajectory;
@@ -407,7 +449,9 @@ void StudioSession::cancel() {
   m_worker->cancel();
 }
 
-bool StudioSession::isBusy() const { return m_worker->isBusy(); }
+bool StudioSession::isBusy() const {
+  return m_worker->isBusy();
+}
 
 void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) {
   if (r->cancelled) {
@@ -416,7 +460,8 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
   }
   if (!r->ok) {
     if (r->kind == Kind::Preview) return;  // a failing preview must not nag
-    static const char* titles[] = {"Generate", "Preview", "Segment photo", "Classify", "Apply edit"};
+    static const char* titles[] = {"Generate", "Preview", "Segment photo", "Classify",
+                                   "Apply edit"};
     Q_EMIT errorOccurred(tr(titles[static_cast<int>(r->kind)]), r->error);
     Q_EMIT runFinished(tr("Failed: %1").arg(r->error));
     return;
@@ -443,8 +488,9 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
       const ClassList& cls = m_backend->info().classes;
       for (int i = 0; i < static_cast<int>(p.size()); ++i)
         top.push_back({i, i < cls.size() ? q(cls.classes[i].name) : QString::number(i), p[i]});
-      std::sort(top.begin(), top.end(),
-                [](const ClassScore& a, const ClassScore& b) { return a.probability > b.probability; });
+      std::sort(top.begin(), top.end(), [](const ClassScore& a, const ClassScore& b) {
+        return a.probability > b.probability;
+      });
       if (top.size() > 5) top.resize(5);
       Q_EMIT classified(m_classifyPath, top);
       Q_EMIT runFinished(tr("Classified in %1 s on %2.").arg(r->seconds, 0, 'f', 2).arg(r->device));
@@ -509,13 +555,16 @@ void StudioSession::onSegmented(const InferenceResult& r) {
   const ModelInfo& info = m_backend->info();
   RgbImage photo = r.request->photo;
   if (photo.empty() || r.photoLabels.width != photo.width || r.photoLabels.height != photo.height) {
-    Q_EMIT errorOccurred(tr("Segment photo"), tr("The segmentation could not be mapped to the photo."));
+    Q_EMIT errorOccurred(tr("Segment photo"),
+                         tr("The segmentation could not be mapped to the photo."));
     return;
   }
-  m_framing = imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
+  m_framing =
+      imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
   m_pinned = true;
   m_photoPath = m_pendingPhotoPath;
   m_inversion = Inversion();
+  clearResults();
   m_doc->reset(r.photoLabels, info.classes, std::move(photo));
   m_doc->setReferenceLabels(r.photoLabels);
   m_uncertainty = r.photoUncertainty;
@@ -550,6 +599,19 @@ void StudioSession::onEdited(const InferenceResult& r) {
   addResults(std::move(v));
   Q_EMIT editApplied(m_current);
   Q_EMIT runFinished(tr("Applied the edit in %1 s on %2.").arg(r.seconds, 0, 'f', 2).arg(r.device));
+}
+
+void StudioSession::clearResults() {
+  // Results belong to the document they were made from; a new document starts afresh.
+  m_results.clear();
+  m_batchStart = 0;
+  m_current = -1;
+  m_preview = {};
+  m_trajectory.clear();
+  Q_EMIT resultsChanged();
+  Q_EMIT currentResultChanged(-1);
+  Q_EMIT previewChanged();
+  Q_EMIT trajectoryChanged();
 }
 
 void StudioSession::setCurrentResult(int index) {
@@ -612,6 +674,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
     m_doc->undoStack()->resetClean();
   }
+  Q_EMIT settingsChanged();
   Q_EMIT uncertaintyChanged();
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(m_current);

@@ -7,15 +7,14 @@
 //
 // Threading: GUI thread only. Model work goes through InferenceWorker; model
 // loading through a thread-pool task. No call here waits on the model.
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <vector>
-
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "core/engine.h"
 #include "core/imaging/framing.h"
@@ -30,18 +29,18 @@ class InferenceBackend;
 class LabelDocument;
 
 struct RunSettings {
-  int steps = 10;              // generate / invert steps
+  int steps = 10;  // generate / invert steps
   Solver solver = Solver::Euler;
   std::uint64_t seed = 1;
-  bool randomSeed = false;     // draw a new seed for every Generate
-  int variations = 1;          // images per Generate (seeds seed, seed+1, ...)
-  bool livePreview = false;    // a quick run a moment after each change
+  bool randomSeed = false;   // draw a new seed for every Generate
+  int variations = 1;        // images per Generate (seeds seed, seed+1, ...)
+  bool livePreview = false;  // a quick run a moment after each change
   int previewSteps = 3;
   int previewDelayMs = 500;
   int segmentSteps = 1;
   int segmentDraws = 4;
-  float editFeather = 3.0f;    // model pixels
-  int editDilate = 2;          // model pixels
+  float editFeather = 3.0f;  // model pixels
+  int editDilate = 2;        // model pixels
   bool recordTrajectory = true;
 
   QJsonObject toJson() const;
@@ -76,7 +75,8 @@ class StudioSession : public QObject {
   // untouched document whose classes differ is replaced by a new map of the model's
   // size; the user's work (edited, opened or imported) is never replaced: a warning
   // says the classes differ instead.
-  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256);
+  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path,
+                  const QString& sha256);
   // Loads a model file on the thread pool; modelChanged or modelLoadFailed follows.
   void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto);
   bool isLoadingModel() const { return m_loadWatcher.isRunning(); }
@@ -92,8 +92,8 @@ class StudioSession : public QObject {
   void newMap(int fillClass, int width = 0, int height = 0);
   // Reads a mask with the model's classes. The map is not applied: call
   // applyImportedMask() with it after showing the report.
-  Result<std::pair<LabelMap, imaging::MaskReport>> readMask(const QString& path,
-                                                            const imaging::MaskImportOptions& options) const;
+  Result<std::pair<LabelMap, imaging::MaskReport>> readMask(
+      const QString& path, const imaging::MaskImportOptions& options) const;
   // Puts an imported map in the document (undoable). A map of another size than the
   // document replaces it (and drops the photo when the sizes differ).
   void applyImportedMask(const LabelMap& labels, const QString& path);
@@ -139,6 +139,8 @@ class StudioSession : public QObject {
 
  Q_SIGNALS:
   void modelChanged();
+  // RunSettings were replaced (a project was opened): views should re-read them.
+  void settingsChanged();
   void modelLoadFailed(const QString& message);
   void runStarted(const QString& what);
   void runProgress(int step, int total);
@@ -163,10 +165,16 @@ class StudioSession : public QObject {
   void onEdited(const InferenceResult& r);
   void onGenerated(const InferenceResult& r);
   LabelMap modelGridLabels(const LabelMap& map) const;
-  bool m_pinned = false;  // the document holds the user's work (project, photo, import)
+  bool m_pinned = false;
+  bool m_syncingImageLevel = false;
+  int m_runKind = -1;          // kind of the run in progress (for progress labels)
+  int m_runSequence = 0;       // samplers started within it
+  bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
+                               // holds the user's work (project, photo, import)
   imaging::Framing mapFraming(int width, int height) const;
   Provenance baseProvenance(const QString& kind) const;
   void addResults(std::vector<ResultEntry> entries);
+  void clearResults();
 
   LabelDocument* m_doc;
   InferenceWorker* m_worker;
@@ -196,3 +204,6 @@ class StudioSession : public QObject {
 };
 
 }  // namespace symmflow::ui
+
+Q_DECLARE_METATYPE(symmflow::ui::ClassScore)
+Q_DECLARE_METATYPE(QVector<symmflow::ui::ClassScore>)

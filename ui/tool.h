@@ -20,9 +20,9 @@ struct ToolSettings;
 enum class ToolId { Brush, Eraser, Fill, Polygon, Line, Eyedropper };
 
 struct ToolInput {
-  QPointF pos;                          // map coordinates (pixel (i,j) covers [i,i+1)x[j,j+1))
+  QPointF pos;  // map coordinates (pixel (i,j) covers [i,i+1)x[j,j+1))
   Qt::KeyboardModifiers modifiers = {};
-  double tolerance = 1.0;               // a few screen pixels, in map pixels (for hit tests)
+  double tolerance = 1.0;  // a few screen pixels, in map pixels (for hit tests)
 };
 
 class Tool {

@@ -3,11 +3,10 @@
 // Owns the tools and the tool settings, routes pointer input (in map coordinates)
 // to the active tool, and handles tool-level keys ([ and ] resize, Enter, Esc).
 // Views call it; it edits the document through the tools. No widgets.
-#include <memory>
-#include <vector>
-
 #include <QObject>
 #include <QPolygonF>
+#include <memory>
+#include <vector>
 
 #include "ui/tool.h"
 #include "ui/tool_settings.h"

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/trajectory_dock.h"
 
-#include <algorithm>
-
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,7 +8,7 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-
+#include <algorithm>
 #include <qcustomplot.h>
 
 #include "ui/label_document.h"
@@ -32,7 +30,8 @@ QLabel* imageLabel(const QString& tip, QWidget* parent) {
 
 QPixmap scaled(const QImage& img) {
   if (img.isNull()) return {};
-  return QPixmap::fromImage(img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
+  return QPixmap::fromImage(
+      img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 }  // namespace
 
@@ -142,15 +141,22 @@ void TrajectoryDock::rebuild() {
     gy->setPen(QPen(QColor(230, 120, 20), 2));
     gy->setData(t, vy, true);
     m_velocity->legend->setVisible(true);
+    // Bottom-left, translucent: the curves mostly live in the upper part.
+    m_velocity->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    m_velocity->legend->setBrush(QColor(255, 255, 255, 190));
     m_velocity->rescaleAxes();
 
     const ClassList& classes = m_session->document()->classes();
-    const int k = steps.front().classCoverage.empty() ? 0 : static_cast<int>(steps.front().classCoverage.size());
+    const int k = steps.front().classCoverage.empty()
+                      ? 0
+                      : static_cast<int>(steps.front().classCoverage.size());
     for (int c = 0; c < k; ++c) {
       QVector<double> cov;
-      for (const StepReport& s : steps) cov << (c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
+      for (const StepReport& s : steps)
+        cov << (c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
       auto* g = m_coverage->addGraph();
-      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name) : QString::number(c));
+      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name)
+                                    : QString::number(c));
       g->setPen(QPen(classColor(classes, c), 2));
       g->setData(t, cov, true);
     }

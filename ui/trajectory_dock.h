@@ -5,10 +5,9 @@
 // QCustomPlot plots of the per-step velocity norms, the class coverage of the
 // one-step estimate over t, and the mean confidence; a cursor on every plot follows
 // the slider.
-#include <vector>
-
 #include <QDockWidget>
 #include <QTimer>
+#include <vector>
 
 #include "core/engine.h"
 

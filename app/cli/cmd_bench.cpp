@@ -49,7 +49,7 @@ void registerBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Time network evaluation, segmentation and generation");
   static std::string model, device = "auto";
   static int steps = 4, batch = 1, reps = 10, warmup = 2, threads = 0;
-  static bool json = false;
+  static bool json = false, channelsLast = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--steps", steps, "generation steps")->check(CLI::Range(1, 1000));
   cmd->add_option("--batch", batch, "batch of the eval_ms measurement")->check(CLI::Range(1, 256));
@@ -58,6 +58,7 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--device", device, "auto | cpu | cuda");
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
+  cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
   cmd->callback([&exitCode] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
@@ -88,6 +89,7 @@ void registerBench(CLI::App& app, int& exitCode) {
       const torch::Device dev = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
       net->to(dev);
       net->eval();
+      net->setChannelsLast(channelsLast);
       const auto& c = info.config;
       auto x = torch::randn({batch, 3, c.imageHeight, c.imageWidth}, torch::TensorOptions().device(dev));
       auto y = torch::randn({batch, c.numClasses, c.labelHeight(), c.labelWidth()}, torch::TensorOptions().device(dev));
@@ -119,6 +121,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"torch", torchVersion()},
                           {"image_size", {c.imageHeight, c.imageWidth}},
                           {"batch", batch},
+                          {"channels_last", channelsLast},
                           {"steps", steps},
                           {"gflops_per_eval", gflops},
                           {"eval_ms", stats(evalMs)},

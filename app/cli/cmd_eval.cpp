@@ -15,6 +15,7 @@
 #include "core/engine.h"
 #include "core/evaluate.h"
 #include "core/model_io.h"
+#include "core/safetensors.h"
 #include "core/trainer.h"
 #ifdef SYMMFLOW_HAVE_IMAGING
 #include "core/imaging/dataset_folder.h"
@@ -99,7 +100,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler";
   static int steps = 1, draws = 1, batch = 8, limit = 0;
   static std::uint64_t seed = 0;
-  static bool json = false;
+  static bool json = false, record = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--shard", shardPath, "evaluate on a data shard");
 #ifdef SYMMFLOW_HAVE_IMAGING
@@ -115,6 +116,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   cmd->add_option("--seed", seed, "noise seed");
   cmd->add_option("--device", device, "auto | cpu | cuda");
   cmd->add_flag("--json", json, "print one JSON object");
+  cmd->add_flag("--record", record, "also record the result in the model file's metrics metadata (weights unchanged)");
   cmd->callback([&exitCode] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
@@ -197,6 +199,28 @@ void registerEval(CLI::App& app, int& exitCode) {
       j["seconds"] = secs;
       j["device"] = *dev;
       std::cout << (json ? j.dump() : j.dump(2)) << std::endl;
+      if (record) {
+        auto file = SafetensorsFile::read(path);
+        if (!file) {
+          exitCode = fail(file.error());
+          return;
+        }
+        auto metrics = nlohmann::json::parse(file->metadataOr(meta::kMetrics, "{}"), nullptr, false);
+        if (!metrics.is_object()) metrics = nlohmann::json::object();
+        const std::string data = !shardPath.empty() ? std::filesystem::path(shardPath).filename().string()
+                                                    : (!images.empty() ? images : classFolders);
+        nlohmann::json entry = {{"steps", steps}, {"solver", solverName(*solv)}, {"draws", draws},
+                                {"items", j["items"]}, {"data", data}};
+        for (const char* k : {"miou", "pixel_accuracy", "accuracy", "per_class_iou"})
+          if (j.contains(k)) entry[k] = j[k];
+        metrics["eval_steps" + std::to_string(steps)] = entry;
+        std::vector<TensorBlob> blobs;
+        for (const auto& e : file->tensors())
+          blobs.push_back({e.name, e.dtype, e.shape, std::vector<std::uint8_t>(file->data(e), file->data(e) + e.bytes)});
+        auto md = file->metadata();
+        md[meta::kMetrics] = metrics.dump();
+        if (auto s = writeSafetensors(path, blobs, md); !s) exitCode = fail(s.error());
+      }
     } catch (const c10::Error& e) {
       exitCode = fail(std::string("evaluation failed: ") + e.what_without_backtrace());
     }

@@ -15,6 +15,7 @@
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
+#include "core/imaging/resample.h"
 
 namespace symmflow::cli {
 namespace fs = std::filesystem;
@@ -79,7 +80,7 @@ Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info
 void registerGenerate(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("generate", "Label map (or class name) -> image");
   static Common c;
-  static std::string mask, label, output;
+  static std::string mask, label, output, preview;
   static int count = 1;
   static bool snap = false;
   addCommon(cmd, c, 10);
@@ -88,6 +89,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
   cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")->required();
   cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
+  cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)");
   cmd->callback([&exitCode] {
     if (mask.empty() == label.empty()) {
       exitCode = fail("give exactly one of --mask or --label");
@@ -121,6 +123,14 @@ void registerGenerate(CLI::App& app, int& exitCode) {
         return;
       }
       labels = *m;
+    }
+    if (!preview.empty()) {
+      const bool dense = labels.width == info.imageWidth() && labels.height == info.imageHeight();
+      auto shown = dense ? labels : imaging::resizeLabels(labels, info.imageWidth(), info.imageHeight());
+      if (auto s = imaging::savePng(imaging::colorize(shown, info.classes), preview); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
     }
     RunParams p;
     p.steps = c.steps;

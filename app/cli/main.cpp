@@ -5,6 +5,7 @@
 #include "app/cli/commands.h"
 #include "core/engine.h"
 #include "core/model_paths.h"
+#include "core/runtime_env.h"
 
 namespace symmflow::cli {
 
@@ -28,6 +29,7 @@ std::string resolveModelPath(const std::string& nameOrPath, std::string* error) 
 
 int main(int argc, char** argv) {
   using namespace symmflow;
+  ensurePassiveOpenMpWait(argv);
   CLI::App app{"symmflow: generate, segment, classify and edit images with one SymmFlow model"};
   app.require_subcommand(1);
   app.set_version_flag("--version", [] {

@@ -21,20 +21,25 @@ int main(int argc, char** argv) {
   QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("symmflow-studio"), icon));
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QStringLiteral("Paint label maps and get photos; segment, edit and regenerate photos with one model."));
+  parser.setApplicationDescription(QStringLiteral(
+      "Paint label maps and get photos; segment, edit and regenerate photos with one model."));
   parser.addHelpOption();
   parser.addVersionOption();
-  QCommandLineOption model(QStringList{QStringLiteral("m"), QStringLiteral("model")},
-                           QStringLiteral("Model to load: a name from the model folders (e.g. camvid) or a path."),
-                           QStringLiteral("model"));
-  QCommandLineOption noRecover(QStringLiteral("no-recover"), QStringLiteral("Do not offer crash recovery at start."));
-  QCommandLineOption generate(QStringLiteral("generate"), QStringLiteral("Generate once the file is open."));
+  QCommandLineOption model(
+      QStringList{QStringLiteral("m"), QStringLiteral("model")},
+      QStringLiteral("Model to load: a name from the model folders (e.g. camvid) or a path."),
+      QStringLiteral("model"));
+  QCommandLineOption noRecover(QStringLiteral("no-recover"),
+                               QStringLiteral("Do not offer crash recovery at start."));
+  QCommandLineOption generate(QStringLiteral("generate"),
+                              QStringLiteral("Generate once the file is open."));
   parser.addOption(model);
   parser.addOption(noRecover);
   parser.addOption(generate);
-  parser.addPositionalArgument(QStringLiteral("file"),
-                               QStringLiteral("A project (.symmflow), a label map or a photo to open."), QStringLiteral("[file]"));
+  parser.addPositionalArgument(
+      QStringLiteral("file"),
+      QStringLiteral("A project (.symmflow), a label map or a photo to open."),
+      QStringLiteral("[file]"));
   parser.process(app);
 
   symmflow::ui::MainWindow window;

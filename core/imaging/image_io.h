@@ -29,10 +29,11 @@ inline constexpr std::int64_t kDefaultMaxPixels = 50'000'000;
 struct ImageHeader {
   int width = 0;
   int height = 0;
-  std::string format;  // "PNG", "JPEG", "BMP", "TIFF", "WebP", or "unknown"
+  std::string format;  // "PNG", "JPEG", "BMP", "TIFF", "WebP", "PNM", "PFM", "PAM", "Sun raster",
+                      // "HDR", "JPEG 2000", or "unknown"
 };
 
-// Reads the header of `path`. Known formats (PNG, JPEG, BMP, TIFF, WebP) report
+// Reads the header of `path`. Known formats (those of ImageHeader::format) report
 // their size; other files give format "unknown" with size 0x0 (not an error:
 // OpenCV may still decode them). Errors: missing/unreadable file, zero bytes,
 // or a known signature whose header is truncated or malformed.

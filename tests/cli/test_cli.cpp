@@ -199,10 +199,14 @@ TEST_F(Cli, BadInputsFailWithClearMessages) {
   EXPECT_NE(r.out.find("not a class colour"), std::string::npos) << r.out;
 
   // Class count mismatch: ids beyond the model's classes.
-  LabelMap many(16, 16, 7);
+  LabelMap many(16, 16, 1);
+  many.at(0, 0) = 0;
+  many.at(1, 0) = 2;
+  for (int x = 4; x < 12; ++x) many.at(x, 8) = 7;
   ASSERT_TRUE(imaging::saveIndexMask(many, p("many.png")).ok());
   r = run("generate -m " + p("m.safetensors") + " --mask " + p("many.png") + " -o " + p("x.png") + " --steps 1");
   EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("7"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("error"), std::string::npos) << r.out;
 
   r = run("generate -m " + p("missing.safetensors") + " --mask " + p("many.png") + " -o " + p("x.png"));

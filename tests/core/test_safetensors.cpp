@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/model_info.h"
 #include "core/model_io.h"
 #include "core/safetensors.h"
 #include "tests/core/test_helpers.h"
@@ -78,6 +79,59 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
             std::string::npos);
   EXPECT_NE(errorOf(header(R"({"__metadata__":{"k":5}})")).find("not a string"), std::string::npos);
   EXPECT_NE(errorOf(header(R"({"t":{"dtype":"U8"}})")).find("lacks"), std::string::npos);
+}
+
+// Regressions from tests/fuzz/fuzz_safetensors (see docs/RELIABILITY.md).
+TEST(Safetensors, ZeroSizedTensorWithOverflowingShapeIsRejected) {
+  // Accepted before (0 bytes), then TensorEntry::numel() overflowed int64 (UBSan).
+  const auto err = errorOf(header(R"({"t":{"dtype":"F32","shape":[4611686018427387904,4,0],"data_offsets":[0,0]}})"));
+  EXPECT_NE(err.find("overflows"), std::string::npos) << err;
+  // A zero size with a product that fits is a valid empty tensor.
+  TempDir d;
+  symmflow::testing::writeBytes(d.path("z.safetensors"),
+                                header(R"({"t":{"dtype":"F32","shape":[1073741824,4,0],"data_offsets":[0,0]}})"));
+  auto ok = SafetensorsFile::read(d.path("z.safetensors"));
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->tensors().at(0).numel(), 0);
+}
+
+TEST(Safetensors, OverlapHiddenBehindAnEmptyTensorIsFound) {
+  EXPECT_NE(errorOf(header(R"({"a":{"dtype":"U8","shape":[10],"data_offsets":[0,10]},)"
+                           R"("z":{"dtype":"U8","shape":[0],"data_offsets":[5,5]},)"
+                           R"("b":{"dtype":"U8","shape":[4],"data_offsets":[8,12]}})",
+                           std::string(12, 'x')))
+                .find("overlap"),
+            std::string::npos);
+  // A range inside a longer earlier one, with a short one between them.
+  EXPECT_NE(errorOf(header(R"({"a":{"dtype":"U8","shape":[10],"data_offsets":[0,10]},)"
+                           R"("s":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},)"
+                           R"("b":{"dtype":"U8","shape":[2],"data_offsets":[5,7]}})",
+                           std::string(10, 'x')))
+                .find("overlap"),
+            std::string::npos);
+}
+
+// Regressions from tests/fuzz/fuzz_model_json: sidecar JSON fields of the wrong type or
+// range give errors (a float like 1e300 used to be cast to int: undefined behaviour).
+TEST(ModelJson, OutOfRangeNumbersAndNegativeIgnoreIndexAreErrors) {
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a","color":[10,20,3e96]}]})").error().find("integer"),
+            std::string::npos);
+  EXPECT_NE(classListFromJson(R"({"classes":[{"id":1e300,"name":"a"}]})").error().find("integer"), std::string::npos);
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a"}],"ignore_index":-5})").error().find("ignore_index"),
+            std::string::npos);
+  auto none = classListFromJson(R"({"classes":[{"name":"a"},{"name":"b","color":[1.0,2,3]}],"ignore_index":-1})");
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_EQ(none->ignoreIndex, -1);
+  EXPECT_EQ(none->classes[1].color, (Rgb{1, 2, 3}));
+
+  ModelConfig c;
+  c.numClasses = 3;
+  std::string json = c.toJson();
+  const auto at = json.find("\"image_height\":144");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(ModelConfig::fromJson(json.replace(at, 18, "\"image_height\":1e300")).error().find("image_height"),
+            std::string::npos);
+  EXPECT_TRUE(ModelConfig::fromJson(c.toJson()).ok());
 }
 
 TEST(Safetensors, TruncatedFileIsRejected) {

@@ -178,6 +178,75 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   EXPECT_TRUE(hasFragment(loadImage(dir.file("empty-size.png")).error(), "zero size"));
 }
 
+// Regression (tests/fuzz/fuzz_png_text): libpng allocates and clears a chunk's declared
+// length before reading it, so this 50-byte file used to cost 2 GB of memory.
+TEST(ImageIo, PngChunkLongerThanTheFileIsRefusedBeforeLibpngAllocates) {
+  TempDir dir;
+  const std::string bomb = pngHeaderOnly(3, 2) + be32(0x7e000018) + "tEXtkey\0value";
+  test::writeBytes(dir.file("bomb.png"), bomb);
+  const auto image = loadImage(dir.file("bomb.png"));
+  ASSERT_FALSE(image.ok());
+  EXPECT_TRUE(hasFragment(image.error(), "corrupt or truncated PNG"));
+  EXPECT_TRUE(hasFragment(image.error(), "chunk 'tEXt' claims 2113929240 bytes"));
+  const auto text = readPngText(dir.file("bomb.png"));
+  ASSERT_FALSE(text.ok());
+  EXPECT_TRUE(hasFragment(text.error(), "more than the file holds"));
+  EXPECT_FALSE(probeImage(dir.file("bomb.png")).ok());
+}
+
+// Regression (found while fuzzing loadImage): formats whose header the pixel check did
+// not read went straight to OpenCV, which allocated 2.7-10.8 GB for these 60-byte files.
+TEST(ImageIo, HugeHeadersOfEveryDecodableFormatAreRefusedBeforeDecoding) {
+  TempDir dir;
+  const std::string sun = std::string("\x59\xA6\x6A\x95", 4) + be32(30000) + be32(30000) + be32(24) +
+                          be32(0) + be32(1) + be32(0) + be32(0) + "abcdef";
+  const std::string j2k = std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(30000) +
+                          be32(30000) + be32(0) + be32(0) + "abcdef";
+  const std::pair<const char*, std::string> files[] = {
+      {"big.pam", "P7\nWIDTH 30000\nHEIGHT 30000\nDEPTH 3\nMAXVAL 255\nTUPLTYPE RGB\nENDHDR\nabc"},
+      {"big.pfm", "PF\n30000 30000\n-1.0\nabcdefgh"},
+      {"big.ras", sun},
+      {"big.hdr", "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 30000 +X 30000\nabcdef"},
+      {"big.j2k", j2k},
+  };
+  for (const auto& [name, bytes] : files) {
+    test::writeBytes(dir.file(name), bytes);
+    const auto image = loadImage(dir.file(name));
+    ASSERT_FALSE(image.ok()) << name;
+    EXPECT_TRUE(hasFragment(image.error(), "too large: 30000x30000")) << name;
+    const auto header = probeImage(dir.file(name));
+    ASSERT_TRUE(header.ok()) << name << ": " << header.error();
+    EXPECT_EQ(header->width, 30000) << name;
+    EXPECT_EQ(header->height, 30000) << name;
+  }
+}
+
+TEST(ImageIo, SmallImagesOfTheNewlyProbedFormatsStillLoad) {
+  TempDir dir;
+  cv::Mat bgr(48, 64, CV_8UC3, cv::Scalar(10, 120, 240));  // JPEG 2000 wants >= 32x32
+  cv::Mat bgrFloat;
+  bgr.convertTo(bgrFloat, CV_32FC3, 1.0 / 255.0);
+  const std::pair<const char*, const cv::Mat*> files[] = {
+      {"small.pam", &bgr}, {"small.ras", &bgr}, {"small.pfm", &bgrFloat},
+      {"small.hdr", &bgrFloat}, {"small.jp2", &bgr}};
+  for (const auto& [name, mat] : files) {
+    bool written = false;
+    try {
+      written = cv::imwrite(dir.file(name), *mat);
+    } catch (const cv::Exception&) {
+    }
+    if (!written) continue;  // this OpenCV lacks the encoder
+    const auto header = probeImage(dir.file(name));
+    ASSERT_TRUE(header.ok()) << name << ": " << header.error();
+    EXPECT_EQ(header->width, 64) << name;
+    EXPECT_EQ(header->height, 48) << name;
+    const auto image = loadImage(dir.file(name));
+    ASSERT_TRUE(image.ok()) << name << ": " << image.error();
+    EXPECT_EQ(image->width, 64) << name;
+    EXPECT_EQ(image->height, 48) << name;
+  }
+}
+
 TEST(ImageIo, SaveIntoMissingFolderFails) {
   TempDir dir;
   const auto s = savePng(test::randomImage(4, 4, 5), dir.file("no/such/x.png"));

@@ -241,6 +241,42 @@ TEST(MaskIo, ImportErrors) {
             std::string::npos);
 }
 
+// Resource limits (issue 7): the largest class list a mask can hold, and beyond.
+TEST(MaskIo, MaskWith255ClassesKeepsEveryIdAnd256ClassesAreRefused) {
+  TempDir dir;
+  LabelMap all(16, 16);
+  for (int i = 0; i < 256; ++i) all.ids[std::size_t(i)] = std::uint8_t(i);  // 0..254 + ignore
+  ASSERT_TRUE(saveIndexMask(all, dir.file("all.png")).ok());
+  const auto imported = importMask(dir.file("all.png"), nClasses(255));
+  ASSERT_TRUE(imported.ok()) << imported.error();
+  EXPECT_EQ(imported->second.encoding, Encoding::Index);
+  EXPECT_EQ(imported->first, all);
+  EXPECT_EQ(imported->second.ignorePixels, 1);
+  ASSERT_EQ(imported->second.histogram.size(), 255u);
+  for (auto n : imported->second.histogram) EXPECT_EQ(n, 1);
+  EXPECT_NE(importMask(dir.file("all.png"), nClasses(256)).error().find("more than 255 classes"),
+            std::string::npos);
+}
+
+TEST(MaskIo, HugeAndZeroSizedMasksAreRefusedWithAClearMessage) {
+  TempDir dir;
+  auto header = [](std::uint32_t w, std::uint32_t h) {
+    auto be = [](std::uint32_t v) {
+      return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)};
+    };
+    return std::string("\x89PNG\r\n\x1a\n", 8) + be(13) + "IHDR" + be(w) + be(h) +
+           std::string("\x08\x00\x00\x00\x00", 5) + be(0);
+  };
+  test::writeBytes(dir.file("huge.png"), header(20000, 20000));
+  const auto huge = importMask(dir.file("huge.png"), threeClasses());
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.error().find("too large: 20000x20000"), std::string::npos) << huge.error();
+  test::writeBytes(dir.file("zero.png"), header(0, 7));
+  const auto zero = importMask(dir.file("zero.png"), threeClasses());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().find("zero size"), std::string::npos) << zero.error();
+}
+
 TEST(MaskIo, ColorizeUsesClassColoursAndIgnoreStyle) {
   const ClassList classes = threeClasses();
   LabelMap labels(16, 16, 2);

@@ -68,7 +68,8 @@ class FakeBackend : public InferenceBackend {
   }
 
   // Segmentation: dark pixels -> class 1, green-ish -> 2, else 0 (at label size).
-  Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& p, const CallControl& c) override {
+  Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& p,
+                                const CallControl& c) override {
     ++calls;
     if (!runSteps(p.steps, c)) return Error{"cancelled"};
     SegmentResult r;
@@ -89,7 +90,8 @@ class FakeBackend : public InferenceBackend {
     return r;
   }
 
-  Result<ClassifyResult> classify(const RgbImage&, const SegmentParams& p, const CallControl& c) override {
+  Result<ClassifyResult> classify(const RgbImage&, const SegmentParams& p,
+                                  const CallControl& c) override {
     ++calls;
     if (!runSteps(1, c)) return Error{"cancelled"};
     ClassifyResult r;
@@ -125,7 +127,8 @@ class FakeBackend : public InferenceBackend {
   bool runSteps(int steps, const CallControl& c) {
     for (int i = 1; i <= steps; ++i) {
       if (c.cancel && c.cancel->load()) return false;
-      if (stepDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stepDelayMs.load()));
+      if (stepDelayMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(stepDelayMs.load()));
       if (c.progress) {
         StepReport r;
         r.step = i;
@@ -136,8 +139,10 @@ class FakeBackend : public InferenceBackend {
         r.classCoverage = {0.5, 0.3, 0.2};
         r.meanConfidence = 0.5 + 0.4 * r.t;
         if (c.previews) {
-          r.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(), static_cast<std::uint8_t>(20 * i));
-          r.y = LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>(i % 3));
+          r.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(),
+                         static_cast<std::uint8_t>(20 * i));
+          r.y =
+              LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>(i % 3));
           r.yHat = r.y;
         }
         c.progress(r);

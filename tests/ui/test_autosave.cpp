@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Background autosave and recovery after a crash.
-#include <gtest/gtest.h>
-
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <gtest/gtest.h>
 
 #include "fake_backend.h"
 #include "ui/autosave_manager.h"

@@ -2,10 +2,10 @@
 // The real engine behind the ui's backend interface, with a real model file:
 // $SYMMFLOW_TEST_MODEL, else the first model in the model folders. Skips cleanly
 // when there is none.
-#include <gtest/gtest.h>
-
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <gtest/gtest.h>
 
 #include "core/imaging/image_io.h"
 #include "core/model_paths.h"
@@ -42,7 +42,8 @@ LabelMap stripes(const ModelInfo& info) {
   LabelMap m(info.labelWidth(), info.labelHeight(), 0);
   const int k = info.classes.size();
   for (int y = 0; y < m.height; ++y)
-    for (int x = 0; x < m.width; ++x) m.at(x, y) = static_cast<std::uint8_t>((y * k / std::max(1, m.height)) % k);
+    for (int x = 0; x < m.width; ++x)
+      m.at(x, y) = static_cast<std::uint8_t>((y * k / std::max(1, m.height)) % k);
   return m;
 }
 
@@ -150,7 +151,8 @@ TEST(EngineBackend, SegmentAndEditRoundTrip) {
   ASSERT_TRUE(inv.ok()) << inv.error();
   LabelMap edited = inv->labels();
   for (int y = 0; y < edited.height / 4; ++y)
-    for (int x = 0; x < edited.width / 4; ++x) edited.at(x, y) = static_cast<std::uint8_t>((edited.at(x, y) + 1) % info.classes.size());
+    for (int x = 0; x < edited.width / 4; ++x)
+      edited.at(x, y) = static_cast<std::uint8_t>((edited.at(x, y) + 1) % info.classes.size());
   auto out = backend->edit(inv.value(), edited, EditParams{}, {});
   ASSERT_TRUE(out.ok()) << out.error();
   EXPECT_EQ(out->width, info.imageWidth());

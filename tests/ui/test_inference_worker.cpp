@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The worker: runs, per-step progress, cancel, latest-wins, CUDA fallback.
-#include <gtest/gtest.h>
-
 #include <QSignalSpy>
 #include <QTest>
+
+#include <gtest/gtest.h>
 
 #include "fake_backend.h"
 #include "ui/inference_worker.h"
@@ -15,7 +15,8 @@ using ResultPtr = std::shared_ptr<const InferenceResult>;
 
 namespace {
 
-InferenceRequest generateRequest(Kind kind = Kind::Generate, int steps = 4, std::uint64_t seed = 1) {
+InferenceRequest generateRequest(Kind kind = Kind::Generate, int steps = 4,
+                                 std::uint64_t seed = 1) {
   InferenceRequest r;
   r.kind = kind;
   r.labels = LabelMap(32, 24, 1);
@@ -31,7 +32,8 @@ struct Collector {
   explicit Collector(InferenceWorker& w) {
     QObject::connect(&w, &InferenceWorker::finished, [this](ResultPtr r) { results.push_back(r); });
     QObject::connect(&w, &InferenceWorker::dropped, [this](quint64 id) { dropped.push_back(id); });
-    QObject::connect(&w, &InferenceWorker::progress, [this](quint64, const StepReport&) { ++progress; });
+    QObject::connect(&w, &InferenceWorker::progress,
+                     [this](quint64, const StepReport&) { ++progress; });
   }
 };
 
@@ -64,7 +66,8 @@ TEST(InferenceWorker, DeliversResultsOnTheGuiThread) {
   InferenceWorker w;
   w.setBackend(std::make_shared<test::FakeBackend>());
   QThread* seen = nullptr;
-  QObject::connect(&w, &InferenceWorker::finished, [&](ResultPtr) { seen = QThread::currentThread(); });
+  QObject::connect(&w, &InferenceWorker::finished,
+                   [&](ResultPtr) { seen = QThread::currentThread(); });
   w.submit(generateRequest());
   ASSERT_TRUE(QTest::qWaitFor([&] { return seen != nullptr; }, 5000));
   EXPECT_EQ(seen, QThread::currentThread());

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <gtest/gtest.h>
-
 #include <QSignalSpy>
+
+#include <gtest/gtest.h>
 
 #include "fake_backend.h"
 #include "ui/label_document.h"

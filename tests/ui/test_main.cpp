@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // GoogleTest main for the ui suites: one QApplication, offscreen when there is no display.
-#include <gtest/gtest.h>
-
 #include <QApplication>
 #include <QStandardPaths>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 int main(int argc, char** argv) {
   if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Workflows of the session with the fake backend: generate, variations, photo
 // segmentation, apply edit, mask import, project snapshot/restore.
-#include <gtest/gtest.h>
-
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <gtest/gtest.h>
 
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
@@ -117,7 +117,8 @@ TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
   EXPECT_EQ(errors.count(), 1);
   // Paint class 2 in the top-right corner.
   doc.beginGesture("Fill");
-  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
+  doc.touch(raster::polygonFill(doc.mutableLabels(),
+                                QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
   doc.endGesture();
   QSignalSpy applied(&session, &StudioSession::editApplied);
   ASSERT_NE(session.applyEdit(), 0u);
@@ -129,7 +130,8 @@ TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
   // Far from the edit: the camera's pixels, byte for byte.
   for (int y = 30; y < 48; ++y)
     for (int x = 0; x < 30; ++x)
-      for (int k = 0; k < 3; ++k) ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
+      for (int k = 0; k < 3; ++k)
+        ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
   // Inside the edit: the regenerated (white for class 2 in the fake) image.
   EXPECT_EQ(r.image.at(58, 4)[0], 255);
   // Only the user's change reached the engine.
@@ -209,8 +211,63 @@ TEST_F(SessionFixture, CancelStopsARun) {
 TEST_F(SessionFixture, ImageLevelModelGeneratesFromTheCurrentClass) {
   auto level = std::make_shared<test::FakeBackend>(8, 8, 0);
   session.setBackend(level, "/m/l.safetensors", "x");
+  ASSERT_EQ(doc.width(), 1);
   doc.setCurrentClass(2);
+  EXPECT_EQ(doc.labels().ids[0], 2);  // the one-pixel map follows the picked class
+  EXPECT_EQ(doc.currentClass(), 2);
   session.generate();
   ASSERT_TRUE(waitIdle());
   ASSERT_EQ(session.results().size(), 1u);
+  // The fake paints the class colour: tree (128, 128, 0) shifted by the seed.
+  const RgbImage& img = session.results()[0].image;
+  EXPECT_EQ(img.at(0, 0)[2], (0 + 1 * 3) % 256);
+}
+
+TEST_F(SessionFixture, MalformedPhotoIsReportedAndChangesNothing) {
+  const LabelMap before = doc.labels();
+  QSignalSpy errors(&session, &StudioSession::errorOccurred);
+  // Refused at once (header) or by the worker (decoding): either way an error.
+  auto expectRejected = [&](const QString& path) {
+    const int n = errors.count();
+    const Status s = session.openPhoto(path);
+    if (s.ok()) {
+      ASSERT_TRUE(QTest::qWaitFor([&] { return errors.count() > n; }, 5000)) << path.toStdString();
+      EXPECT_FALSE(errors.last().at(1).toString().isEmpty());
+    } else {
+      EXPECT_FALSE(s.error().empty());
+    }
+  };
+  QFile f(dir.filePath("notes.png"));
+  ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  f.write("hello");
+  f.close();
+  expectRejected(dir.filePath("notes.png"));
+  expectRejected(dir.filePath("absent.jpg"));
+  // A PNG whose header is fine but whose data is cut.
+  const QString good = writePhoto();
+  QFile g(good);
+  ASSERT_TRUE(g.open(QIODevice::ReadOnly));
+  const QByteArray bytes = g.readAll();
+  g.close();
+  QFile cut(dir.filePath("cut.png"));
+  ASSERT_TRUE(cut.open(QIODevice::WriteOnly));
+  cut.write(bytes.left(bytes.size() / 2));
+  cut.close();
+  expectRejected(dir.filePath("cut.png"));
+  EXPECT_EQ(doc.labels(), before);
+  EXPECT_FALSE(doc.hasPhoto());
+  EXPECT_EQ(doc.undoStack()->count(), 0);
+}
+
+TEST_F(SessionFixture, ClassifyReportsTopClassesSorted) {
+  auto level = std::make_shared<test::FakeBackend>(8, 8, 0);
+  session.setBackend(level, "/m/l.safetensors", "x");
+  QSignalSpy classified(&session, &StudioSession::classified);
+  ASSERT_TRUE(session.classifyImage(writePhoto()).ok());
+  ASSERT_TRUE(classified.wait(5000));
+  const auto top = classified.at(0).at(1).value<QVector<ClassScore>>();
+  ASSERT_EQ(top.size(), 3);
+  EXPECT_EQ(top[0].name, "road");
+  EXPECT_NEAR(top[0].probability, 0.7, 1e-6);
+  EXPECT_GE(top[1].probability, top[2].probability);
 }

@@ -119,7 +119,7 @@ TEST_F(Fixture, PolygonClosesOnFirstVertex) {
   click(2, 2);
   click(12, 2);
   click(12, 12);
-  click(2.3, 2.2);  // near the first vertex
+  click(2.3, 2.2);              // near the first vertex
   EXPECT_EQ(count(1), 50 + 5);  // a triangle: about half of 10x10 plus the diagonal
   expectUndoRedoExact();
 }

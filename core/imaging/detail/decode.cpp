@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -109,6 +110,60 @@ Result<ImageHeader> parsePnm(const std::string& b) {
   return ImageHeader{toInt(std::uint64_t(values[0])), toInt(std::uint64_t(values[1])), "PNM"};
 }
 
+// PAM (P7): "TOKEN value" lines up to ENDHDR; WIDTH and HEIGHT are required.
+Result<ImageHeader> parsePam(const std::string& b, const std::string& path) {
+  const std::size_t end = b.find("ENDHDR");
+  const std::string head = b.substr(0, end);
+  long long values[2] = {-1, -1};
+  const char* keys[2] = {"\nWIDTH", "\nHEIGHT"};
+  for (int k = 0; k < 2; ++k) {
+    std::size_t pos = head.find(keys[k]);
+    if (pos == std::string::npos) continue;
+    pos += std::strlen(keys[k]);
+    while (pos < head.size() && (head[pos] == ' ' || head[pos] == '\t')) ++pos;
+    if (pos >= head.size() || !std::isdigit(static_cast<unsigned char>(head[pos]))) continue;
+    values[k] = 0;
+    while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) && values[k] < (1LL << 40))
+      values[k] = values[k] * 10 + (head[pos++] - '0');
+  }
+  if (end == std::string::npos || values[0] < 0 || values[1] < 0)
+    return malformed(path, "PAM", "no WIDTH, HEIGHT and ENDHDR");
+  return ImageHeader{toInt(std::uint64_t(values[0])), toInt(std::uint64_t(values[1])), "PAM"};
+}
+
+// Radiance HDR: header lines, an empty line, then e.g. "-Y 480 +X 640".
+Result<ImageHeader> parseHdr(const std::string& b, const std::string& path) {
+  const std::size_t blank = b.find("\n\n");
+  if (blank == std::string::npos) return malformed(path, "HDR", "header cut short");
+  std::size_t pos = blank + 2;
+  long long size[2] = {-1, -1};  // width, height
+  for (int axis = 0; axis < 2; ++axis) {
+    if (pos + 3 > b.size() || (b[pos] != '-' && b[pos] != '+') || (b[pos + 1] != 'X' && b[pos + 1] != 'Y'))
+      return malformed(path, "HDR", "no resolution line");
+    long long& v = size[b[pos + 1] == 'X' ? 0 : 1];
+    pos += 2;
+    while (pos < b.size() && b[pos] == ' ') ++pos;
+    if (pos >= b.size() || !std::isdigit(static_cast<unsigned char>(b[pos])))
+      return malformed(path, "HDR", "no resolution line");
+    v = 0;
+    while (pos < b.size() && std::isdigit(static_cast<unsigned char>(b[pos])) && v < (1LL << 40))
+      v = v * 10 + (b[pos++] - '0');
+    while (pos < b.size() && b[pos] == ' ') ++pos;
+  }
+  if (size[0] < 0 || size[1] < 0) return malformed(path, "HDR", "no resolution line");
+  return ImageHeader{toInt(std::uint64_t(size[0])), toInt(std::uint64_t(size[1])), "HDR"};
+}
+
+// JPEG 2000: the SIZ marker of the codestream (bare .j2k, or inside a .jp2 box).
+Result<ImageHeader> parseJpeg2000(const std::string& b, const std::string& path) {
+  const std::size_t at = b.find(std::string("\xFF\x4F\xFF\x51", 4));
+  if (at == std::string::npos || at + 24 > b.size())
+    return malformed(path, "JPEG 2000", "no SIZ header");
+  const std::uint32_t xs = be32(b, at + 8), ys = be32(b, at + 12);
+  const std::uint32_t x0 = be32(b, at + 16), y0 = be32(b, at + 20);
+  return ImageHeader{toInt(xs > x0 ? xs - x0 : 0), toInt(ys > y0 ? ys - y0 : 0), "JPEG 2000"};
+}
+
 std::string megapixels(std::int64_t pixels) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MP", static_cast<double>(pixels) / 1e6);
@@ -117,10 +172,32 @@ std::string megapixels(std::int64_t pixels) {
 
 }  // namespace
 
+Status checkPngChunks(const std::string& b, const std::string& path) {
+  // Chunk = u32 length, 4-byte type, data, u32 CRC. Stops at IEND or a partial header
+  // (libpng reports those as truncated).
+  for (std::size_t pos = 8; pos + 8 <= b.size();) {
+    const std::uint64_t length = be32(b, pos);
+    const std::string type = b.substr(pos + 4, 4);
+    if (length > 0x7fffffffULL || length + 12 > b.size() - pos) {
+      std::string name;
+      for (char c : type) name += std::isalpha(static_cast<unsigned char>(c)) ? c : '?';
+      return malformed(path, "PNG", "chunk '" + name + "' claims " + std::to_string(length) +
+                                        " bytes, more than the file holds");
+    }
+    if (type == "IEND") break;
+    pos += 12 + static_cast<std::size_t>(length);
+  }
+  return Status::success();
+}
+
 Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
   if (startsWith(b, "\x89PNG\r\n\x1a\n", 8)) {
     if (b.size() < 24 || b.compare(12, 4, "IHDR") != 0)
       return malformed(path, "PNG", "no IHDR header");
+    // libpng allocates (and clears) a chunk's declared length before reading it, so a
+    // 150-byte file with a tEXt chunk claiming 2 GB would cost 2 GB (found by
+    // tests/fuzz/fuzz_png_text): refuse lengths the file cannot hold.
+    if (auto s = checkPngChunks(b, path); !s) return Error{s.error()};
     return ImageHeader{toInt(be32(b, 16)), toInt(be32(b, 20)), "PNG"};
   }
   if (startsWith(b, "\xFF\xD8\xFF", 3)) return parseJpeg(b, path);
@@ -149,6 +226,25 @@ Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
   if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' &&
       std::isspace(static_cast<unsigned char>(b[2])))
     return parsePnm(b);
+  // The other formats OpenCV decodes: without their size here, a 60-byte file claiming
+  // 30000x30000 made OpenCV allocate 2.7-10.8 GB before failing (OpenCV's own limit is
+  // 2^30 pixels). Found while fuzzing loadImage (tests/fuzz/fuzz_load_image).
+  if (b.size() >= 3 && b[0] == 'P' && (b[1] == 'F' || b[1] == 'f') &&
+      std::isspace(static_cast<unsigned char>(b[2]))) {
+    auto h = parsePnm(b);
+    if (h.ok() && h->format != "unknown") return ImageHeader{h->width, h->height, "PFM"};
+    return malformed(path, "PFM", "no image size");
+  }
+  if (b.size() >= 3 && b[0] == 'P' && b[1] == '7' && std::isspace(static_cast<unsigned char>(b[2])))
+    return parsePam(b, path);
+  if (startsWith(b, "\x59\xA6\x6A\x95", 4)) {
+    if (b.size() < 12) return malformed(path, "Sun raster", "header cut short");
+    return ImageHeader{toInt(be32(b, 4)), toInt(be32(b, 8)), "Sun raster"};
+  }
+  if (startsWith(b, "#?RGBE", 6) || startsWith(b, "#?RADIANCE", 10)) return parseHdr(b, path);
+  if (startsWith(b, "\xFF\x4F\xFF\x51", 4) ||
+      startsWith(b, "\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12))
+    return parseJpeg2000(b, path);
   return ImageHeader{0, 0, "unknown"};
 }
 

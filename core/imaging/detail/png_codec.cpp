@@ -6,6 +6,9 @@
 #include <png.h>
 #include <vector>
 
+#include "core/imaging/detail/atomic_file.h"
+#include "core/imaging/detail/decode.h"
+
 namespace symmflow::imaging::detail {
 namespace {
 
@@ -218,6 +221,17 @@ Result<TextChunks> readPngTextChunks(const std::string& path) {
   if (got < sizeof signature || png_sig_cmp(signature, 0, sizeof signature) != 0) {
     std::fclose(file);
     return Error{"'" + path + "' is not a PNG file"};
+  }
+  // libpng allocates each chunk's declared length before reading it: check the lengths
+  // against the file first (see checkPngChunks).
+  auto bytes = readWholeFile(path);
+  if (!bytes) {
+    std::fclose(file);
+    return Error{bytes.error()};
+  }
+  if (auto s = checkPngChunks(bytes.value(), path); !s) {
+    std::fclose(file);
+    return Error{s.error()};
   }
   std::rewind(file);
   TextChunks out;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Makes the sample pictures and the self-consistency figure of the model cards:
+#   scripts/model_card_assets.sh [build-dir]
+# Needs ../shared/datasets, the CLI built in build-dir (default build) and ImageMagick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+C=${1:-build}/app/cli/symmflow
+D=../shared/datasets
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+
+dense_grid() {  # model dataset-dir(images/masks) count
+  local m=$1 dir=$2 n=$3 rows=()
+  mapfile -t stems < <(ls "$dir/masks" | sed 's/\.png$//' | awk -v n="$n" '{a[NR]=$0} END {for (i=0;i<n;i++) print a[int(1+i*(NR-1)/(n-1))]}')
+  for s in "${stems[@]}"; do
+    $C generate -m models/$m.safetensors --mask "$dir/masks/$s.png" -o "$T/$m-$s.png" --count 3 --steps 10 --seed 0 \
+      --mask-preview "$T/$m-$s-map.png" > /dev/null
+    local size; size=$(identify -format '%wx%h!' "$T/$m-$s-map.png")
+    convert "$dir/images/$s.png" -resize "$size" "$T/$m-$s-real.png"
+    convert "$T/$m-$s-map.png" "$T/$m-$s"_{0,1,2}.png "$T/$m-$s-real.png" +append "$T/row-$m-$s.png"
+    rows+=("$T/row-$m-$s.png")
+  done
+  convert "${rows[@]}" -append -bordercolor white -border 2 "models/$m-samples.png"
+  echo "models/$m-samples.png: columns = label map | 3 seeds (10 Euler steps) | real photo"
+}
+
+self_consistency() {  # model dataset-dir count: generate from maps, segment back, mIoU vs the maps
+  local m=$1 dir=$2 n=$3
+  mkdir -p "$T/sc-$m/images" "$T/sc-$m/masks"
+  for s in $(ls "$dir/masks" | sed 's/\.png$//' | head -n "$n"); do
+    $C generate -m models/$m.safetensors --mask "$dir/masks/$s.png" -o "$T/sc-$m/images/$s.png" --steps 10 --seed 1 > /dev/null
+    cp "$dir/masks/$s.png" "$T/sc-$m/masks/$s.png"
+  done
+  $C eval -m models/$m.safetensors --images "$T/sc-$m/images" --masks "$T/sc-$m/masks" --json > "$T/sc-$m.json"
+  echo "$m self-consistency over $n maps: $(cat "$T/sc-$m.json")"
+}
+
+dense_grid camvid "$D/camvid/val" 4
+self_consistency camvid "$D/camvid/val" 24
+# FASSEG has no official validation folder; sample maps from the frontal set.
+dense_grid fasseg "$D/fasseg/frontal" 4
+self_consistency fasseg "$D/fasseg/frontal" 16
+
+# cifar10: a row per class, 8 seeds each.
+rows=()
+for cls in airplane automobile bird cat deer dog frog horse ship truck; do
+  $C generate -m models/cifar10.safetensors --label $cls -o "$T/c-$cls.png" --count 8 --steps 10 --seed 0 > /dev/null
+  convert "$T/c-$cls"_{0..7}.png +append -scale 200% "$T/row-$cls.png"
+  rows+=("$T/row-$cls.png")
+done
+convert "${rows[@]}" -append -bordercolor white -border 2 models/cifar10-samples.png
+echo "models/cifar10-samples.png: a row per class (airplane ... truck), 8 seeds, 10 Euler steps"

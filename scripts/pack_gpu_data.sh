@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Packs the shards the GPU run needs into gpu_data/ (git-ignored), xz-compressed so that
+# they fit the 64 MiB that travels to the GPU machine. See docs/TRAINING.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+C=${CLI:-build/app/cli/symmflow}
+S=../shared/datasets
+mkdir -p shards gpu_data
+$C pack --dir $S/camvid/train --classes $S/camvid/classes.json --size 144x192 -o shards/camvid_train.safetensors
+$C pack --dir $S/camvid/val --classes $S/camvid/classes.json --size 144x192 -o shards/camvid_val.safetensors
+$C pack --dir $S/fasseg/frontal --dir $S/fasseg/multipose --classes $S/fasseg/classes.json --size 160x128 \
+  --val-fraction 0.15 --seed 7 -o shards/fasseg_train.safetensors --val-output shards/fasseg_val.safetensors
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+tar xzf $S/cifar10/train.tar.gz -C "$T"
+$C pack --class-folders "$T/train" --classes $S/cifar10/classes.json --size 32x32 --val-fraction 0.1 --seed 7 \
+  --limit 10000 --val-limit 1000 -o shards/cifar10_train10k.safetensors --val-output shards/cifar10_val1k.safetensors
+for f in camvid_train camvid_val fasseg_train fasseg_val cifar10_train10k cifar10_val1k; do
+  xz -T0 -6 -c shards/$f.safetensors > gpu_data/$f.safetensors.xz
+done
+du -sh gpu_data

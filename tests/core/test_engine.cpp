@@ -163,3 +163,23 @@ TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {
     }
   EXPECT_GT(changedInside, 0);
 }
+
+// CUDA variant: skips on machines without a GPU (CI, the Debian CPU build).
+TEST_F(EngineTest, CudaGivesTheSameImagesAsTheCpu) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device: CUDA variant skipped";
+  auto gpu = Engine::load(m_dir.path("m.safetensors"), DeviceKind::Cuda);
+  ASSERT_TRUE(gpu.ok()) << gpu.error();
+  EXPECT_TRUE(gpu->onCuda());
+  RunParams p;
+  p.steps = 3;
+  p.seed = 2;
+  LabelMap map(24, 16, 1);
+  auto a = m_engine.generate(map, p), b = gpu->generate(map, p);
+  ASSERT_TRUE(a.ok() && b.ok());
+  int maxDiff = 0;
+  for (size_t i = 0; i < (*a)[0].pixels.size(); ++i)
+    maxDiff = std::max(maxDiff, std::abs(int((*a)[0].pixels[i]) - int((*b)[0].pixels[i])));
+  EXPECT_LE(maxDiff, 2);  // same noise (seeded on the CPU), fp32 on both devices
+  auto seg = gpu->segment(photo(), {});
+  ASSERT_TRUE(seg.ok()) << seg.error();
+}

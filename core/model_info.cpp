@@ -4,8 +4,9 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "core/safetensors.h"
 
@@ -24,7 +25,8 @@ struct BadField : std::runtime_error {
 int intOf(const json& v, const char* what) {
   constexpr double kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
   if (v.is_number_unsigned()) {
-    if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) return static_cast<int>(v.get<std::uint64_t>());
+    if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax))
+      return static_cast<int>(v.get<std::uint64_t>());
   } else if (v.is_number_integer()) {
     const auto i = v.get<std::int64_t>();
     if (i >= kMin && i <= kMax) return static_cast<int>(i);
@@ -84,9 +86,11 @@ Result<ModelConfig> ModelConfig::fromJson(const std::string& text) {
     c.baseChannels = intOf(j.at("base_channels"), "base_channels");
     c.channelMult = intsOf(j.at("channel_mult"), "channel_mult");
     c.numResBlocks = intOf(j.at("res_blocks"), "res_blocks");
-    c.attentionLevels = j.contains("attention_levels") ? intsOf(j["attention_levels"], "attention_levels")
-                                                       : std::vector<int>{};
-    c.attentionHeads = j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
+    c.attentionLevels = j.contains("attention_levels")
+                            ? intsOf(j["attention_levels"], "attention_levels")
+                            : std::vector<int>{};
+    c.attentionHeads =
+        j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
     c.dropout = j.value("dropout", 0.0f);
   } catch (const json::exception& e) {
     return Error{std::string("model config is malformed: ") + e.what()};
@@ -130,8 +134,9 @@ Result<ClassList> classListFromJson(const std::string& text) {
                                           {188, 189, 34},  {23, 190, 207}};
       const auto* p = kPalette[id % 10];
       const auto col = c.contains("color") ? intsOf(c.at("color"), "class colour")
-                                            : std::vector<int>{(p[0] + 37 * (id / 10)) % 256, (p[1] + 91 * (id / 10)) % 256,
-                                                               (p[2] + 53 * (id / 10)) % 256};
+                                           : std::vector<int>{(p[0] + 37 * (id / 10)) % 256,
+                                                              (p[1] + 91 * (id / 10)) % 256,
+                                                              (p[2] + 53 * (id / 10)) % 256};
       if (col.size() != 3) return Error{"class '" + info.name + "' colour is not [r, g, b]"};
       for (int k = 0; k < 3; ++k) {
         if (col[k] < 0 || col[k] > 255) return Error{"class '" + info.name + "' colour is out of 0..255"};
@@ -145,7 +150,8 @@ Result<ClassList> classListFromJson(const std::string& text) {
     // -1 is "none"; other negatives were accepted and then lost on writing (classListToJson
     // drops them): found by tests/fuzz/fuzz_model_json's round-trip check.
     if (out.ignoreIndex < -1 || out.ignoreIndex >= out.size())
-      return Error{"ignore_index " + std::to_string(out.ignoreIndex) + " is not a class id (or -1 for none)"};
+      return Error{"ignore_index " + std::to_string(out.ignoreIndex) +
+                   " is not a class id (or -1 for none)"};
   } catch (const json::exception& e) {
     return Error{std::string("class list is malformed: ") + e.what()};
   } catch (const BadField& e) {

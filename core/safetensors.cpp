@@ -129,10 +129,12 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
       e.shape.push_back(static_cast<std::int64_t>(dim));
       if (dim == 0) {
         anyZero = true;
-      } else if (numel > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / dim) {
-        return Error{"tensor " + quoted(name) +
-                     ": shape and dtype need more bytes than the file holds (the product of its sizes "
-                     "overflows 64 bits)"};
+      } else if (numel >
+                 static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / dim) {
+        return Error{
+            "tensor " + quoted(name) +
+            ": shape and dtype need more bytes than the file holds (the product of its sizes "
+            "overflows 64 bits)"};
       } else {
         numel *= dim;
       }
@@ -165,7 +167,8 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
   for (const TensorEntry* t : order) {
     if (furthest != nullptr && furthest->offset + furthest->bytes > t->offset)
       return Error{"tensors " + quoted(furthest->name) + " and " + quoted(t->name) + " overlap"};
-    if (furthest == nullptr || t->offset + t->bytes > furthest->offset + furthest->bytes) furthest = t;
+    if (furthest == nullptr || t->offset + t->bytes > furthest->offset + furthest->bytes)
+      furthest = t;
   }
   return f;
 }

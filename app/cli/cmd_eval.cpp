@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -81,10 +82,14 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
       mo.offPalette = imaging::MaskImportOptions::OffPalette::Error;
       auto mask = imaging::importMask(maskPaths[i], info.classes, mo);
       if (!mask) return Error{mask.error()};
-      if (mask->first.width != img->width || mask->first.height != img->height)
-        return Error{maskPaths[i] + " is " + std::to_string(mask->first.width) + "x" + std::to_string(mask->first.height) +
-                     " but its image is " + std::to_string(img->width) + "x" + std::to_string(img->height)};
-      auto mm = imaging::labelsToModel(mask->first, framing);
+      // A mask of another size than its image (e.g. generated images at the model size
+      // against full-size maps) is framed on its own; its aspect must agree.
+      const auto& mk = mask->first;
+      const double ai = static_cast<double>(img->width) / img->height, am = static_cast<double>(mk.width) / mk.height;
+      if (std::abs(ai - am) > 0.02 * ai)
+        return Error{maskPaths[i] + " is " + std::to_string(mk.width) + "x" + std::to_string(mk.height) +
+                     ", another shape than its image " + std::to_string(img->width) + "x" + std::to_string(img->height)};
+      auto mm = imaging::labelsToModel(mk, imaging::makeFraming(mk.width, mk.height, c.imageWidth, c.imageHeight));
       std::memcpy(ms[i].data_ptr(), mm.ids.data(), mm.ids.size());
     }
   }

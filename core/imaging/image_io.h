@@ -30,7 +30,7 @@ struct ImageHeader {
   int width = 0;
   int height = 0;
   std::string format;  // "PNG", "JPEG", "BMP", "TIFF", "WebP", "PNM", "PFM", "PAM", "Sun raster",
-                      // "HDR", "JPEG 2000", or "unknown"
+                       // "HDR", "JPEG 2000", or "unknown"
 };
 
 // Reads the header of `path`. Known formats (those of ImageHeader::format) report

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // safetensors round trips, and malformed files rejected with clear errors.
-#include <gtest/gtest.h>
-
 #include <cstring>
+
+#include <gtest/gtest.h>
 
 #include "core/model_info.h"
 #include "core/model_io.h"
@@ -84,12 +84,14 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
 // Regressions from tests/fuzz/fuzz_safetensors (see docs/RELIABILITY.md).
 TEST(Safetensors, ZeroSizedTensorWithOverflowingShapeIsRejected) {
   // Accepted before (0 bytes), then TensorEntry::numel() overflowed int64 (UBSan).
-  const auto err = errorOf(header(R"({"t":{"dtype":"F32","shape":[4611686018427387904,4,0],"data_offsets":[0,0]}})"));
+  const auto err = errorOf(
+      header(R"({"t":{"dtype":"F32","shape":[4611686018427387904,4,0],"data_offsets":[0,0]}})"));
   EXPECT_NE(err.find("overflows"), std::string::npos) << err;
   // A zero size with a product that fits is a valid empty tensor.
   TempDir d;
-  symmflow::testing::writeBytes(d.path("z.safetensors"),
-                                header(R"({"t":{"dtype":"F32","shape":[1073741824,4,0],"data_offsets":[0,0]}})"));
+  symmflow::testing::writeBytes(
+      d.path("z.safetensors"),
+      header(R"({"t":{"dtype":"F32","shape":[1073741824,4,0],"data_offsets":[0,0]}})"));
   auto ok = SafetensorsFile::read(d.path("z.safetensors"));
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(ok->tensors().at(0).numel(), 0);
@@ -114,12 +116,18 @@ TEST(Safetensors, OverlapHiddenBehindAnEmptyTensorIsFound) {
 // Regressions from tests/fuzz/fuzz_model_json: sidecar JSON fields of the wrong type or
 // range give errors (a float like 1e300 used to be cast to int: undefined behaviour).
 TEST(ModelJson, OutOfRangeNumbersAndNegativeIgnoreIndexAreErrors) {
-  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a","color":[10,20,3e96]}]})").error().find("integer"),
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a","color":[10,20,3e96]}]})")
+                .error()
+                .find("integer"),
             std::string::npos);
-  EXPECT_NE(classListFromJson(R"({"classes":[{"id":1e300,"name":"a"}]})").error().find("integer"), std::string::npos);
-  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a"}],"ignore_index":-5})").error().find("ignore_index"),
+  EXPECT_NE(classListFromJson(R"({"classes":[{"id":1e300,"name":"a"}]})").error().find("integer"),
             std::string::npos);
-  auto none = classListFromJson(R"({"classes":[{"name":"a"},{"name":"b","color":[1.0,2,3]}],"ignore_index":-1})");
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a"}],"ignore_index":-5})")
+                .error()
+                .find("ignore_index"),
+            std::string::npos);
+  auto none = classListFromJson(
+      R"({"classes":[{"name":"a"},{"name":"b","color":[1.0,2,3]}],"ignore_index":-1})");
   ASSERT_TRUE(none.ok()) << none.error();
   EXPECT_EQ(none->ignoreIndex, -1);
   EXPECT_EQ(none->classes[1].color, (Rgb{1, 2, 3}));
@@ -129,7 +137,9 @@ TEST(ModelJson, OutOfRangeNumbersAndNegativeIgnoreIndexAreErrors) {
   std::string json = c.toJson();
   const auto at = json.find("\"image_height\":144");
   ASSERT_NE(at, std::string::npos);
-  EXPECT_NE(ModelConfig::fromJson(json.replace(at, 18, "\"image_height\":1e300")).error().find("image_height"),
+  EXPECT_NE(ModelConfig::fromJson(json.replace(at, 18, "\"image_height\":1e300"))
+                .error()
+                .find("image_height"),
             std::string::npos);
   EXPECT_TRUE(ModelConfig::fromJson(c.toJson()).ok());
 }

@@ -66,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const TensorEntry* e = again->find(b.name);
     SYMMFLOW_FUZZ_CHECK(e != nullptr && e->dtype == b.dtype && e->shape == b.shape &&
                         e->bytes == b.bytes.size());
-    SYMMFLOW_FUZZ_CHECK(e->bytes == 0 || std::memcmp(again->data(*e), b.bytes.data(), e->bytes) == 0);
+    SYMMFLOW_FUZZ_CHECK(e->bytes == 0 ||
+                        std::memcmp(again->data(*e), b.bytes.data(), e->bytes) == 0);
   }
   return 0;
 }

@@ -2,13 +2,12 @@
 #pragma once
 // Helpers shared by the libFuzzer targets: a per-process scratch file for the
 // loaders that take a path, and a tiny byte consumer for option bytes.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <unistd.h>
 
 namespace symmflow::fuzz {
 
@@ -18,8 +17,8 @@ class ScratchFile {
  public:
   explicit ScratchFile(const char* stem, const char* extension) {
     const char* dir = std::getenv("TMPDIR");
-    m_path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/symmflow-fuzz-" + stem + "-" +
-             std::to_string(::getpid()) + extension;
+    m_path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/symmflow-fuzz-" + stem +
+             "-" + std::to_string(::getpid()) + extension;
   }
   ~ScratchFile() { std::remove(m_path.c_str()); }
   ScratchFile(const ScratchFile&) = delete;
@@ -52,11 +51,11 @@ struct ByteReader {
 
 // A failed invariant: abort so that libFuzzer records the input as a crash.
 #define SYMMFLOW_FUZZ_CHECK(cond)                                                       \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (0)
 
 }  // namespace symmflow::fuzz

@@ -198,8 +198,8 @@ TEST(ImageIo, PngChunkLongerThanTheFileIsRefusedBeforeLibpngAllocates) {
 // not read went straight to OpenCV, which allocated 2.7-10.8 GB for these 60-byte files.
 TEST(ImageIo, HugeHeadersOfEveryDecodableFormatAreRefusedBeforeDecoding) {
   TempDir dir;
-  const std::string sun = std::string("\x59\xA6\x6A\x95", 4) + be32(30000) + be32(30000) + be32(24) +
-                          be32(0) + be32(1) + be32(0) + be32(0) + "abcdef";
+  const std::string sun = std::string("\x59\xA6\x6A\x95", 4) + be32(30000) + be32(30000) +
+                          be32(24) + be32(0) + be32(1) + be32(0) + be32(0) + "abcdef";
   const std::string j2k = std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(30000) +
                           be32(30000) + be32(0) + be32(0) + "abcdef";
   const std::pair<const char*, std::string> files[] = {
@@ -226,9 +226,11 @@ TEST(ImageIo, SmallImagesOfTheNewlyProbedFormatsStillLoad) {
   cv::Mat bgr(48, 64, CV_8UC3, cv::Scalar(10, 120, 240));  // JPEG 2000 wants >= 32x32
   cv::Mat bgrFloat;
   bgr.convertTo(bgrFloat, CV_32FC3, 1.0 / 255.0);
-  const std::pair<const char*, const cv::Mat*> files[] = {
-      {"small.pam", &bgr}, {"small.ras", &bgr}, {"small.pfm", &bgrFloat},
-      {"small.hdr", &bgrFloat}, {"small.jp2", &bgr}};
+  const std::pair<const char*, const cv::Mat*> files[] = {{"small.pam", &bgr},
+                                                          {"small.ras", &bgr},
+                                                          {"small.pfm", &bgrFloat},
+                                                          {"small.hdr", &bgrFloat},
+                                                          {"small.jp2", &bgr}};
   for (const auto& [name, mat] : files) {
     bool written = false;
     try {

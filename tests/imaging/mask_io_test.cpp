@@ -262,7 +262,8 @@ TEST(MaskIo, HugeAndZeroSizedMasksAreRefusedWithAClearMessage) {
   TempDir dir;
   auto header = [](std::uint32_t w, std::uint32_t h) {
     auto be = [](std::uint32_t v) {
-      return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)};
+      return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF),
+                         char(v & 0xFF)};
     };
     return std::string("\x89PNG\r\n\x1a\n", 8) + be(13) + "IHDR" + be(w) + be(h) +
            std::string("\x08\x00\x00\x00\x00", 5) + be(0);

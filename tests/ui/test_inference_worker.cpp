@@ -172,17 +172,20 @@ TEST(InferenceWorker, CudaFailureFallsBackToCpu) {
 }
 
 TEST(InferenceWorker, PreviewsOnlyWhenAsked) {
-  InferenceWorker w;
-  w.setBackend(std::make_shared<test::FakeBackend>());
-  Collector c(w);
-  auto req = generateRequest(Kind::Generate, 3);
-  req.previews = true;
-  w.submit(req);
-  w.submit(generateRequest(Kind::Generate, 3));  // cancels the first or runs after
-  ASSERT_TRUE(QTest::qWaitFor([&] { return c.results.size() >= 1 && c.results.back()->ok; }, 5000));
-  const auto& last = *c.results.back();
-  ASSERT_FALSE(last.steps.empty());
-  EXPECT_TRUE(last.steps[0].x.empty());
+  // One request at a time, so that which result belongs to which request is certain.
+  for (const bool previews : {false, true}) {
+    InferenceWorker w;
+    w.setBackend(std::make_shared<test::FakeBackend>());
+    Collector c(w);
+    auto req = generateRequest(Kind::Generate, 3);
+    req.previews = previews;
+    w.submit(req);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !c.results.empty(); }, 5000));
+    const auto& r = *c.results.back();
+    ASSERT_TRUE(r.ok) << r.error.toStdString();
+    ASSERT_FALSE(r.steps.empty());
+    EXPECT_EQ(r.steps[0].x.empty(), !previews);
+  }
 }
 
 TEST(InferenceWorker, DestructionWhileRunningIsClean) {

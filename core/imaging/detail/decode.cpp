@@ -123,7 +123,8 @@ Result<ImageHeader> parsePam(const std::string& b, const std::string& path) {
     while (pos < head.size() && (head[pos] == ' ' || head[pos] == '\t')) ++pos;
     if (pos >= head.size() || !std::isdigit(static_cast<unsigned char>(head[pos]))) continue;
     values[k] = 0;
-    while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) && values[k] < (1LL << 40))
+    while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) &&
+           values[k] < (1LL << 40))
       values[k] = values[k] * 10 + (head[pos++] - '0');
   }
   if (end == std::string::npos || values[0] < 0 || values[1] < 0)
@@ -138,7 +139,8 @@ Result<ImageHeader> parseHdr(const std::string& b, const std::string& path) {
   std::size_t pos = blank + 2;
   long long size[2] = {-1, -1};  // width, height
   for (int axis = 0; axis < 2; ++axis) {
-    if (pos + 3 > b.size() || (b[pos] != '-' && b[pos] != '+') || (b[pos + 1] != 'X' && b[pos + 1] != 'Y'))
+    if (pos + 3 > b.size() || (b[pos] != '-' && b[pos] != '+') ||
+        (b[pos + 1] != 'X' && b[pos + 1] != 'Y'))
       return malformed(path, "HDR", "no resolution line");
     long long& v = size[b[pos + 1] == 'X' ? 0 : 1];
     pos += 2;
@@ -181,8 +183,9 @@ Status checkPngChunks(const std::string& b, const std::string& path) {
     if (length > 0x7fffffffULL || length + 12 > b.size() - pos) {
       std::string name;
       for (char c : type) name += std::isalpha(static_cast<unsigned char>(c)) ? c : '?';
-      return malformed(path, "PNG", "chunk '" + name + "' claims " + std::to_string(length) +
-                                        " bytes, more than the file holds");
+      return malformed(path, "PNG",
+                       "chunk '" + name + "' claims " + std::to_string(length) +
+                           " bytes, more than the file holds");
     }
     if (type == "IEND") break;
     pos += 12 + static_cast<std::size_t>(length);

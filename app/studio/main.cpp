@@ -6,15 +6,17 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include "core/runtime_env.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
+  symmflow::ensurePassiveOpenMpWait(argv);  // before any thread pool starts
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("SymmFlow"));
   QApplication::setApplicationName(QStringLiteral("symmflow-studio"));
   QApplication::setApplicationDisplayName(QStringLiteral("SymmFlow Studio"));
   QApplication::setApplicationVersion(QStringLiteral(SYMMFLOW_VERSION));
-  QApplication::setDesktopFileName(QStringLiteral("symmflow-studio"));
+  QApplication::setDesktopFileName(QStringLiteral("io.github.symmflow.Studio"));
   QIcon icon;
   for (int s : {16, 32, 48, 64, 128, 256})
     icon.addFile(QStringLiteral(":/icons/symmflow-studio-%1.png").arg(s), QSize(s, s));

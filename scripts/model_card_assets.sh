@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Makes the sample pictures and the self-consistency figure of the model cards:
-#   scripts/model_card_assets.sh [build-dir]
+#   scripts/model_card_assets.sh [build-dir [camvid|fasseg|cifar10 ...]]
 # Needs ../shared/datasets, the CLI built in build-dir (default build) and ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,19 +28,26 @@ self_consistency() {  # model dataset-dir count: generate from maps, segment bac
   local m=$1 dir=$2 n=$3
   mkdir -p "$T/sc-$m/images" "$T/sc-$m/masks"
   for s in $(ls "$dir/masks" | sed 's/\.png$//' | head -n "$n"); do
-    $C generate -m models/$m.safetensors --mask "$dir/masks/$s.png" -o "$T/sc-$m/images/$s.png" --steps 10 --seed 1 > /dev/null
-    cp "$dir/masks/$s.png" "$T/sc-$m/masks/$s.png"
+    # The map as the model saw it (framed to its size) is the reference.
+    $C generate -m models/$m.safetensors --mask "$dir/masks/$s.png" -o "$T/sc-$m/images/$s.png" --steps 10 --seed 1 \
+      --mask-preview "$T/sc-$m/masks/$s.png" > /dev/null
   done
   $C eval -m models/$m.safetensors --images "$T/sc-$m/images" --masks "$T/sc-$m/masks" --json > "$T/sc-$m.json"
   echo "$m self-consistency over $n maps: $(cat "$T/sc-$m.json")"
 }
 
-dense_grid camvid "$D/camvid/val" 4
-self_consistency camvid "$D/camvid/val" 24
-# FASSEG has no official validation folder; sample maps from the frontal set.
-dense_grid fasseg "$D/fasseg/frontal" 4
-self_consistency fasseg "$D/fasseg/frontal" 16
-
+PARTS=("${@:2}"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(camvid fasseg cifar10)
+want() { [[ " ${PARTS[*]} " == *" $1 "* ]]; }
+if want camvid; then
+  dense_grid camvid "$D/camvid/val" 4
+  self_consistency camvid "$D/camvid/val" 24
+fi
+if want fasseg; then
+  # FASSEG has no official validation folder; sample maps from the frontal set.
+  [ -f models/fasseg-samples.png ] && [ -n "${KEEP_GRIDS:-}" ] || dense_grid fasseg "$D/fasseg/frontal" 4
+  self_consistency fasseg "$D/fasseg/frontal" 16
+fi
+want cifar10 || exit 0
 # cifar10: a row per class, 8 seeds each.
 rows=()
 for cls in airplane automobile bird cat deer dog frog horse ship truck; do

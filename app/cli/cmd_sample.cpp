@@ -75,6 +75,27 @@ Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info
   const auto framing = imaging::makeFraming(map.width, map.height, info.imageWidth(), info.imageHeight());
   return imaging::labelsToModel(map, framing);
 }
+
+// What segment, classify and edit share: the solver, the photo and the engine, with the
+// photo's framing to the model size.
+struct PhotoJob {
+  Solver solver = Solver::Euler;
+  RgbImage photo;
+  Engine engine;
+  imaging::Framing framing;
+};
+Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
+  auto solver = parseSolver(c.solver);
+  if (!solver) return Error{solver.error()};
+  auto photo = imaging::loadImage(input);
+  if (!photo) return Error{photo.error()};
+  auto engine = openEngine(c);
+  if (!engine) return Error{engine.error()};
+  PhotoJob job{*solver, std::move(*photo), std::move(*engine), {}};
+  const auto& info = job.engine.info();
+  job.framing = imaging::makeFraming(job.photo.width, job.photo.height, info.imageWidth(), info.imageHeight());
+  return job;
+}
 }  // namespace
 
 void registerGenerate(CLI::App& app, int& exitCode) {
@@ -166,27 +187,20 @@ void registerSegment(CLI::App& app, int& exitCode) {
   cmd->add_option("--color", color, "also write a colour mask");
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
   cmd->callback([&exitCode] {
-    auto solver = parseSolver(c.solver);
-    if (!solver) {
-      exitCode = fail(solver.error());
+    auto job = openPhotoJob(c, input);
+    if (!job) {
+      exitCode = fail(job.error());
       return;
     }
-    auto photo = imaging::loadImage(input);
-    if (!photo) {
-      exitCode = fail(photo.error());
-      return;
-    }
-    auto engine = openEngine(c);
-    if (!engine) {
-      exitCode = fail(engine.error());
-      return;
-    }
+    auto* photo = &job->photo;
+    auto* engine = &job->engine;
+    const auto* solver = &job->solver;
+    const auto& framing = job->framing;
     const auto& info = engine->info();
     if (info.imageLevel()) {
       exitCode = fail("this model classifies whole images; use 'symmflow classify'");
       return;
     }
-    const auto framing = imaging::makeFraming(photo->width, photo->height, info.imageWidth(), info.imageHeight());
     SegmentParams p;
     p.steps = c.steps;
     p.solver = *solver;
@@ -226,23 +240,16 @@ void registerClassify(CLI::App& app, int& exitCode) {
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->callback([&exitCode] {
-    auto solver = parseSolver(c.solver);
-    if (!solver) {
-      exitCode = fail(solver.error());
+    auto job = openPhotoJob(c, input);
+    if (!job) {
+      exitCode = fail(job.error());
       return;
     }
-    auto img = imaging::loadImage(input);
-    if (!img) {
-      exitCode = fail(img.error());
-      return;
-    }
-    auto engine = openEngine(c);
-    if (!engine) {
-      exitCode = fail(engine.error());
-      return;
-    }
+    auto* img = &job->photo;
+    auto* engine = &job->engine;
+    const auto* solver = &job->solver;
+    const auto& framing = job->framing;
     const auto& info = engine->info();
-    const auto framing = imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
     SegmentParams p;
     p.steps = c.steps;
     p.solver = *solver;
@@ -280,21 +287,15 @@ void registerEdit(CLI::App& app, int& exitCode) {
   cmd->add_flag("--reroll", reroll, "fresh noise (from --seed) inside the changed region");
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->callback([&exitCode] {
-    auto solver = parseSolver(c.solver);
-    if (!solver) {
-      exitCode = fail(solver.error());
+    auto job = openPhotoJob(c, input);
+    if (!job) {
+      exitCode = fail(job.error());
       return;
     }
-    auto photo = imaging::loadImage(input);
-    if (!photo) {
-      exitCode = fail(photo.error());
-      return;
-    }
-    auto engine = openEngine(c);
-    if (!engine) {
-      exitCode = fail(engine.error());
-      return;
-    }
+    auto* photo = &job->photo;
+    auto* engine = &job->engine;
+    const auto* solver = &job->solver;
+    const auto& framing = job->framing;
     const auto& info = engine->info();
     if (info.imageLevel()) {
       exitCode = fail("editing needs a model with dense label maps");
@@ -305,7 +306,6 @@ void registerEdit(CLI::App& app, int& exitCode) {
       exitCode = fail(edited.error());
       return;
     }
-    const auto framing = imaging::makeFraming(photo->width, photo->height, info.imageWidth(), info.imageHeight());
     RunParams rp;
     rp.steps = c.steps;
     rp.solver = *solver;

@@ -13,27 +13,14 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
 #include "core/model_info.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace symmflow;
 
 namespace {
-struct Run {
-  int code = -1;
-  std::string out;
-};
-
-Run run(const std::string& args) {
-  const std::string cmd = std::string(SYMMFLOW_CLI) + " " + args + " 2>&1";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Run = symmflow::testing::CliRun;
+constexpr auto run = symmflow::testing::runCli;
 
 const ClassList& classes() {
   static ClassList c = [] {

@@ -14,6 +14,7 @@
 
 #include "core/engine.h"
 #include "core/model_info.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace symmflow;
@@ -22,20 +23,8 @@ namespace {
 const fs::path kModels = fs::path(SYMMFLOW_SOURCE_DIR) / "models";
 const fs::path kData = fs::path(SYMMFLOW_SHARED_DIR) / "datasets";
 
-struct Run {
-  int code = -1;
-  std::string out;
-};
-Run run(const std::string& args) {
-  Run r;
-  FILE* p = popen((std::string(SYMMFLOW_CLI) + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using Run = symmflow::testing::CliRun;
+constexpr auto run = symmflow::testing::runCli;
 nlohmann::json lastJson(const std::string& out) {
   const auto pos = out.rfind("\n{");
   return nlohmann::json::parse(pos == std::string::npos ? out : out.substr(pos + 1), nullptr, false);

@@ -7,11 +7,15 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
+#include "core/cuda_graph.h"
 #include "core/inference.h"
 #include "core/label_space.h"
 #include "core/model_io.h"
@@ -39,6 +43,23 @@ Result<DeviceKind> parseDevice(const std::string& name) {
   if (n == "cpu") return DeviceKind::Cpu;
   if (n == "cuda" || n == "gpu") return DeviceKind::Cuda;
   return Error{"unknown device '" + name + "' (use auto, cpu or cuda)"};
+}
+
+Result<Precision> parsePrecision(const std::string& name) {
+  const auto n = lower(name);
+  if (n == "fp32" || n == "float32") return Precision::Fp32;
+  if (n == "fp16" || n == "float16" || n == "half") return Precision::Fp16;
+  if (n == "bf16" || n == "bfloat16") return Precision::Bf16;
+  return Error{"unknown precision '" + name + "' (use fp32, fp16 or bf16)"};
+}
+
+const char* precisionName(Precision p) {
+  switch (p) {
+    case Precision::Fp16: return "fp16";
+    case Precision::Bf16: return "bf16";
+    case Precision::Fp32: break;
+  }
+  return "fp32";
 }
 
 std::string engineVersion() { return SYMMFLOW_VERSION; }
@@ -83,6 +104,18 @@ struct Engine::Impl {
   std::string deviceLabel = "cpu";
   std::mutex mutex;
   std::string warning;
+  Precision requested = Precision::Fp32;  // what the caller asked for
+  Precision precision = Precision::Fp32;  // what runs (fp32 on the CPU)
+
+  // CUDA graphs when this build has them, unless SYMMFLOW_CUDA_GRAPHS=0 (for comparisons).
+  static bool useCudaGraphs() {
+    const char* env = std::getenv("SYMMFLOW_CUDA_GRAPHS");
+    return CudaGraphCache::compiled() && !(env && std::string(env) == "0");
+  }
+
+  static torch::ScalarType scalarTypeOf(Precision p) {
+    return p == Precision::Fp16 ? torch::kHalf : p == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
+  }
 
   Status place(DeviceKind kind) {
     const bool cuda = kind == DeviceKind::Cuda || (kind == DeviceKind::Auto && cudaAvailable());
@@ -90,13 +123,19 @@ struct Engine::Impl {
       return Error{"CUDA was asked for but no CUDA device is available; use the CPU"};
     try {
       device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-      net->to(device);
+      precision = cuda ? requested : Precision::Fp32;
+      net->to(device, scalarTypeOf(precision));
       deviceLabel = cuda ? "cuda:0" : "cpu";
       if (cuda) at::globalContext().setBenchmarkCuDNN(true);
+      net->setGraphCache(cuda && useCudaGraphs() ? std::make_shared<CudaGraphCache>() : nullptr);
+      if (!cuda && requested != Precision::Fp32)
+        warning = std::string(precisionName(requested)) + " runs on CUDA only; the CPU uses fp32";
       return {};
     } catch (const c10::Error& e) {
       device = torch::kCPU;
-      net->to(device);
+      precision = Precision::Fp32;
+      net->setGraphCache(nullptr);
+      net->to(device, torch::kFloat);
       deviceLabel = "cpu";
       return Error{std::string("could not move the model to CUDA: ") + e.what_without_backtrace()};
     }
@@ -158,7 +197,7 @@ struct Engine::Impl {
     return img;
   }
 
-  StepCallback stepCallback(const CallControl& control, bool labelsPrimary) const {
+  StepCallback stepCallback(const CallControl& control) const {
     if (!control.progress) return {};
     return [this, &control](const StepEvent& e) {
       StepReport r;
@@ -202,7 +241,48 @@ auto guarded(const char* what, F&& f) -> decltype(f()) {
   }
 }
 const Error kCancelled{"cancelled"};
+
+// Fault injection (engine.h): armed model runs throw what CUDA's allocator throws.
+std::atomic<int> g_injectedFaults{0};
+
+void armFaultsFromEnvironment() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* v = std::getenv("SYMMFLOW_FAULT_INJECT");
+    if (!v || !*v) return;
+    const std::string spec(v), kind = "cuda_oom";
+    const bool withCount = spec.rfind(kind + ":", 0) == 0;
+    const int count = withCount ? std::atoi(spec.c_str() + kind.size() + 1) : 1;
+    if ((spec != kind && !withCount) || count < 1) {
+      std::fprintf(stderr, "SYMMFLOW_FAULT_INJECT=%s not understood (use cuda_oom[:COUNT])\n", v);
+      return;
+    }
+    g_injectedFaults = count;
+  });
+}
+
+void throwInjectedFault() {
+  int n = g_injectedFaults.load();
+  while (n > 0 && !g_injectedFaults.compare_exchange_weak(n, n - 1)) {
+  }
+  if (n > 0)
+    TORCH_CHECK_WITH(OutOfMemoryError, false,
+                     "CUDA out of memory. Tried to allocate 2.00 GiB "
+                     "(injected by SYMMFLOW_FAULT_INJECT / injectDeviceFaultsForTests)");
+}
+
+// guarded() for a model run: the place an injected fault fires.
+template <class F>
+auto guardedRun(const char* what, F&& f) -> decltype(f()) {
+  return guarded(what, [&] {
+    throwInjectedFault();
+    return f();
+  });
+}
 }  // namespace
+
+void injectDeviceFaultsForTests(int count) { g_injectedFaults = std::max(0, count); }
+int pendingDeviceFaultsForTests() { return g_injectedFaults.load(); }
 
 Engine::Engine() = default;
 Engine::~Engine() = default;
@@ -212,7 +292,8 @@ Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 Engine::Engine(std::shared_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
-Result<Engine> Engine::load(const std::string& path, DeviceKind device) {
+Result<Engine> Engine::load(const std::string& path, DeviceKind device, Precision precision) {
+  armFaultsFromEnvironment();
   return guarded("loading the model", [&]() -> Result<Engine> {
     configureThreads(0);
     auto loaded = loadModel(path);
@@ -221,6 +302,7 @@ Result<Engine> Engine::load(const std::string& path, DeviceKind device) {
     impl->info = loaded->info;
     impl->net = loaded->net;
     impl->net->eval();
+    impl->requested = precision;
     if (auto s = impl->place(device); !s) {
       if (device == DeviceKind::Cuda) return Error{s.error()};
       impl->warning = s.error() + "; using the CPU";
@@ -236,6 +318,7 @@ const ModelInfo& Engine::info() const {
 }
 std::string Engine::deviceName() const { return m_impl ? m_impl->deviceLabel : "none"; }
 bool Engine::onCuda() const { return m_impl && m_impl->device.is_cuda(); }
+Precision Engine::precision() const { return m_impl ? m_impl->precision : Precision::Fp32; }
 std::string Engine::lastWarning() const { return m_impl ? m_impl->warning : std::string(); }
 
 Status Engine::moveTo(DeviceKind device) {
@@ -250,12 +333,12 @@ Result<std::vector<RgbImage>> Engine::generate(const LabelMap& labels, const Run
   if (p.count < 1 || p.count > 64) return Error{"variations must be between 1 and 64"};
   auto& d = *m_impl;
   std::lock_guard<std::mutex> lock(d.mutex);
-  return guarded("generation", [&]() -> Result<std::vector<RgbImage>> {
+  return guardedRun("generation", [&]() -> Result<std::vector<RgbImage>> {
     torch::InferenceMode guard;
     auto ids = d.labelTensor(labels);
     if (!ids) return Error{ids.error()};
     auto batch = ids->expand({p.count, ids->size(1), ids->size(2)}).contiguous();
-    auto r = generateImages(d.net, batch, p.steps, p.solver, p.seed, d.stepCallback(control, false), control.cancel);
+    auto r = generateImages(d.net, batch, p.steps, p.solver, p.seed, d.stepCallback(control), control.cancel);
     if (r.cancelled) return kCancelled;
     std::vector<RgbImage> out;
     for (int i = 0; i < p.count; ++i) out.push_back(d.toImage(r.state.x[i]));
@@ -269,11 +352,11 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
   auto& d = *m_impl;
   if (auto s = d.checkImage(image); !s) return Error{s.error()};
   std::lock_guard<std::mutex> lock(d.mutex);
-  return guarded("segmentation", [&]() -> Result<SegmentResult> {
+  return guardedRun("segmentation", [&]() -> Result<SegmentResult> {
     torch::InferenceMode guard;
     const auto& c = d.info.config;
     auto y0 = segmentImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
-                            std::clamp(p.draws, 1, 32), d.stepCallback(control, true), control.cancel);
+                            std::clamp(p.draws, 1, 32), d.stepCallback(control), control.cancel);
     if (!y0.defined()) return kCancelled;
     const int K = c.numClasses;
     auto probs = torch::softmax(y0[0].to(torch::kFloat) * 4.0, 0);
@@ -317,11 +400,11 @@ Result<Inversion> Engine::invert(const RgbImage& image, const RunParams& p, cons
   auto& d = *m_impl;
   if (auto s = d.checkImage(image); !s) return Error{s.error()};
   std::lock_guard<std::mutex> lock(d.mutex);
-  return guarded("inversion", [&]() -> Result<Inversion> {
+  return guardedRun("inversion", [&]() -> Result<Inversion> {
     torch::InferenceMode guard;
     const auto& c = d.info.config;
     auto r = invertImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
-                          d.stepCallback(control, true), control.cancel);
+                          d.stepCallback(control), control.cancel);
     if (r.cancelled) return kCancelled;
     auto data = std::make_shared<Inversion::Data>();
     data->image = image;
@@ -341,7 +424,7 @@ Result<RgbImage> Engine::edit(const Inversion& inversion, const LabelMap& edited
   auto& d = *m_impl;
   const auto* inv = inversion.data();
   std::lock_guard<std::mutex> lock(d.mutex);
-  return guarded("editing", [&]() -> Result<RgbImage> {
+  return guardedRun("editing", [&]() -> Result<RgbImage> {
     torch::InferenceMode guard;
     const auto& c = d.info.config;
     auto ids = d.labelTensor(edited);
@@ -356,7 +439,7 @@ Result<RgbImage> Engine::edit(const Inversion& inversion, const LabelMap& edited
     for (const auto& s : inv->trajectory) traj.push_back({s.x.to(d.device), s.y.to(d.device)});
     torch::Tensor fresh;
     if (p.rerollChanged) fresh = seededNoise({1, 3, c.imageHeight, c.imageWidth}, p.seed, d.device);
-    auto r = editImages(d.net, traj, *ids, mask, p.solver, fresh, d.stepCallback(control, false), control.cancel);
+    auto r = editImages(d.net, traj, *ids, mask, p.solver, fresh, d.stepCallback(control), control.cancel);
     if (r.cancelled) return kCancelled;
     return d.toImage(r.state.x[0]);
   });

@@ -30,10 +30,18 @@ namespace symmflow {
 
 enum class DeviceKind { Auto, Cpu, Cuda };
 
+// Numeric type of the network's weights and activations. Half precision (fp16, bf16) is
+// used on CUDA only: on the CPU the engine keeps fp32 and says so in lastWarning().
+// Sampler states and the per-step arithmetic stay fp32 in every case.
+enum class Precision { Fp32, Fp16, Bf16 };
+
 const char* solverName(Solver s);
 // Parses "euler" / "heun" (case-insensitive).
 Result<Solver> parseSolver(const std::string& name);
 Result<DeviceKind> parseDevice(const std::string& name);
+// Parses "fp32" / "fp16" / "bf16" (case-insensitive).
+Result<Precision> parsePrecision(const std::string& name);
+const char* precisionName(Precision p);
 
 struct RunParams {
   int steps = 25;                 // network evaluations per sample = steps (Euler) or ~2*steps (Heun)
@@ -111,7 +119,8 @@ struct EditParams {
 class Engine {
  public:
   // Loads and validates a model file. device Auto picks CUDA when available.
-  static Result<Engine> load(const std::string& path, DeviceKind device = DeviceKind::Auto);
+  static Result<Engine> load(const std::string& path, DeviceKind device = DeviceKind::Auto,
+                             Precision precision = Precision::Fp32);
 
   Engine();
   ~Engine();
@@ -124,6 +133,8 @@ class Engine {
   const ModelInfo& info() const;
   std::string deviceName() const;   // "cpu" or "cuda:0 (NVIDIA H100 ...)"
   bool onCuda() const;
+  // The precision in use now (fp32 on the CPU whatever was asked).
+  Precision precision() const;
   // Moves the weights to another device (e.g. the CPU after a CUDA failure).
   Status moveTo(DeviceKind device);
   // After a call that failed on CUDA and was retried on the CPU, a note saying so.
@@ -153,6 +164,19 @@ class Engine {
   explicit Engine(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> m_impl;
 };
+
+// ---- Fault injection (tests) ------------------------------------------------------
+// Makes the next `count` model runs (generate, segment, classify, invert, edit; not
+// load) of any Engine in this process fail the way CUDA running out of memory does: a
+// c10::OutOfMemoryError "CUDA out of memory. ..." is thrown inside the call and turned
+// into the call's error by the same handler as a real one ("generation ran out of GPU
+// memory; ..."). Nothing else changes: the weights stay where they are and the next
+// run works. Process-wide, thread-safe; 0 disarms.
+// SYMMFLOW_FAULT_INJECT=cuda_oom[:COUNT] (COUNT default 1) in the environment arms it
+// for a whole program (studio, CLI); it is read once, at the first Engine::load.
+void injectDeviceFaultsForTests(int count);
+// Injected faults not yet consumed.
+int pendingDeviceFaultsForTests();
 
 // Version strings for About dialogs and --version.
 std::string engineVersion();

@@ -3,14 +3,18 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "core/cuda_graph.h"
 #include "core/label_space.h"
 
 namespace symmflow {
 
 VelocityFn velocityOf(SymmFlowUNet net) {
-  return [net](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
+  const auto weights = net->parameters().front().scalar_type();
+  return [net, weights](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
     auto tt = torch::full({x.size(0)}, t, x.options().dtype(torch::kFloat));
-    auto [vx, vy] = net->forward(x, y, tt);
+    const auto& graphs = net->graphCache();
+    auto [vx, vy] = graphs ? graphs->evaluate(*net, x.to(weights), y.to(weights), tt)
+                           : net->forward(x.to(weights), y.to(weights), tt);
     return std::make_pair(vx.to(x.scalar_type()), vy.to(y.scalar_type()));
   };
 }

@@ -15,7 +15,8 @@
 
 namespace symmflow {
 
-// The network as a velocity callable (batch-broadcast t).
+// The network as a velocity callable (batch-broadcast t). The state may be fp32 while the
+// network runs in half precision: inputs are cast to the weights' type, velocities back.
 VelocityFn velocityOf(SymmFlowUNet net);
 
 // Standard normal noise from a seeded CPU generator, moved to `device`: identical across devices.

@@ -6,12 +6,15 @@
 // the label's own resolution. LibTorch header: not for ui/.
 #include <torch/torch.h>
 
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "core/model_info.h"
 
 namespace symmflow {
+
+class CudaGraphCache;
 
 // Residual block with GroupNorm/SiLU and scale-shift conditioning on the time embedding.
 class ResBlockImpl : public torch::nn::Module {
@@ -52,6 +55,10 @@ class SymmFlowUNetImpl : public torch::nn::Module {
   // CPUs with oneDNN); call after moving the module to its device.
   void setChannelsLast(bool on);
   bool channelsLast() const { return m_channelsLast; }
+  // Captured CUDA graphs used by velocityOf() for inference on CUDA (core/cuda_graph.h);
+  // null (the default) evaluates eagerly.
+  void setGraphCache(std::shared_ptr<CudaGraphCache> cache) { m_graphs = std::move(cache); }
+  const std::shared_ptr<CudaGraphCache>& graphCache() const { return m_graphs; }
   int64_t parameterCount() const;
   // Multiply-accumulate count x2 of one evaluation at the model's resolution (convs, linears, attention).
   double gflops() const;
@@ -59,6 +66,7 @@ class SymmFlowUNetImpl : public torch::nn::Module {
  private:
   ModelConfig m_config;
   bool m_channelsLast = false;
+  std::shared_ptr<CudaGraphCache> m_graphs;
   torch::nn::Sequential m_timeMlp{nullptr};
   torch::nn::Conv2d m_in{nullptr}, m_out{nullptr};
   torch::nn::GroupNorm m_outNorm{nullptr};

@@ -7,12 +7,19 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <thread>
+#include <tuple>
+#if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
+#include <torch/csrc/autograd/profiler_legacy.h>
+#define SYMMFLOW_HAVE_LEGACY_PROFILER 1
+#endif
 
 #include "app/cli/commands.h"
 #include "core/engine.h"
 #include "core/inference.h"
 #include "core/model_io.h"
+#include "core/safetensors.h"
 #include "core/trainer.h"
 
 namespace symmflow::cli {
@@ -43,22 +50,76 @@ std::vector<double> timeIt(int warmup, int reps, bool cuda, F&& f) {
   }
   return out;
 }
+#ifdef SYMMFLOW_HAVE_LEGACY_PROFILER
+// Profiles one call of f with the autograd profiler: operator count (all, and leaves, which
+// is roughly the kernel count on a GPU) and the operators with the most self time.
+template <class F>
+nlohmann::json profileOnce(F&& f, int top) {
+  namespace prof = torch::autograd::profiler;
+  prof::enableProfilerLegacy(torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+  f();
+  const auto lists = prof::disableProfilerLegacy();
+  struct Open {
+    const prof::LegacyEvent* push;
+    double childUs = 0;
+    bool hasChild = false;
+  };
+  struct Agg {
+    double selfUs = 0;
+    long calls = 0;
+  };
+  std::map<std::string, Agg> byName;
+  long ops = 0, leaves = 0;
+  double totalUs = 0;
+  for (const auto& list : lists) {
+    std::vector<Open> stack;
+    for (const auto& ev : list) {
+      if (ev.kind() == prof::EventKind::PushRange) {
+        if (!stack.empty()) stack.back().hasChild = true;
+        stack.push_back({&ev});
+      } else if (ev.kind() == prof::EventKind::PopRange && !stack.empty()) {
+        const Open o = stack.back();
+        stack.pop_back();
+        const double us = o.push->cpuElapsedUs(ev);
+        auto& a = byName[o.push->name()];
+        a.selfUs += us - o.childUs;
+        ++a.calls;
+        ++ops;
+        if (!o.hasChild) ++leaves;
+        if (stack.empty()) totalUs += us;
+        else stack.back().childUs += us;
+      }
+    }
+  }
+  std::vector<std::pair<std::string, Agg>> sorted(byName.begin(), byName.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.selfUs > b.second.selfUs; });
+  nlohmann::json topOps = nlohmann::json::array();
+  for (int i = 0; i < top && i < static_cast<int>(sorted.size()); ++i)
+    topOps.push_back({{"op", sorted[i].first}, {"calls", sorted[i].second.calls}, {"self_ms", sorted[i].second.selfUs / 1000.0}});
+  return {{"ops", ops}, {"leaf_ops", leaves}, {"profiled_ms", totalUs / 1000.0}, {"top_self", topOps}};
+}
+#endif
 }  // namespace
 
 void registerBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Time network evaluation, segmentation and generation");
-  static std::string model, device = "auto";
+  static std::string model, device = "auto", precisionArg = "fp32", dumpPath;
   static int steps = 4, batch = 1, reps = 10, warmup = 2, threads = 0;
-  static bool json = false, channelsLast = false;
+  static bool json = false, channelsLast = false, profile = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--steps", steps, "generation steps")->check(CLI::Range(1, 1000));
   cmd->add_option("--batch", batch, "batch of the eval_ms measurement")->check(CLI::Range(1, 256));
   cmd->add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 10000));
   cmd->add_option("--warmup", warmup, "untimed warm-up runs")->check(CLI::Range(0, 1000));
   cmd->add_option("--device", device, "auto | cpu | cuda");
+  cmd->add_option("--precision", precisionArg, "fp32 | fp16 | bf16 (half precision on CUDA only)");
+  cmd->add_option("--dump-velocity", dumpPath,
+                  "write the fixed inputs x, y, t and this engine's velocities vx, vy (fp32) to a .safetensors file "
+                  "(bench/reference.py compares against them)");
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
+  cmd->add_flag("--profile", profile, "also profile one network evaluation: operator count and the slowest operators");
   cmd->callback([&exitCode] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
@@ -71,7 +132,12 @@ void registerBench(CLI::App& app, int& exitCode) {
       exitCode = fail(kind.error());
       return;
     }
-    auto engine = Engine::load(path, *kind);
+    auto precision = parsePrecision(precisionArg);
+    if (!precision) {
+      exitCode = fail(precision.error());
+      return;
+    }
+    auto engine = Engine::load(path, *kind, *precision);
     if (!engine) {
       exitCode = fail(engine.error());
       return;
@@ -89,11 +155,40 @@ void registerBench(CLI::App& app, int& exitCode) {
       const torch::Device dev = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
       net->to(dev);
       net->eval();
-      net->setChannelsLast(channelsLast);
       const auto& c = info.config;
-      auto x = torch::randn({batch, 3, c.imageHeight, c.imageWidth}, torch::TensorOptions().device(dev));
-      auto y = torch::randn({batch, c.numClasses, c.labelHeight(), c.labelWidth()}, torch::TensorOptions().device(dev));
+      // Fixed inputs from seeded CPU noise, so that another program can be given the same ones.
+      auto x = seededNoise({batch, 3, c.imageHeight, c.imageWidth}, 1, dev);
+      auto y = seededNoise({batch, c.numClasses, c.labelHeight(), c.labelWidth()}, 2, dev);
       auto t = torch::full({batch}, 0.5, torch::TensorOptions().device(dev));
+      torch::Tensor vx32, vy32;
+      {
+        torch::InferenceMode g;
+        std::tie(vx32, vy32) = net->forward(x, y, t);
+      }
+      if (!dumpPath.empty()) {
+        std::vector<TensorBlob> blobs{toBlob("x", x, DType::F32), toBlob("y", y, DType::F32), toBlob("t", t, DType::F32),
+                                      toBlob("vx", vx32, DType::F32), toBlob("vy", vy32, DType::F32)};
+        if (auto s = writeSafetensors(dumpPath, blobs, {{"model", path}, {"torch", torchVersion()}}); !s) {
+          exitCode = fail(s.error());
+          return;
+        }
+      }
+      // The timed network runs in the engine's precision; its error against fp32 is reported.
+      const auto wt = engine->precision() == Precision::Fp16   ? torch::kHalf
+                      : engine->precision() == Precision::Bf16 ? torch::kBFloat16
+                                                               : torch::kFloat;
+      net->to(dev, wt);
+      net->setChannelsLast(channelsLast);
+      x = x.to(wt);
+      y = y.to(wt);
+      double relErr = 0.0;
+      {
+        torch::InferenceMode g;
+        auto [vx, vy] = net->forward(x, y, t);
+        auto num = (vx.to(torch::kFloat) - vx32).pow(2).sum() + (vy.to(torch::kFloat) - vy32).pow(2).sum();
+        auto den = vx32.pow(2).sum() + vy32.pow(2).sum();
+        relErr = (num / den).sqrt().item<double>();
+      }
       auto evalMs = timeIt(warmup, reps, cuda, [&] {
         torch::InferenceMode g;
         auto r = net->forward(x, y, t);
@@ -122,11 +217,26 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"image_size", {c.imageHeight, c.imageWidth}},
                           {"batch", batch},
                           {"channels_last", channelsLast},
+                          {"precision", precisionName(engine->precision())},
+                          {"velocity_rel_error_vs_fp32", relErr},
                           {"steps", steps},
                           {"gflops_per_eval", gflops},
                           {"eval_ms", stats(evalMs)},
                           {"segment_ms", stats(segMs)},
                           {"generate_ms", stats(genMs)}};
+      if (profile) {
+#ifdef SYMMFLOW_HAVE_LEGACY_PROFILER
+        j["profile"] = profileOnce(
+            [&] {
+              torch::InferenceMode g;
+              (void)net->forward(x, y, t);
+              syncDevice(cuda);
+            },
+            15);
+#else
+        j["profile"] = "not available in this LibTorch build";
+#endif
+      }
       const double med = j["eval_ms"]["median"].get<double>();
       j["achieved_tflops"] = gflops * batch / med;  // GFLOP/ms = TFLOP/s
       if (json) std::cout << j.dump() << std::endl;

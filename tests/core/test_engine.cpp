@@ -183,3 +183,27 @@ TEST_F(EngineTest, CudaGivesTheSameImagesAsTheCpu) {
   auto seg = gpu->segment(photo(), {});
   ASSERT_TRUE(seg.ok()) << seg.error();
 }
+
+// Injected device faults (engine.h): the run fails with the CUDA out-of-memory message
+// through the real error path, the engine stays usable, and only `count` runs fail.
+TEST_F(EngineTest, InjectedOutOfMemoryFailsTheNextRunsOnlyAndIsReportedAsSuch) {
+  RunParams p;
+  p.steps = 2;
+  const LabelMap map(24, 16, 1);
+  const auto before = m_engine.generate(map, p);
+  ASSERT_TRUE(before.ok()) << before.error();
+  injectDeviceFaultsForTests(2);
+  auto failedGenerate = m_engine.generate(map, p);
+  ASSERT_FALSE(failedGenerate.ok());
+  EXPECT_EQ(failedGenerate.error(), "generation ran out of GPU memory; try fewer variations or the CPU");
+  auto failedSegment = m_engine.segment(photo(), {});
+  ASSERT_FALSE(failedSegment.ok());
+  EXPECT_EQ(failedSegment.error(), "segmentation ran out of GPU memory; try fewer variations or the CPU");
+  EXPECT_EQ(pendingDeviceFaultsForTests(), 0);
+  const auto after = m_engine.generate(map, p);
+  ASSERT_TRUE(after.ok()) << after.error();
+  EXPECT_EQ((*after)[0].pixels, (*before)[0].pixels);  // nothing was left half-changed
+  injectDeviceFaultsForTests(1);
+  injectDeviceFaultsForTests(0);  // disarms
+  EXPECT_TRUE(m_engine.generate(map, p).ok());
+}

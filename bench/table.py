@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Turns bench/run.sh's results.jsonl into one Markdown table (medians, 10th-90th percentile)."""
+import json
+import os
+import sys
+
+
+def cell(j, key):
+    s = j.get(key)
+    if not isinstance(s, dict):
+        return "—"
+    return f"{s['median']:.2f} ({s['p10']:.2f}–{s['p90']:.2f})"
+
+
+def main(path):
+    rows = [json.loads(l) for l in open(path) if l.strip()]
+    train = {r["model"]: r["train_images_per_s"] for r in rows if r.get("label") == "engine train"}
+    device = next((r.get("device_name") for r in rows if r.get("device_name")), "?")
+    torch = sorted({r.get("torch") for r in rows if r.get("torch")})
+    print(f"Device: {device}; LibTorch/PyTorch: {', '.join(torch)}\n")
+    print("| model | implementation | precision | batch | GFLOP/eval | ms/eval | 1-step segmentation ms | "
+          f"{rows[0].get('steps', '?') if rows else '?'}-step generation ms | TFLOP/s | train img/s | velocity rel. error |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    gflops = {}
+    for r in rows:
+        if "gflops_per_eval" in r:
+            gflops[r["model"]] = r["gflops_per_eval"]
+    for r in rows:
+        if r.get("label") == "engine train":
+            continue
+        m = r["model"]
+        g = gflops.get(m)
+        med = r.get("eval_ms", {}).get("median")
+        tflops = f"{g * r.get('batch', 1) / med:.2f}" if g and med else "—"
+        impl = "C++ engine" if r["label"].startswith("engine") else "PyTorch eager"
+        if impl == "C++ engine":
+            err = f"{r.get('velocity_rel_error_vs_fp32', 0):.1e} vs fp32"
+            tr = f"{train[m]:.0f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
+        else:
+            e = r.get("velocity_rel_error_vs_engine")
+            err = f"{e:.1e} vs engine" if e is not None else "—"
+            tr = f"{r['train_images_per_s']:.0f}" if "train_images_per_s" in r else "—"
+        batch = r.get("batch", 1)
+        seg = cell(r, "segment_ms") if batch == 1 else "—"
+        gen = cell(r, "generate_ms") if batch == 1 else "—"
+        print(f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | "
+              f"{g:.2f} | {cell(r, 'eval_ms')} | {seg} | {gen} | {tflops} | {tr} | {err} |" if g else
+              f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | — | {cell(r, 'eval_ms')} | "
+              f"{seg} | {gen} | {tflops} | {tr} | {err} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// CUDA Graph capture of one network evaluation (issue 6): at batch 1 a GPU spends most of
+// an evaluation launching ~300 small kernels; a captured graph replays them as one launch.
+//
+// Contract
+// - A CudaGraphCache belongs to one network (SymmFlowUNetImpl::setGraphCache). For each
+//   input shape and dtype it captures the forward pass once (after two warm-up runs on a
+//   side stream, so cuDNN autotuning is not captured) and later replays it: inputs are
+//   copied into static buffers, outputs are cloned out of the graph's buffers, so callers
+//   may hold them across further evaluations (Heun does).
+// - Only under torch::InferenceMode / no grad and only for CUDA tensors; anything else, or
+//   a capture that fails, evaluates eagerly. A failed capture switches the cache off for
+//   good and records why in lastError().
+// - Compiled only when CMake found CUDA graphs in the LibTorch build (it test-compiles
+//   core/cuda_graph.cpp's API use and defines SYMMFLOW_HAVE_CUDA_GRAPHS); elsewhere (the
+//   Debian CPU build) compiled() is false and evaluate() is plain forward().
+// - Weights must not change while a graph exists (reset() after moving or converting
+//   the network). Not thread-safe: one caller at a time (the Engine serializes calls).
+// LibTorch header: not for ui/.
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace symmflow {
+
+class SymmFlowUNetImpl;
+
+class CudaGraphCache {
+ public:
+  CudaGraphCache();
+  ~CudaGraphCache();
+  CudaGraphCache(const CudaGraphCache&) = delete;
+  CudaGraphCache& operator=(const CudaGraphCache&) = delete;
+
+  static bool compiled();
+  // (v_x, v_y) of net at (x, y, t); replayed from a captured graph where possible.
+  std::pair<torch::Tensor, torch::Tensor> evaluate(SymmFlowUNetImpl& net, const torch::Tensor& x,
+                                                   const torch::Tensor& y, const torch::Tensor& t);
+  void reset();
+  int graphs() const;            // captured graphs held
+  long replays() const;          // evaluations served by a replay
+  std::string lastError() const;  // why capture was switched off, if it was
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace symmflow

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// Inference precision and the CUDA-graph evaluation path: half-precision weights under an
+// fp32 sampler state, the CPU's refusal of half precision, and the graph cache's eager
+// fallback (the capture itself runs only on a CUDA build with a GPU).
+#include <gtest/gtest.h>
+
+#include "core/cuda_graph.h"
+#include "core/engine.h"
+#include "core/inference.h"
+#include "core/model_io.h"
+#include "tests/core/test_helpers.h"
+
+using namespace symmflow;
+using symmflow::testing::TempDir;
+
+namespace {
+SymmFlowUNet randomNet() {
+  torch::manual_seed(3);
+  SymmFlowUNet net(symmflow::testing::tinyConfig(16, 24, 3));
+  torch::NoGradGuard g;
+  for (auto& p : net->named_parameters())
+    if (p.key().find("conv_out") != std::string::npos || p.key().find("conv2") != std::string::npos)
+      p.value().normal_(0, 0.05);
+  net->eval();
+  return net;
+}
+
+double relativeError(const std::pair<torch::Tensor, torch::Tensor>& a, const std::pair<torch::Tensor, torch::Tensor>& b) {
+  auto num = (a.first - b.first).pow(2).sum() + (a.second - b.second).pow(2).sum();
+  auto den = b.first.pow(2).sum() + b.second.pow(2).sum();
+  return (num / den).sqrt().item<double>();
+}
+}  // namespace
+
+TEST(Precision, ParsesNamesAndRejectsOthers) {
+  EXPECT_EQ(*parsePrecision("FP16"), Precision::Fp16);
+  EXPECT_EQ(*parsePrecision("bfloat16"), Precision::Bf16);
+  EXPECT_EQ(*parsePrecision("fp32"), Precision::Fp32);
+  auto bad = parsePrecision("int8");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("fp32, fp16 or bf16"), std::string::npos) << bad.error();
+  EXPECT_STREQ(precisionName(Precision::Bf16), "bf16");
+}
+
+TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {
+  auto net = randomNet();
+  torch::InferenceMode guard;
+  auto x = seededNoise({1, 3, 16, 24}, 1, torch::kCPU);
+  auto y = seededNoise({1, 3, 16, 24}, 2, torch::kCPU);
+  auto v32 = velocityOf(net)(x, y, 0.4);
+  net->to(torch::kBFloat16);
+  auto v16 = velocityOf(net)(x, y, 0.4);
+  EXPECT_EQ(v16.first.scalar_type(), torch::kFloat);
+  EXPECT_EQ(v16.second.scalar_type(), torch::kFloat);
+  const double err = relativeError(v16, v32);
+  EXPECT_GT(err, 0.0) << "bf16 weights should round somewhere";
+  // bf16 keeps 8 mantissa bits; through this random network that is ~6 %. A wrong
+  // computation is far off: the same network on another input differs by much more.
+  EXPECT_LT(err, 0.12) << "bf16 velocity too far from fp32";
+  net->to(torch::kFloat);
+  EXPECT_GT(relativeError(velocityOf(net)(seededNoise({1, 3, 16, 24}, 9, torch::kCPU), y, 0.4), v32), 4 * err);
+}
+
+TEST(Precision, HalfPrecisionOnTheCpuFallsBackToFp32AndSaysSo) {
+  TempDir dir;
+  auto net = randomNet();
+  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
+  auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu, Precision::Fp16);
+  ASSERT_TRUE(e.ok()) << e.error();
+  EXPECT_EQ(e->precision(), Precision::Fp32);
+  EXPECT_NE(e->lastWarning().find("CUDA only"), std::string::npos) << e->lastWarning();
+  // And it computes what an fp32 engine computes.
+  auto ref = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu);
+  ASSERT_TRUE(ref.ok());
+  LabelMap map(24, 16, 1);
+  RunParams p;
+  p.steps = 2;
+  p.seed = 5;
+  auto a = e->generate(map, p);
+  auto b = ref->generate(map, p);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)[0].pixels, (*b)[0].pixels);
+}
+
+TEST(CudaGraphCache, EvaluatesEagerlyOffTheGpuAndGivesTheNetworksVelocities) {
+  auto net = randomNet();
+  torch::InferenceMode guard;
+  auto x = seededNoise({2, 3, 16, 24}, 1, torch::kCPU);
+  auto y = seededNoise({2, 3, 16, 24}, 2, torch::kCPU);
+  auto t = torch::full({2}, 0.3);
+  auto eager = net->forward(x, y, t);
+  net->setGraphCache(std::make_shared<CudaGraphCache>());
+  auto viaCache = velocityOf(net)(x, y, 0.3);
+  EXPECT_EQ(relativeError(viaCache, eager), 0.0);
+  EXPECT_EQ(net->graphCache()->graphs(), 0) << "nothing is captured for CPU tensors";
+  EXPECT_EQ(net->graphCache()->replays(), 0);
+}
+
+TEST(CudaGraphCache, ReplaysMatchEagerEvaluationOnCuda) {
+  if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
+  auto net = randomNet();
+  net->to(torch::kCUDA);
+  torch::InferenceMode guard;
+  auto cache = std::make_shared<CudaGraphCache>();
+  net->setGraphCache(cache);
+  auto fn = velocityOf(net);
+  for (double t : {0.1, 0.5, 0.9}) {
+    auto x = seededNoise({1, 3, 16, 24}, static_cast<std::uint64_t>(t * 10), torch::kCUDA);
+    auto y = seededNoise({1, 3, 16, 24}, 7, torch::kCUDA);
+    auto graphed = fn(x, y, t);
+    auto eager = net->forward(x, y, torch::full({1}, t, x.options()));
+    EXPECT_LT(relativeError(graphed, eager), 1e-5) << "t=" << t << " " << cache->lastError();
+  }
+  EXPECT_EQ(cache->graphs(), 1) << cache->lastError();
+  EXPECT_EQ(cache->replays(), 3);
+}

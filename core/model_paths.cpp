@@ -74,4 +74,14 @@ std::string findModel(const std::string& nameOrPath) {
   return {};
 }
 
+std::string previewCompanion(const std::string& modelPath) {
+  const fs::path p(modelPath);
+  const std::string stem = p.stem().string();
+  const std::string suffix = "-small";
+  if (stem.size() >= suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0) return {};
+  const fs::path companion = p.parent_path() / (stem + suffix + ".safetensors");
+  std::error_code ec;
+  return fs::is_regular_file(companion, ec) ? companion.string() : std::string();
+}
+
 }  // namespace symmflow

@@ -20,4 +20,10 @@ std::vector<std::string> listModelFiles();
 // Resolves "camvid" or "camvid.safetensors" or a path to an existing file; empty if none.
 std::string findModel(const std::string& nameOrPath);
 
+// The smaller model that serves live previews for `modelPath` on the CPU: the file
+// <stem>-small.safetensors in the same folder (camvid.safetensors -> camvid-small.safetensors).
+// Empty when there is none or `modelPath` is itself a -small model. The caller checks that
+// its classes and sizes match before using it.
+std::string previewCompanion(const std::string& modelPath);
+
 }  // namespace symmflow

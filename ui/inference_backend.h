@@ -26,6 +26,14 @@ class InferenceBackend {
 
   virtual Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& params,
                                                  const CallControl& control) = 0;
+  // A quick generation for the live preview. The default is generate(); a backend may
+  // serve it from a smaller model (EngineBackend does on the CPU, see previewModel()).
+  virtual Result<std::vector<RgbImage>> preview(const LabelMap& labels, const RunParams& params,
+                                                const CallControl& control) {
+    return generate(labels, params, control);
+  }
+  // The model file that serves previews now, when it is not this backend's own; else "".
+  virtual std::string previewModel() const { return {}; }
   virtual Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& params,
                                         const CallControl& control) = 0;
   virtual Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,

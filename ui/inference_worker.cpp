@@ -171,7 +171,8 @@ void InferenceWorker::run(const Job& job) {
     switch (req.kind) {
       case Kind::Generate:
       case Kind::Preview: {
-        auto r = backend->generate(req.labels, req.run, control);
+        auto r = req.kind == Kind::Preview ? backend->preview(req.labels, req.run, control)
+                                           : backend->generate(req.labels, req.run, control);
         if (!r) return r.error().empty() ? "generation failed" : r.error();
         result->images = std::move(r).value();
         return {};

@@ -65,7 +65,9 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   form->addRow(tr("Variations"), m_variations);
   auto* liveRow = new QHBoxLayout();
   m_live = new QCheckBox(tr("Live preview"), body);
-  m_live->setToolTip(tr("A quick run a moment after each stroke"));
+  m_live->setToolTip(tr("A quick run a moment after each stroke. On the CPU it uses the model's "
+                        "smaller companion (<name>-small) when one is installed; Generate always "
+                        "uses the full model"));
   m_previewSteps = new QSpinBox(body);
   m_previewSteps->setRange(1, 20);
   m_previewSteps->setSuffix(tr(" steps"));

@@ -34,8 +34,10 @@ std::vector<std::string> modelSearchDirs() {
 #ifdef SYMMFLOW_DATA_DIR
   candidates.push_back(std::string(SYMMFLOW_DATA_DIR) + "/models");
 #endif
-#ifdef SYMMFLOW_SOURCE_DIR
-  candidates.push_back(std::string(SYMMFLOW_SOURCE_DIR) + "/models");
+#if defined(SYMMFLOW_SOURCE_DIR) && defined(SYMMFLOW_BINARY_DIR)
+  // Only for programs run from their build folder; an installed program never looks here.
+  if (auto d = exeDir(); !d.empty() && d.rfind(SYMMFLOW_BINARY_DIR, 0) == 0)
+    candidates.push_back(std::string(SYMMFLOW_SOURCE_DIR) + "/models");
 #endif
   std::vector<std::string> out;
   std::set<std::string> seen;

@@ -5,7 +5,7 @@
 //   2. the user's folder: $XDG_DATA_HOME/symmflow/models (default ~/.local/share/symmflow/models);
 //   3. the installed folder next to the program: <exe>/../share/symmflow/models;
 //   4. the configured install folder (SYMMFLOW_DATA_DIR/models);
-//   5. the source tree's models/ (for programs run from a build folder).
+//   5. the source tree's models/ (only for programs run from inside their build folder).
 #include <string>
 #include <vector>
 

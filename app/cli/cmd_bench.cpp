@@ -115,7 +115,8 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--precision", precisionArg, "fp32 | fp16 | bf16 (half precision on CUDA only)");
   cmd->add_option("--dump-velocity", dumpPath,
                   "write the fixed inputs x, y, t and this engine's velocities vx, vy (fp32) to a .safetensors file "
-                  "(bench/reference.py compares against them)");
+                  "(bench/reference.py compares against them)")
+      ->check(OutputFolderExists);
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");

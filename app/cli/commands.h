@@ -23,5 +23,8 @@ void registerEdit(CLI::App& app, int& exitCode);
 int fail(const std::string& message);
 // Resolves a model name or path (see core/model_paths.h) or explains where it looked.
 std::string resolveModelPath(const std::string& nameOrPath, std::string* error);
+// Option check for files the command will write: their folder must exist, so that a long
+// run does not end in a failed save.
+extern const CLI::Validator OutputFolderExists;
 
 }  // namespace symmflow::cli

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // symmflow: the command line of SymmFlow Studio.
+#include <filesystem>
 #include <iostream>
 
 #include "app/cli/commands.h"
@@ -8,6 +9,15 @@
 #include "core/runtime_env.h"
 
 namespace symmflow::cli {
+
+const CLI::Validator OutputFolderExists(
+    [](std::string& path) -> std::string {
+      std::error_code ec;
+      const auto dir = std::filesystem::path(path).parent_path();
+      if (dir.empty() || std::filesystem::is_directory(dir, ec)) return {};
+      return "the folder '" + dir.string() + "' does not exist; create it first or write somewhere else";
+    },
+    "", "output folder exists");
 
 int fail(const std::string& message) {
   std::cerr << "symmflow: error: " << message << std::endl;

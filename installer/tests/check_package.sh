@@ -54,6 +54,10 @@ else
   bad "Depends is not computed by dpkg-shlibdeps: '$depends'"
 fi
 
+# A threaded BLAS for LibTorch (apt installs Recommends by default); see installer/CMakeLists.txt.
+[[ $(field Recommends) == *libopenblas0-pthread* ]] && ok "Recommends: $(field Recommends)" \
+  || bad "Recommends lacks libopenblas0-pthread: '$(field Recommends)'"
+
 # 3. Contents.
 dpkg-deb -c "$deb" | awk '{ print $NF }' | sed 's|^\./|/|' >"$work/contents.txt"
 has() {

@@ -13,6 +13,7 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
 #include "core/model_info.h"
+#include "core/safetensors.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -163,7 +164,32 @@ TEST_F(Cli, BenchPrintsTimings) {
     EXPECT_NE(r.out.find(k), std::string::npos) << k;
 }
 
+TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {
+  auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 1 --reps 1 --warmup 0 --json --profile"
+               " --precision bf16 --dump-velocity " + p("v.safetensors"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"precision\":\"fp32\""), std::string::npos) << "half precision is CUDA only: " << r.out;
+  EXPECT_NE(r.out.find("\"leaf_ops\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("aten::"), std::string::npos) << r.out;
+  auto dump = SafetensorsFile::read(p("v.safetensors"));
+  ASSERT_TRUE(dump.ok()) << dump.error();
+  for (const char* k : {"x", "y", "t", "vx", "vy"}) {
+    const TensorEntry* e = dump->find(k);
+    ASSERT_NE(e, nullptr) << k;
+    EXPECT_EQ(e->dtype, DType::F32) << k;
+  }
+  EXPECT_EQ(dump->find("vx")->shape, dump->find("x")->shape);
+  auto bad = run("bench -m " + p("m.safetensors") + " --device cpu --precision int4");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("fp32, fp16 or bf16"), std::string::npos) << bad.out;
+}
+
 TEST_F(Cli, BadInputsFailWithClearMessages) {
+  // An output folder that does not exist is refused before any model run.
+  auto missing = run("generate -m " + p("m.safetensors") + " --mask " + p("val/masks/scene0.png") + " -o " +
+                     p("no/such/folder/g.png") + " --steps 50");
+  EXPECT_NE(missing.code, 0);
+  EXPECT_NE(missing.out.find("does not exist; create it first"), std::string::npos) << missing.out;
   auto r = run("segment -m " + p("m.safetensors") + " -i " + p("nope.png") + " -o " + p("x.png"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;

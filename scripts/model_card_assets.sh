@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Makes the sample pictures and the self-consistency figure of the model cards:
-#   scripts/model_card_assets.sh [build-dir [camvid|fasseg|cifar10 ...]]
+#   scripts/model_card_assets.sh [build-dir [camvid|camvid-small|fasseg|cifar10 ...]]
 # Needs ../shared/datasets, the CLI built in build-dir (default build) and ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,10 @@ want() { [[ " ${PARTS[*]} " == *" $1 "* ]]; }
 if want camvid; then
   dense_grid camvid "$D/camvid/val" 4
   self_consistency camvid "$D/camvid/val" 24
+fi
+if want camvid-small; then
+  dense_grid camvid-small "$D/camvid/val" 4
+  self_consistency camvid-small "$D/camvid/val" 24
 fi
 if want fasseg; then
   # FASSEG has no official validation folder; sample maps from the frontal set.

@@ -134,6 +134,10 @@ bool FileController::saveAs() {
       QFileDialog::getSaveFileName(m_window, tr("Save project"), suggestion, kProjectFilter);
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".symmflow");
+  return saveTo(path);
+}
+
+bool FileController::saveTo(const QString& path) {
   m_projectPath = path;
   return save();
 }
@@ -309,7 +313,7 @@ void FileController::offerRecovery() {
                                      .arg(list.size() - 1)
                                : QString()),
       QMessageBox::NoButton, m_window);
-  auto* recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+  auto* recoverButton = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
   auto* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
   box.addButton(tr("Later"), QMessageBox::RejectRole);
   box.exec();
@@ -317,12 +321,20 @@ void FileController::offerRecovery() {
     AutosaveManager::discard(s);
     return;
   }
-  if (box.clickedButton() != recover) return;
+  if (box.clickedButton() == recoverButton) recover(s);
+}
+
+bool FileController::recoverLatest() {
+  const auto list = m_autosave->recoverable();
+  return !list.isEmpty() && recover(list.front());
+}
+
+bool FileController::recover(const RecoverableSession& s) {
   auto p = AutosaveManager::load(s);
   if (!p) {
     showError(tr("Recover unsaved work"),
               tr("The autosave could not be read: %1").arg(q(p.error())));
-    return;
+    return false;
   }
   m_session->restore(p.value(), /*recovered=*/true);
   m_projectPath.clear();
@@ -333,6 +345,7 @@ void FileController::offerRecovery() {
     m_session->loadModelAsync(model);
   Q_EMIT titleChanged();
   Q_EMIT statusMessage(tr("Recovered the unsaved work. Save it to keep it."), 15000);
+  return true;
 }
 
 }  // namespace symmflow::ui

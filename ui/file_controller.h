@@ -14,6 +14,7 @@ namespace symmflow::ui {
 class AutosaveManager;
 class LabelDocument;
 class SettingsStore;
+struct RecoverableSession;
 class StudioSession;
 
 class FileController : public QObject {
@@ -41,9 +42,14 @@ class FileController : public QObject {
   bool maybeSave();
   // Offers the autosaves of editors that died; call once after start-up.
   void offerRecovery();
+  // Recovers the newest autosave of an editor that died without asking (command
+  // line --recover-latest, crash tests). False when there was none or it was unreadable.
+  bool recoverLatest();
 
   // Direct (command line, recent files, tests). Errors are shown and returned.
   bool openProject(const QString& path);
+  // Saves the project to `path` (no dialog) and makes it the current project file.
+  bool saveTo(const QString& path);
   // quiet: no dialog; the report goes to the status bar (command-line start).
   bool importMask(const QString& path, bool quiet);
   bool openPhoto(const QString& path);
@@ -59,6 +65,8 @@ class FileController : public QObject {
   QString askSaveDir(const QString& title, QString& stem);
   void showError(const QString& title, const QString& message);
   void remember(const QString& path);
+  // Loads a dead session's autosave into the document and takes it over.
+  bool recover(const RecoverableSession& session);
 
   StudioSession* m_session;
   LabelDocument* m_doc;

@@ -57,6 +57,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+  // The children are deleted after this body (by ~QWidget), the document first; its undo
+  // stack emits indexChanged while it clears. The window is no longer a MainWindow then,
+  // so nothing of it may react (UBSan: "member access ... not an object of type
+  // 'MainWindow'").
+  m_doc->disconnect(this);
+  m_doc->undoStack()->disconnect(this);
+  m_doc->undoStack()->disconnect(m_autosave);
   delete m_settings;
 }
 
@@ -290,14 +297,13 @@ void MainWindow::wireSession() {
             ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
                  "or File ▸ Classify image.")
             : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
-    if (m_startPending) {
-      m_startPending = false;
-      if (!m_pendingStart.file.isEmpty()) m_files->openAny(m_pendingStart.file);
-      if (m_pendingStart.generate) QTimer::singleShot(200, this, [this] { m_session->generate(); });
-    }
+    if (m_startPending) finishStart();
   });
-  connect(m_session, &StudioSession::modelLoadFailed, this,
-          [this](const QString&) { m_startPending = false; });
+  connect(m_session, &StudioSession::modelLoadFailed, this, [this](const QString& message) {
+    if (m_startPending && !m_pendingStart.script.empty())
+      qCritical("symmflow-studio: the script did not run: %s", qPrintable(message));
+    m_startPending = false;
+  });
   connect(
       m_session, &StudioSession::errorOccurred, this,
       [this](const QString& title, const QString& msg) { QMessageBox::warning(this, title, msg); });
@@ -351,6 +357,7 @@ void MainWindow::wireSession() {
 void MainWindow::start(const StartOptions& options) {
   m_pendingStart = options;
   m_startPending = true;
+  if (options.autosaveDelayMs > 0) m_autosave->setDelay(options.autosaveDelayMs);
   const bool loading =
       options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
   if (!loading) {
@@ -359,7 +366,30 @@ void MainWindow::start(const StartOptions& options) {
     if (!options.file.isEmpty() && QFileInfo(options.file).suffix() == QLatin1String("symmflow"))
       m_files->openProject(options.file);
   }
-  if (options.recover) QTimer::singleShot(0, m_files, &FileController::offerRecovery);
+  if (options.recovery == RecoveryMode::Ask)
+    QTimer::singleShot(0, m_files, &FileController::offerRecovery);
+  // No dialog: recover now, so the document is in place before the model is.
+  if (options.recovery == RecoveryMode::Latest) m_files->recoverLatest();
+}
+
+void MainWindow::finishStart() {
+  m_startPending = false;
+  if (!m_pendingStart.file.isEmpty()) m_files->openAny(m_pendingStart.file);
+  if (!m_pendingStart.script.empty()) runScript(m_pendingStart.script);
+  if (m_pendingStart.generate) QTimer::singleShot(200, this, [this] { m_session->generate(); });
+}
+
+void MainWindow::runScript(const std::vector<ScriptCommand>& script) {
+  for (const ScriptCommand& c : script) {
+    if (applyPaintCommand(c, *m_tools)) continue;
+    if (c.op == ScriptCommand::Op::Save && !m_files->saveTo(c.path)) {
+      qCritical("symmflow-studio: script line %d: saving %s failed", c.line, qPrintable(c.path));
+      return;
+    }
+    // Queued, so the window finishes starting (and saved work stays saved) before it closes.
+    if (c.op == ScriptCommand::Op::Quit) QTimer::singleShot(0, this, &QWidget::close);
+  }
+  qInfo("symmflow-studio: script done (%zu commands)", script.size());
 }
 
 void MainWindow::updateTitle() {

@@ -6,6 +6,9 @@
 // lives in those classes; this one only composes them.
 #include <QMainWindow>
 #include <QString>
+#include <vector>
+
+#include "ui/studio_script.h"
 
 class QLabel;
 class QSlider;
@@ -29,11 +32,20 @@ class StudioSession;
 class ToolController;
 class TrajectoryDock;
 
+enum class RecoveryMode {
+  Ask,     // offer the newest autosave of a crashed editor in a dialog
+  Latest,  // recover it without asking (--recover-latest)
+  Never,   // leave autosaves alone (--no-recover)
+};
+
 struct StartOptions {
-  QString model;          // name or path; empty = last used / shipped default
-  QString file;           // a project, photo or mask to open once the model is ready
-  bool recover = true;    // offer crash recovery
-  bool generate = false;  // press Generate once the file is open (screenshots, demos)
+  QString model;  // name or path; empty = last used / shipped default
+  QString file;   // a project, photo or mask to open once the model is ready
+  RecoveryMode recovery = RecoveryMode::Ask;
+  bool generate = false;    // press Generate once the file is open (screenshots, demos)
+  int autosaveDelayMs = 0;  // > 0: delay between a change and its autosave (default 20 s)
+  // Run once the model is ready and the file is open (see ui/studio_script.h).
+  std::vector<ScriptCommand> script;
 };
 
 class MainWindow : public QMainWindow {
@@ -65,6 +77,10 @@ class MainWindow : public QMainWindow {
   void updateEnabled();
   void rebuildRecentMenu();
   void showStatus(const QString& text, int timeoutMs = 8000);
+  // What start() asked for once the model is ready: open the file, run the script,
+  // generate.
+  void finishStart();
+  void runScript(const std::vector<ScriptCommand>& script);
 
   SettingsStore* m_settings;
   LabelDocument* m_doc;

@@ -21,6 +21,7 @@ class ToolController : public QObject {
   explicit ToolController(LabelDocument* doc, QObject* parent = nullptr);
   ~ToolController() override;
 
+  LabelDocument* document() const { return m_doc; }
   ToolId currentToolId() const;
   Tool* currentTool() const { return m_current; }
   Tool* tool(ToolId id) const;

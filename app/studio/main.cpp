@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // symmflow-studio: the SymmFlow editor.
-//   symmflow-studio [--model NAME|PATH] [FILE]
+//   symmflow-studio [--model NAME|PATH] [--script FILE] [FILE]
 // FILE is a project (.symmflow), a label map (index or colour mask) or a photo.
+// --script, --autosave-delay and --recover-latest let a studio without a user (offscreen
+// crash tests, demos) paint, autosave, recover and save: see ui/studio_script.h.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <cstdio>
 
 #include "core/runtime_env.h"
 #include "ui/main_window.h"
@@ -35,8 +38,23 @@ int main(int argc, char** argv) {
                                QStringLiteral("Do not offer crash recovery at start."));
   QCommandLineOption generate(QStringLiteral("generate"),
                               QStringLiteral("Generate once the file is open."));
+  QCommandLineOption recoverLatest(
+      QStringLiteral("recover-latest"),
+      QStringLiteral("Recover the newest autosave of a crashed studio without asking."));
+  QCommandLineOption autosaveDelay(
+      QStringLiteral("autosave-delay"),
+      QStringLiteral("Milliseconds between a change and its autosave (default 20000)."),
+      QStringLiteral("ms"));
+  QCommandLineOption script(
+      QStringLiteral("script"),
+      QStringLiteral("Replay the editing steps of FILE (tool, class, size, stroke, save, quit) "
+                     "once the model is ready; see ui/studio_script.h for the format."),
+      QStringLiteral("file"));
   parser.addOption(model);
   parser.addOption(noRecover);
+  parser.addOption(recoverLatest);
+  parser.addOption(autosaveDelay);
+  parser.addOption(script);
   parser.addOption(generate);
   parser.addPositionalArgument(
       QStringLiteral("file"),
@@ -44,13 +62,32 @@ int main(int argc, char** argv) {
       QStringLiteral("[file]"));
   parser.process(app);
 
-  symmflow::ui::MainWindow window;
-  window.show();
   symmflow::ui::StartOptions options;
   options.model = parser.value(model);
   options.file = parser.positionalArguments().value(0);
-  options.recover = !parser.isSet(noRecover);
+  options.recovery = parser.isSet(noRecover)       ? symmflow::ui::RecoveryMode::Never
+                     : parser.isSet(recoverLatest) ? symmflow::ui::RecoveryMode::Latest
+                                                   : symmflow::ui::RecoveryMode::Ask;
   options.generate = parser.isSet(generate);
+  if (parser.isSet(autosaveDelay)) {
+    bool ok = false;
+    options.autosaveDelayMs = parser.value(autosaveDelay).toInt(&ok);
+    if (!ok || options.autosaveDelayMs < 1) {
+      std::fprintf(stderr, "symmflow-studio: --autosave-delay needs a positive number of ms\n");
+      return 2;
+    }
+  }
+  if (parser.isSet(script)) {
+    auto commands = symmflow::ui::loadStudioScript(parser.value(script));
+    if (!commands) {
+      std::fprintf(stderr, "symmflow-studio: %s\n", commands.error().c_str());
+      return 2;
+    }
+    options.script = std::move(commands).value();
+  }
+
+  symmflow::ui::MainWindow window;
+  window.show();
   window.start(options);
   return app.exec();
 }

@@ -2,6 +2,8 @@
 // The real engine behind the ui's backend interface, with a real model file:
 // $SYMMFLOW_TEST_MODEL, else the first model in the model folders. Skips cleanly
 // when there is none.
+#include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +17,7 @@
 #include "ui/label_document.h"
 #include "ui/provenance.h"
 #include "ui/studio_session.h"
+#include "ui/tool_controller.h"
 
 using namespace symmflow;
 using namespace symmflow::ui;
@@ -46,6 +49,67 @@ LabelMap stripes(const ModelInfo& info) {
       m.at(x, y) = static_cast<std::uint8_t>((y * k / std::max(1, m.height)) % k);
   return m;
 }
+
+// The real engine (computing on the CPU) reporting CUDA until it is moved to the CPU:
+// lets a machine without a GPU run the worker's CUDA-failure path with real model
+// runs. Every call goes to the real EngineBackend; only onCuda() and deviceName()
+// pretend, and moveTo() really moves the inner engine.
+class PretendCudaBackend : public InferenceBackend {
+ public:
+  explicit PretendCudaBackend(std::shared_ptr<EngineBackend> inner) : m_inner(std::move(inner)) {}
+  const ModelInfo& info() const override { return m_inner->info(); }
+  std::string deviceName() const override {
+    return m_cuda ? "cuda:0 (pretend)" : m_inner->deviceName();
+  }
+  bool onCuda() const override { return m_cuda; }
+  Status moveTo(DeviceKind device) override {
+    m_cuda = device == DeviceKind::Cuda;
+    ++moves;
+    return m_inner->moveTo(DeviceKind::Cpu);
+  }
+  std::string lastWarning() const override { return m_inner->lastWarning(); }
+  Result<std::vector<RgbImage>> generate(const LabelMap& l, const RunParams& p,
+                                         const CallControl& c) override {
+    return m_inner->generate(l, p, c);
+  }
+  Result<SegmentResult> segment(const RgbImage& i, const SegmentParams& p,
+                                const CallControl& c) override {
+    return m_inner->segment(i, p, c);
+  }
+  Result<ClassifyResult> classify(const RgbImage& i, const SegmentParams& p,
+                                  const CallControl& c) override {
+    return m_inner->classify(i, p, c);
+  }
+  Result<Inversion> invert(const RgbImage& i, const RunParams& p, const CallControl& c) override {
+    return m_inner->invert(i, p, c);
+  }
+  Result<RgbImage> edit(const Inversion& inv, const LabelMap& e, const EditParams& p,
+                        const CallControl& c) override {
+    return m_inner->edit(inv, e, p, c);
+  }
+  std::atomic<int> moves{0};
+
+ private:
+  std::shared_ptr<EngineBackend> m_inner;
+  std::atomic<bool> m_cuda{true};
+};
+
+// A session over `backend` with one brush stroke painted (one undo step).
+struct PaintedSession {
+  LabelDocument doc;
+  StudioSession session{&doc};
+  ToolController tools{&doc};
+  explicit PaintedSession(std::shared_ptr<InferenceBackend> backend) {
+    session.settings().steps = 2;
+    session.settings().recordTrajectory = false;
+    session.setBackend(std::move(backend), QStringLiteral("model"), QString());
+    doc.setCurrentClass(std::min(2, doc.classes().size() - 1));
+    tools.settings().brushSize = 9;
+    tools.press({QPointF(10, 10)});
+    tools.move({QPointF(40, 30)});
+    tools.release({QPointF(40, 30)});
+  }
+};
 
 }  // namespace
 
@@ -156,4 +220,126 @@ TEST(EngineBackend, SegmentAndEditRoundTrip) {
   auto out = backend->edit(inv.value(), edited, EditParams{}, {});
   ASSERT_TRUE(out.ok()) << out.error();
   EXPECT_EQ(out->width, info.imageWidth());
+}
+
+// An injected CUDA out-of-memory on a model that reports CUDA: the worker moves the
+// model to the CPU and retries; the run succeeds with a warning, and the document
+// (pixels, undo stack) is untouched.
+TEST(EngineBackend, InjectedCudaOutOfMemoryFallsBackToTheCpuKeepingTheDocument) {
+  auto real = loadOrSkip();
+  if (!real) GTEST_SKIP() << "no model file";
+  auto backend = std::make_shared<PretendCudaBackend>(real);
+  PaintedSession s(backend);
+  const LabelMap painted = s.doc.labels();
+  ASSERT_EQ(s.doc.undoStack()->count(), 1);
+  ASSERT_FALSE(painted == LabelMap(painted.width, painted.height, 0));
+  QSignalSpy warnings(&s.session, &StudioSession::warningOccurred);
+  QSignalSpy errors(&s.session, &StudioSession::errorOccurred);
+  QSignalSpy finished(&s.session, &StudioSession::runFinished);
+
+  injectDeviceFaultsForTests(1);
+  ASSERT_NE(s.session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(120000));
+  EXPECT_EQ(pendingDeviceFaultsForTests(), 0);
+  EXPECT_TRUE(errors.isEmpty());
+  ASSERT_EQ(warnings.size(), 1);
+  const QString warning = warnings.front().front().toString();
+  EXPECT_TRUE(warning.startsWith(QStringLiteral("CUDA failed (generation ran out of GPU memory")))
+      << warning.toStdString();
+  EXPECT_TRUE(warning.endsWith(QStringLiteral("switched to the CPU."))) << warning.toStdString();
+  EXPECT_EQ(backend->moves.load(), 1);
+  EXPECT_EQ(s.session.deviceName(), QStringLiteral("cpu"));
+  ASSERT_EQ(s.session.results().size(), 1u);
+  EXPECT_EQ(s.session.results().front().provenance.device, QStringLiteral("cpu"));
+  EXPECT_EQ(s.doc.labels(), painted);
+  EXPECT_EQ(s.doc.undoStack()->count(), 1);
+  EXPECT_EQ(s.doc.undoStack()->index(), 1);
+  s.doc.undoStack()->undo();
+  EXPECT_EQ(s.doc.labels(), LabelMap(painted.width, painted.height, 0));
+}
+
+// The same fault with the model on the CPU (nothing to fall back to): the run reports
+// the failure, nothing is added, the document is untouched and the next run works.
+TEST(EngineBackend, InjectedFaultOnTheCpuIsReportedAndTheNextRunWorks) {
+  auto backend = loadOrSkip();
+  if (!backend) GTEST_SKIP() << "no model file";
+  PaintedSession s(backend);
+  const LabelMap painted = s.doc.labels();
+  QSignalSpy errors(&s.session, &StudioSession::errorOccurred);
+  QSignalSpy finished(&s.session, &StudioSession::runFinished);
+
+  injectDeviceFaultsForTests(1);
+  ASSERT_NE(s.session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(120000));
+  ASSERT_EQ(errors.size(), 1);
+  EXPECT_EQ(errors.front().at(1).toString(),
+            QStringLiteral("generation ran out of GPU memory; try fewer variations or the CPU"));
+  EXPECT_TRUE(s.session.results().empty());
+  EXPECT_EQ(s.doc.labels(), painted);
+  EXPECT_EQ(s.doc.undoStack()->count(), 1);
+
+  ASSERT_NE(s.session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(120000));
+  EXPECT_EQ(errors.size(), 1);
+  EXPECT_EQ(s.session.results().size(), 1u);
+}
+
+// On a machine with a GPU: the real engine on CUDA, an injected out-of-memory, and the
+// real move of the weights to the CPU. Skips without CUDA (CI, the Debian CPU build).
+TEST(EngineBackend, InjectedCudaOutOfMemoryOnARealGpuFallsBackToTheCpu) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device: CUDA variant skipped";
+  const std::string path = testModel();
+  if (path.empty()) GTEST_SKIP() << "no model file";
+  auto gpu = EngineBackend::load(path, DeviceKind::Cuda);
+  ASSERT_TRUE(gpu.ok()) << gpu.error();
+  ASSERT_TRUE(gpu.value()->onCuda());
+  PaintedSession s(gpu.value());
+  const LabelMap painted = s.doc.labels();
+  QSignalSpy warnings(&s.session, &StudioSession::warningOccurred);
+  QSignalSpy finished(&s.session, &StudioSession::runFinished);
+  injectDeviceFaultsForTests(1);
+  ASSERT_NE(s.session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(120000));
+  ASSERT_EQ(warnings.size(), 1);
+  EXPECT_FALSE(gpu.value()->onCuda());
+  EXPECT_EQ(s.session.results().size(), 1u);
+  EXPECT_EQ(s.doc.labels(), painted);
+  EXPECT_EQ(s.doc.undoStack()->count(), 1);
+}
+
+// Live previews on the CPU come from <stem>-small.safetensors when it matches the model
+// (same classes and sizes), and from the model itself otherwise.
+TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {
+  const std::string dense = testModel(false), imageLevel = testModel(true);
+  if (dense.empty()) GTEST_SKIP() << "no model file (set SYMMFLOW_TEST_MODEL)";
+  QTemporaryDir dir;
+  const std::string main = dir.filePath("street.safetensors").toStdString();
+  const std::string small = dir.filePath("street-small.safetensors").toStdString();
+  ASSERT_TRUE(QFile::copy(QString::fromStdString(dense), QString::fromStdString(main)));
+  ASSERT_TRUE(QFile::copy(QString::fromStdString(dense), QString::fromStdString(small)));
+  EXPECT_EQ(previewCompanion(main), small);
+  EXPECT_EQ(previewCompanion(small), "") << "a -small model has no companion of its own";
+
+  auto b = EngineBackend::load(main, DeviceKind::Cpu);
+  ASSERT_TRUE(b.ok()) << b.error();
+  EXPECT_EQ((*b)->previewModel(), "") << "loaded lazily, at the first preview";
+  RunParams p;
+  p.steps = 1;
+  p.seed = 3;
+  const LabelMap map = stripes((*b)->info());
+  auto viaPreview = (*b)->preview(map, p, {});
+  ASSERT_TRUE(viaPreview.ok()) << viaPreview.error();
+  EXPECT_EQ((*b)->previewModel(), small);
+  auto viaGenerate = (*b)->generate(map, p, {});
+  ASSERT_TRUE(viaGenerate.ok());
+  EXPECT_EQ(viaPreview->front(), viaGenerate->front()) << "same weights here, so the same image";
+
+  // A companion for other classes is not used.
+  if (imageLevel.empty()) return;
+  ASSERT_TRUE(QFile::remove(QString::fromStdString(small)));
+  ASSERT_TRUE(QFile::copy(QString::fromStdString(imageLevel), QString::fromStdString(small)));
+  auto c = EngineBackend::load(main, DeviceKind::Cpu);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->preview(map, p, {}).ok());
+  EXPECT_EQ((*c)->previewModel(), "");
 }

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -132,7 +133,12 @@ void MainWindow::buildUi() {
     statusBar()->addPermanentWidget(l);
   }
   m_cursorLabel->setMinimumWidth(180);
-  resize(1500, 940);
+  // A first start fits the screen (a 1366x768 laptop included); later starts restore the
+  // user's geometry.
+  QSize size(1500, 940);
+  if (const QScreen* screen = QGuiApplication::primaryScreen())
+    size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+  resize(size);
   resizeDocks({m_results, m_trajectory}, {280, 280}, Qt::Vertical);
   resizeDocks({m_results, m_trajectory}, {520, 700}, Qt::Horizontal);
   resizeDocks({m_palette, m_run}, {320, 320}, Qt::Horizontal);

@@ -2,10 +2,12 @@
 #include "core/imaging/image_io.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -292,6 +294,55 @@ TEST(ImageIo, AtomicSaveKeepsPreviousFileInReadOnlyFolder) {
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(hasFragment(s.error(), "cannot create a file"));
   EXPECT_EQ(test::readBytes(target), before);
+}
+
+// Sets a file's modification time `secondsAgo` into the past.
+void age(const std::string& path, int secondsAgo) {
+  timespec times[2];
+  ::clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= secondsAgo;
+  times[1] = times[0];
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
+}
+
+TEST(ImageIo, SaveSweepsTemporariesOfKilledWritersButNotOfLiveOnes) {
+  TempDir dir;
+  const std::string target = dir.file("map.png");
+  // What a writer killed mid-save leaves: an unlocked hidden file, some time ago.
+  const std::string abandoned = dir.file(".map.png.tmp-Ab3dEf");
+  test::writeBytes(abandoned, "half a png");
+  age(abandoned, 60);
+  // A writer that is still running holds the lock on its temporary file.
+  const std::string live = dir.file(".map.png.tmp-L1veXX");
+  test::writeBytes(live, "being written");
+  age(live, 60);
+  const int liveFd = ::open(live.c_str(), O_RDONLY);
+  ASSERT_GE(liveFd, 0);
+  ASSERT_EQ(::flock(liveFd, LOCK_EX | LOCK_NB), 0);
+  // Too young to judge (its writer may not have taken the lock yet).
+  const std::string young = dir.file(".map.png.tmp-Y0ungX");
+  test::writeBytes(young, "just created");
+  // Not ours: another target's temporary, and names that only look alike.
+  const std::string other = dir.file(".other.png.tmp-Ab3dEf");
+  const std::string lookalike = dir.file(".map.png.tmp-Ab3dEf7");
+  const std::string visible = dir.file("map.png.tmp-Ab3dEf");
+  for (const auto& f : {other, lookalike, visible}) {
+    test::writeBytes(f, "keep me");
+    age(f, 60);
+  }
+
+  ASSERT_TRUE(savePng(test::randomImage(8, 8, 3), target).ok());
+  ::close(liveFd);
+
+  namespace fs = std::filesystem;
+  EXPECT_FALSE(fs::exists(abandoned)) << "a killed writer's temporary file was left";
+  EXPECT_TRUE(fs::exists(live)) << "a live writer's temporary file was removed";
+  EXPECT_TRUE(fs::exists(young));
+  EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(lookalike));
+  EXPECT_TRUE(fs::exists(visible));
+  EXPECT_EQ(test::entryCount(dir.path()), 6);  // the target + the five kept files
+  EXPECT_EQ(loadImage(target).value(), test::randomImage(8, 8, 3));
 }
 
 TEST(ImageIo, SaveEmptyImageFails) {

@@ -190,7 +190,8 @@ TEST_F(InterruptedSave, ProjectKilledAtManyMomentsIsAlwaysOldOrWholeNew) {
 
 // The imaging layer's helper (index maps, colour maps, photos, exports): killed at
 // exact bytes, the previous PNG is intact. It names its temporary file
-// ".<name>.tmp-XXXXXX" (mkstemp), so a killed writer leaves that hidden file behind;
+// ".<name>.tmp-XXXXXX" (mkstemp), so a killed writer leaves that hidden file behind
+// (until a later save of the same name sweeps it: ImageIo.SaveSweepsTemporaries...);
 // the target is never touched.
 TEST_F(InterruptedSave, MaskKilledAtExactBytesKeepsThePreviousFile) {
   const QString reference = m_dir.filePath(QStringLiteral("reference.png"));

@@ -3,12 +3,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
 #include <vector>
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 namespace symmflow::imaging::detail {
@@ -32,6 +35,34 @@ std::string baseName(const std::string& path) {
 
 Error fail(const std::string& path, const std::string& why) {
   return Error{"cannot save '" + path + "': " + why};
+}
+
+// A temporary file younger than this is never swept, even if it is unlocked: its writer
+// may be between mkstemp() and flock().
+constexpr std::time_t kStaleAfterSeconds = 10;
+
+// Removes ".<base>.tmp-XXXXXX" files in `dir` that a killed writer left behind. A file
+// counts as left behind when no process holds its flock() (every live writer does, and
+// the kernel drops the lock when the writer dies) and it was last written more than
+// kStaleAfterSeconds ago. Best effort: errors are ignored.
+void sweepAbandonedTemporaries(const std::string& dir, const std::string& base) {
+  const std::string prefix = "." + base + ".tmp-";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  const std::time_t now = std::time(nullptr);
+  while (const dirent* entry = ::readdir(d)) {
+    const std::string name = entry->d_name;
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string candidate = dir + "/" + name;
+    const int fd = ::open(candidate.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st {};
+    const bool stale = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                       st.st_uid == ::geteuid() && now - st.st_mtime > kStaleAfterSeconds;
+    if (stale && ::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(candidate.c_str());
+    ::close(fd);  // also releases our lock
+  }
+  ::closedir(d);
 }
 
 }  // namespace
@@ -59,6 +90,9 @@ Status writeFileAtomically(const std::string& path,
     return fail(path, "cannot create a file in '" + dir + "' (" + errnoText(err) + ")");
   }
   const std::string tmpPath(name.data());
+  // Held until this process closes the file or dies: tells a later save that this
+  // temporary file still has a writer (see sweepAbandonedTemporaries).
+  (void)::flock(fd, LOCK_EX | LOCK_NB);
   // mkstemp creates 0600; give the result the permissions a new file would get.
   const mode_t mode = targetExists ? (target.st_mode & 07777) : mode_t{0644};
   (void)::fchmod(fd, mode);
@@ -115,6 +149,7 @@ Status writeFileAtomically(const std::string& path,
     (void)::fsync(dirFd);
     ::close(dirFd);
   }
+  sweepAbandonedTemporaries(dir, base);
   return Status::success();
 }
 

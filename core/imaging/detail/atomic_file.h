@@ -14,6 +14,9 @@ namespace symmflow::imaging::detail {
 // writing, flushes and fsyncs it, and renames it over `path`. If `write` fails, or
 // any step does, the temporary file is removed and `path` is left as it was.
 // `write` must not close the FILE*. The error messages name `path`.
+// A writer killed mid-save leaves its hidden ".<name>.tmp-XXXXXX" behind (the target is
+// untouched); the next successful save of the same name removes such files once no
+// process holds their lock and they are more than 10 s old.
 Status writeFileAtomically(const std::string& path, const std::function<Status(std::FILE*)>& write);
 
 // Reads a whole file. Errors: missing, unreadable, a directory.

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Packs the shards the GPU run needs into gpu_data/ (git-ignored), xz-compressed so that
 # they fit the 64 MiB that travels to the GPU machine. See docs/TRAINING.md.
+# Needs numpy and Pillow for the CIFAR-10 JPEG carry (PYTHON=/usr/bin/python3 on Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 C=${CLI:-build/app/cli/symmflow}
@@ -17,5 +18,13 @@ $C pack --class-folders "$T/train" --classes $S/cifar10/classes.json --size 32x3
   --limit 10000 --val-limit 1000 -o shards/cifar10_train10k.safetensors --val-output shards/cifar10_val1k.safetensors
 for f in camvid_train camvid_val fasseg_train fasseg_val cifar10_train10k cifar10_val1k; do
   xz -T0 -6 -c shards/$f.safetensors > gpu_data/$f.safetensors.xz
+done
+# The full CIFAR-10 split (45 000 + 5 000; the 10k/1k shards above are its first items),
+# carried as the source JPEGs (16 MB instead of 106 MB of xz): scripts/gpu_next.sh.
+$C pack --class-folders "$T/train" --classes $S/cifar10/classes.json --size 32x32 --val-fraction 0.1 --seed 7 \
+  -o shards/cifar10_train.safetensors --val-output shards/cifar10_val.safetensors
+for s in train val; do
+  ${PYTHON:-python3} scripts/cifar10_jpeg_shards.py carry $S/cifar10/train.tar.gz shards/cifar10_$s.safetensors \
+    gpu_data/cifar10_$s.jpg.tar.gz
 done
 du -sh gpu_data

@@ -61,3 +61,12 @@ for cls in airplane automobile bird cat deer dog frog horse ship truck; do
 done
 convert "${rows[@]}" -append -bordercolor white -border 2 models/cifar10-samples.png
 echo "models/cifar10-samples.png: a row per class (airplane ... truck), 8 seeds, 10 Euler steps"
+# Self-consistency: N images per class (other seeds than the grid), classified back in one step.
+N=${CIFAR_SC_PER_CLASS:-30}
+for cls in airplane automobile bird cat deer dog frog horse ship truck; do
+  mkdir -p "$T/sc-cifar10/$cls"
+  $C generate -m models/cifar10.safetensors --label $cls -o "$T/sc-cifar10/$cls/g.png" --count "$N" --steps 10 \
+    --seed 100 > /dev/null
+done
+$C eval -m models/cifar10.safetensors --labels-from-folders "$T/sc-cifar10" --json > "$T/sc-cifar10.json"
+echo "cifar10 self-consistency over $N images per class: $(cat "$T/sc-cifar10.json")"

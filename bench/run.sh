@@ -84,8 +84,9 @@ for m in $MODELS; do
     say "$name: engine training throughput"
     "$CLI" train --train "$TRAIN_SHARD" -o "$OUT_DIR/train_probe.safetensors" --init "$m" --steps 60 \
       --batch "$TRAIN_BATCH" --log-every 20 --device "$DEVICE" > "$OUT_DIR/train_probe.log" 2>&1
-    ips=$(grep -o '([0-9.]* img/s)' "$OUT_DIR/train_probe.log" | tail -1 | tr -dc '0-9.')
-    [ -n "$ips" ] && echo "{\"label\":\"engine train\",\"model\":\"$m\",\"train_images_per_s\":$ips}" >> "$RESULTS"
+    ips=$(sed -n 's/^throughput: \([0-9.]*\) images\/s, \([0-9.]*\) model TFLOP\/s.*/\1/p' "$OUT_DIR/train_probe.log")
+    tfl=$(sed -n 's/^throughput: \([0-9.]*\) images\/s, \([0-9.]*\) model TFLOP\/s.*/\2/p' "$OUT_DIR/train_probe.log")
+    [ -n "$ips" ] && echo "{\"label\":\"engine train\",\"model\":\"$m\",\"train_images_per_s\":$ips,\"train_model_tflops\":$tfl}" >> "$RESULTS"
   fi
 done
 "$PYTHON" bench/table.py "$RESULTS" | tee "$OUT_DIR/table.md"

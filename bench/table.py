@@ -20,12 +20,18 @@ def main(path):
     torch = sorted({r.get("torch") for r in rows if r.get("torch")})
     print(f"Device: {device}; LibTorch/PyTorch: {', '.join(torch)}\n")
     print("| model | implementation | precision | batch | GFLOP/eval | ms/eval | 1-step segmentation ms | "
-          f"{rows[0].get('steps', '?') if rows else '?'}-step generation ms | TFLOP/s | train img/s | velocity rel. error |")
+          f"{rows[0].get('steps', '?') if rows else '?'}-step generation ms | TFLOP/s (MFU) | train img/s | velocity rel. error |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     gflops = {}
+    peak = {}  # precision -> the device's measured dense matrix-product TFLOP/s (symmflow bench)
     for r in rows:
         if "gflops_per_eval" in r:
             gflops[r["model"]] = r["gflops_per_eval"]
+        if isinstance(r.get("matmul"), dict):
+            peak.setdefault(r.get("precision", "fp32"), r["matmul"]["tflops"])
+    if peak:
+        print("Measured dense matrix-product rate (MFU is against it): " +
+              ", ".join(f"{p} {t:.2f} TFLOP/s" for p, t in sorted(peak.items())) + "\n")
     for r in rows:
         if r.get("label") == "engine train":
             continue
@@ -33,10 +39,13 @@ def main(path):
         g = gflops.get(m)
         med = r.get("eval_ms", {}).get("median")
         tflops = f"{g * r.get('batch', 1) / med:.2f}" if g and med else "—"
+        ceiling = peak.get(r.get("precision", "fp32"))
+        if g and med and ceiling:
+            tflops += f" ({100 * g * r.get('batch', 1) / med / ceiling:.0f} %)"
         impl = "C++ engine" if r["label"].startswith("engine") else "PyTorch eager"
         if impl == "C++ engine":
             err = f"{r.get('velocity_rel_error_vs_fp32', 0):.1e} vs fp32"
-            tr = f"{train[m]:.0f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
+            tr = f"{train[m]:.1f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
         else:
             e = r.get("velocity_rel_error_vs_engine")
             err = f"{e:.1e} vs engine" if e is not None else "—"

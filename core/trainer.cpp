@@ -311,6 +311,11 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     log << "training " << P << " parameters (" << std::fixed << std::setprecision(2) << net->gflops()
         << " GFLOP/eval at " << cfg.imageHeight << "x" << cfg.imageWidth << ") on " << *devName << ", "
         << train->size() << " training items, batch " << o.batch << std::endl;
+    // Model FLOPs of one training image: forward + backward (~2x forward) at the crop size.
+    const double trainGflopPerImage = 3.0 * net->gflops(o.cropHeight > 0 ? o.cropHeight : cfg.imageHeight,
+                                                        o.cropWidth > 0 ? o.cropWidth : cfg.imageWidth);
+    double loggedSeconds = 0;
+    int64_t loggedSteps = 0;
 
     net->train();
     const auto t0 = Clock::now();
@@ -367,11 +372,14 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
         auto l = (sumLoss / static_cast<double>(sinceLog)).cpu();
         const double dt = std::chrono::duration<double>(Clock::now() - lastLog).count();
         const double ips = sinceLog / std::max(1e-9, dt);
+        loggedSeconds += dt;
+        loggedSteps += sinceLog;
         const double s = seconds();
         double eta = budget > 0 ? budget - s : (o.maxSteps - step) / std::max(ips, 1e-9);
         if (budget > 0) eta = std::min(eta, (o.maxSteps - step) / std::max(ips, 1e-9));
         log << "step " << step << " | " << std::setprecision(2) << ips << " it/s (" << std::setprecision(0)
-            << ips * o.batch << " img/s) | loss " << std::setprecision(4) << l[0].item<double>() << " (x "
+            << ips * o.batch << " img/s, " << std::setprecision(3) << ips * o.batch * trainGflopPerImage / 1000.0
+            << " TFLOP/s) | loss " << std::setprecision(4) << l[0].item<double>() << " (x "
             << l[1].item<double>() << ", y " << l[2].item<double>() << ", sem " << l[3].item<double>() << ") | lr "
             << std::scientific << std::setprecision(2) << lr << std::fixed << " | " << fmtTime(s) << " elapsed, eta "
             << fmtTime(std::max(0.0, eta)) << std::endl;
@@ -407,6 +415,10 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     TrainSummary sum;
     sum.steps = step;
     sum.seconds = seconds();
+    if (loggedSeconds > 0) {
+      sum.imagesPerSecond = static_cast<double>(loggedSteps) * o.batch / loggedSeconds;
+      sum.modelTflops = sum.imagesPerSecond * trainGflopPerImage / 1000.0;
+    }
     auto [metric, pix] = validate();
     if (metric < 0) {
       // No validation shard: keep the last EMA weights.

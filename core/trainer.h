@@ -60,6 +60,11 @@ struct TrainSummary {
   double seconds = 0;
   double bestMetric = 0;     // mIoU (dense) or accuracy (image-level), one step
   std::string metricsJson;
+  // Throughput over the logged training windows (validation excluded): images per second
+  // and model TFLOP/s, counting 3 network evaluations (forward + backward) per image at the
+  // crop size. 0 when fewer steps than one log window ran.
+  double imagesPerSecond = 0;
+  double modelTflops = 0;
 };
 
 // Runs training; progress lines go to `log`. Resumes from <runDir>/checkpoint.safetensors

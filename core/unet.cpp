@@ -184,6 +184,10 @@ int64_t SymmFlowUNetImpl::parameterCount() const {
 }
 
 double SymmFlowUNetImpl::gflops() const {
+  return gflops(m_config.imageHeight, m_config.imageWidth);
+}
+
+double SymmFlowUNetImpl::gflops(int height, int width) const {
   // Count by running shapes through the network's convolutions analytically.
   const auto& c = m_config;
   const int K = c.numClasses, base = c.baseChannels, L = c.levels();
@@ -200,7 +204,7 @@ double SymmFlowUNetImpl::gflops() const {
     macs += 2.0 * px * px * ch;
   };
   auto hasAttn = [&](int l) { return std::find(c.attentionLevels.begin(), c.attentionLevels.end(), l) != c.attentionLevels.end(); };
-  double px = static_cast<double>(c.imageHeight) * c.imageWidth;
+  double px = static_cast<double>(height) * width;
   convMacs(3 + K, base, 3, px);
   std::vector<int> skips{base};
   int ch = base;

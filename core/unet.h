@@ -62,6 +62,8 @@ class SymmFlowUNetImpl : public torch::nn::Module {
   int64_t parameterCount() const;
   // Multiply-accumulate count x2 of one evaluation at the model's resolution (convs, linears, attention).
   double gflops() const;
+  // The same at another image size (a training crop): height and width divisible by 2^(levels-1).
+  double gflops(int height, int width) const;
 
  private:
   ModelConfig m_config;

@@ -240,6 +240,21 @@ void registerBench(CLI::App& app, int& exitCode) {
       }
       const double med = j["eval_ms"]["median"].get<double>();
       j["achieved_tflops"] = gflops * batch / med;  // GFLOP/ms = TFLOP/s
+      // The ceiling: this device's dense matrix-product rate in the same precision (square
+      // matrices big enough to saturate it); achieved / ceiling = model FLOP utilisation.
+      {
+        const int64_t n = cuda ? 8192 : 1024;
+        auto opts = torch::TensorOptions().device(dev).dtype(wt);
+        auto a = torch::randn({n, n}, opts), b = torch::randn({n, n}, opts);
+        auto mmMs = timeIt(2, cuda ? 20 : 5, cuda, [&] {
+          torch::InferenceMode g;
+          (void)torch::mm(a, b);
+        });
+        std::sort(mmMs.begin(), mmMs.end());
+        const double tflops = 2.0 * static_cast<double>(n) * n * n / (mmMs[mmMs.size() / 2] * 1e9);
+        j["matmul"] = {{"n", n}, {"ms", stats(mmMs)}, {"tflops", tflops}};
+        j["mfu"] = j["achieved_tflops"].get<double>() / tflops;
+      }
       if (json) std::cout << j.dump() << std::endl;
       else std::cout << j.dump(2) << std::endl;
     } catch (const c10::Error& e) {

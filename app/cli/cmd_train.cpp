@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <csignal>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -121,6 +122,10 @@ void registerTrain(CLI::App& app, int& exitCode) {
       return;
     }
     std::cout << "done: " << r->steps << " steps in " << r->seconds << " s; model written to " << o.output << std::endl;
+    if (r->imagesPerSecond > 0)
+      std::cout << "throughput: " << std::fixed << std::setprecision(2) << r->imagesPerSecond << " images/s, "
+                << std::setprecision(4) << r->modelTflops
+                << " model TFLOP/s (3 evaluations per image at the crop size; validation excluded)" << std::endl;
   });
 }
 

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
 #include "core/model_info.h"
@@ -162,6 +164,12 @@ TEST_F(Cli, BenchPrintsTimings) {
   ASSERT_EQ(r.code, 0) << r.out;
   for (const char* k : {"\"device\"", "\"eval_ms\"", "\"segment_ms\"", "\"generate_ms\"", "\"median\""})
     EXPECT_NE(r.out.find(k), std::string::npos) << k;
+  // The ceiling it is measured against: the dense matrix-product rate, and the utilisation.
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  ASSERT_TRUE(j.contains("matmul")) << r.out;
+  EXPECT_EQ(j["matmul"]["n"].get<int>(), 1024);
+  EXPECT_GT(j["matmul"]["tflops"].get<double>(), 0.0);
+  EXPECT_NEAR(j["mfu"].get<double>(), j["achieved_tflops"].get<double>() / j["matmul"]["tflops"].get<double>(), 1e-12);
 }
 
 TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {

@@ -142,3 +142,25 @@ TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
   EXPECT_GT(net->gflops(), 0.0);
   EXPECT_GT(net->parameterCount(), 1000);
 }
+
+TEST(UNet, FlopCountScalesWithThePixelsAndAttentionQuadratically) {
+  ModelConfig c;
+  c.imageHeight = 32;
+  c.imageWidth = 48;
+  c.numClasses = 4;
+  c.baseChannels = 8;
+  c.channelMult = {1, 2, 2};
+  c.attentionLevels = {};
+  SymmFlowUNet plain(c);
+  EXPECT_DOUBLE_EQ(plain->gflops(), plain->gflops(32, 48));
+  // Convolutions scale with the pixels, the middle block's attention with their square.
+  EXPECT_GT(plain->gflops(), 4 * plain->gflops(16, 24));
+  EXPECT_LT(plain->gflops(), 4.1 * plain->gflops(16, 24));
+  c.attentionLevels = {1};
+  SymmFlowUNet attn(c);
+  // Attention's score and value products grow with the square of the positions.
+  const double extraFull = attn->gflops() - plain->gflops();
+  const double extraQuarter = attn->gflops(16, 24) - plain->gflops(16, 24);
+  EXPECT_GT(extraFull, 4 * extraQuarter);
+  EXPECT_LT(extraFull, 16 * extraQuarter);
+}

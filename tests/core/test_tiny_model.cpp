@@ -43,9 +43,12 @@ TEST(TinyModel, LearnsToSegmentAndGenerateShapes) {
   auto r = train(o, log, nullptr);
   ASSERT_TRUE(r.ok()) << r.error() << "\n" << log.str();
   EXPECT_EQ(r->steps, 500);
+  EXPECT_GT(r->imagesPerSecond, 0.0);
 
   auto loaded = loadModel(o.output);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
+  // Model FLOPs of training: forward + backward = 3 evaluations per image (no crop here).
+  EXPECT_NEAR(r->modelTflops, r->imagesPerSecond * 3 * loaded->net->gflops() / 1000, 1e-12);
   auto val = Shard::load(o.valShard);
   ASSERT_TRUE(val.ok());
   EvalOptions eo;

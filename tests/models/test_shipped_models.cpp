@@ -14,6 +14,8 @@
 
 #include "core/engine.h"
 #include "core/model_info.h"
+#include "core/model_io.h"
+#include "core/model_paths.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -92,7 +94,30 @@ TEST_P(ShippedModel, GeneratesDeterministicallyPerSeed) {
   EXPECT_GT(*mx - *mn, 30);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, ShippedModel, ::testing::Values("camvid", "fasseg", "cifar10"));
+INSTANTIATE_TEST_SUITE_P(Models, ShippedModel, ::testing::Values("camvid", "camvid-small", "fasseg", "cifar10"));
+
+// camvid-small exists to serve camvid's live previews on the CPU (ui/engine_backend.h): it is
+// found as camvid's companion and matches it in everything a preview shows.
+TEST(ShippedModelPair, CamvidSmallIsAMatchingCheaperCompanionOfCamvid) {
+  const auto full = (kModels / "camvid.safetensors").string();
+  EXPECT_EQ(fs::path(previewCompanion(full)), kModels / "camvid-small.safetensors");
+  auto a = inspectModel(full);
+  auto b = inspectModel((kModels / "camvid-small.safetensors").string());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->classes.size(), b->classes.size());
+  for (int i = 0; i < a->classes.size(); ++i) {
+    EXPECT_EQ(a->classes.classes[i].name, b->classes.classes[i].name);
+    EXPECT_EQ(a->classes.classes[i].color, b->classes.classes[i].color);
+  }
+  EXPECT_EQ(a->config.imageWidth, b->config.imageWidth);
+  EXPECT_EQ(a->config.imageHeight, b->config.imageHeight);
+  EXPECT_EQ(a->config.labelWidth(), b->config.labelWidth());
+  EXPECT_EQ(a->config.labelHeight(), b->config.labelHeight());
+  auto fa = loadModel(full);
+  auto fb = loadModel((kModels / "camvid-small.safetensors").string());
+  ASSERT_TRUE(fa.ok() && fb.ok());
+  EXPECT_LT(fb->net->gflops() * 3, fa->net->gflops()) << "the companion must be much cheaper";
+}
 
 // Validation floors (one step): a little under the model cards' figures on the same items.
 TEST(ShippedModelQuality, CamvidOneStepOnValidationImages) {
@@ -103,6 +128,17 @@ TEST(ShippedModelQuality, CamvidOneStepOnValidationImages) {
   const auto j = lastJson(r.out);
   std::cout << "camvid one-step mIoU on the first 40 validation images: " << j.value("miou", 0.0) << "\n";
   EXPECT_GT(j.value("miou", 0.0), CAMVID_FLOOR) << r.out;
+}
+
+TEST(ShippedModelQuality, CamvidSmallOneStepOnValidationImages) {
+  if (!fs::exists(kData / "camvid" / "val")) GTEST_SKIP() << "../shared/datasets/camvid is absent: quality check skipped";
+  auto r = run("eval -m " + (kModels / "camvid-small.safetensors").string() + " --images " +
+               (kData / "camvid/val/images").string() + " --masks " + (kData / "camvid/val/masks").string() +
+               " --limit 40 --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = lastJson(r.out);
+  std::cout << "camvid-small one-step mIoU on the first 40 validation images: " << j.value("miou", 0.0) << "\n";
+  EXPECT_GT(j.value("miou", 0.0), CAMVID_SMALL_FLOOR) << r.out;
 }
 
 TEST(ShippedModelQuality, FassegOneStepOnHeldOutFaces) {

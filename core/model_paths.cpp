@@ -76,6 +76,27 @@ std::string findModel(const std::string& nameOrPath) {
   return {};
 }
 
+std::string chooseDefaultModel(const std::vector<std::string>& files) {
+  std::set<std::string> stems;
+  for (const auto& f : files) stems.insert(fs::path(f).stem().string());
+  const std::string suffix = "-small";
+  auto isCompanion = [&](const std::string& stem) {
+    return stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+           stems.count(stem.substr(0, stem.size() - suffix.size())) > 0;
+  };
+  std::string best;
+  int bestRank = 4;
+  for (const auto& f : files) {
+    const std::string stem = fs::path(f).stem().string();
+    const int rank = stem == "camvid" ? 0 : isCompanion(stem) ? 3 : stem.rfind("camvid", 0) == 0 ? 1 : 2;
+    if (rank < bestRank) {
+      best = f;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
 std::string previewCompanion(const std::string& modelPath) {
   const fs::path p(modelPath);
   const std::string stem = p.stem().string();

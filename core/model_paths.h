@@ -17,6 +17,10 @@ std::vector<std::string> modelSearchDirs();
 std::string userModelDir();
 // Every *.safetensors file in the search folders (a name found earlier shadows later ones).
 std::vector<std::string> listModelFiles();
+// The model to open when the user has not chosen one, from `files` (listModelFiles()):
+// camvid.safetensors, else another full model (not a <stem>-small preview companion whose
+// <stem> is in `files`), preferring names that start with "camvid"; empty if `files` is.
+std::string chooseDefaultModel(const std::vector<std::string>& files);
 // Resolves "camvid" or "camvid.safetensors" or a path to an existing file; empty if none.
 std::string findModel(const std::string& nameOrPath);
 

@@ -424,8 +424,11 @@ void MainWindow::updateResultView() {
   const auto& results = m_session->results();
   const int i = m_session->currentResult();
   if (m_showingPreview && !m_session->previewImage().empty()) {
+    const QString small = m_session->previewModelName();
+    const int steps = m_session->settings().previewSteps;
     m_resultView->setImage(toQImage(m_session->previewImage()),
-                           tr("Live preview (%1 steps)").arg(m_session->settings().previewSteps));
+                           small.isEmpty() ? tr("Live preview (%1 steps)").arg(steps)
+                                           : tr("Live preview (%1 steps, by %2)").arg(steps).arg(small));
   } else if (i >= 0 && i < static_cast<int>(results.size())) {
     const auto& r = results[i];
     m_resultView->setImage(toQImage(r.image), tr("%1 · seed %2 · %3 steps · %4")

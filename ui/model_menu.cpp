@@ -97,13 +97,8 @@ bool ModelMenu::loadDefault() {
     m_session->loadModelAsync(last);
     return true;
   }
-  const auto files = listModelFiles();
-  if (files.empty()) return false;
-  // Prefer camvid (the street-scene model), else the first one.
-  for (const std::string& f : files)
-    if (QFileInfo(QString::fromStdString(f)).completeBaseName().startsWith(QLatin1String("camvid")))
-      return load(QString::fromStdString(f));
-  return load(QString::fromStdString(files.front()));
+  const std::string chosen = chooseDefaultModel(listModelFiles());
+  return !chosen.empty() && load(QString::fromStdString(chosen));
 }
 
 void ModelMenu::openOther() {

@@ -682,4 +682,10 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   Q_EMIT trajectoryChanged();
 }
 
+QString StudioSession::previewModelName() const {
+  if (!m_backend) return {};
+  const std::string path = m_backend->previewModel();
+  return path.empty() ? QString() : QFileInfo(QString::fromStdString(path)).completeBaseName();
+}
+
 }  // namespace symmflow::ui

@@ -124,6 +124,9 @@ class StudioSession : public QObject {
   void setCurrentResult(int index);
   // The live preview image (not in the history).
   const RgbImage& previewImage() const { return m_preview; }
+  // Name (file stem) of the smaller model that renders live previews, e.g. "camvid-small";
+  // empty when previews come from the document's model itself.
+  QString previewModelName() const;
   // The latest run's steps (with previews when recorded).
   const std::vector<StepReport>& trajectory() const { return m_trajectory; }
   // Per-pixel uncertainty of the photo's segmentation, at the document's size.

@@ -44,6 +44,8 @@ class FakeBackend : public InferenceBackend {
     return {};
   }
   std::string lastWarning() const override { return {}; }
+  std::string previewModel() const override { return previewModelPath; }
+  std::string previewModelPath;  // what previewModel() reports
 
   // Image: the class colour of each pixel's label, shifted by the seed.
   Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& p,

@@ -307,6 +307,20 @@ TEST(EngineBackend, InjectedCudaOutOfMemoryOnARealGpuFallsBackToTheCpu) {
   EXPECT_EQ(s.doc.undoStack()->count(), 1);
 }
 
+// The studio's first model: camvid, never its preview companion (which sorts before it).
+TEST(ModelPaths, DefaultModelIsCamvidThenAFullModelNeverACompanion) {
+  const std::string d = "/m/";
+  EXPECT_EQ(chooseDefaultModel({d + "camvid-small.safetensors", d + "camvid.safetensors", d + "cifar10.safetensors"}),
+            d + "camvid.safetensors");
+  EXPECT_EQ(chooseDefaultModel({d + "camvid2-small.safetensors", d + "camvid2.safetensors"}), d + "camvid2.safetensors");
+  EXPECT_EQ(chooseDefaultModel({d + "faces-small.safetensors", d + "faces.safetensors"}), d + "faces.safetensors");
+  // A -small model without its full model is an ordinary model.
+  EXPECT_EQ(chooseDefaultModel({d + "camvid-small.safetensors", d + "fasseg.safetensors"}),
+            d + "camvid-small.safetensors");
+  EXPECT_EQ(chooseDefaultModel({d + "fasseg.safetensors", d + "cifar10.safetensors"}), d + "fasseg.safetensors");
+  EXPECT_EQ(chooseDefaultModel({}), "");
+}
+
 // Live previews on the CPU come from <stem>-small.safetensors when it matches the model
 // (same classes and sizes), and from the model itself otherwise.
 TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {

@@ -91,6 +91,10 @@ TEST_F(SessionFixture, LivePreviewAfterChanges) {
   ASSERT_TRUE(preview.wait(5000));
   EXPECT_FALSE(session.previewImage().empty());
   EXPECT_TRUE(session.results().empty());  // previews are not results
+  // The caption names a smaller companion model when one renders the previews.
+  EXPECT_TRUE(session.previewModelName().isEmpty());
+  fake->previewModelPath = "/models/fake-small.safetensors";
+  EXPECT_EQ(session.previewModelName(), QStringLiteral("fake-small"));
 }
 
 TEST_F(SessionFixture, OpenPhotoSegmentsAtThePhotosSize) {

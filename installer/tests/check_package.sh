@@ -133,7 +133,8 @@ else
   else
     bad "extracted 'symmflow info $model' failed"
   fi
-  sed 's/^/  | /' "$work/info.log" | head -40
+  # head reads the file itself: "sed ... | head" can end sed with SIGPIPE, which pipefail reports.
+  head -n 40 "$work/info.log" | sed 's/^/  | /'
 fi
 
 if (( fail )); then

@@ -17,6 +17,15 @@ std::string exeDir() {
   const auto p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? std::string() : p.parent_path().string();
 }
+// The file-name suffix of a preview companion: camvid-small.safetensors serves camvid.
+constexpr const char* kCompanionSuffix = "-small";
+
+// The stem a companion stem serves ("camvid-small" -> "camvid"); empty if `stem` is not one.
+std::string servedStem(const std::string& stem) {
+  const std::string suffix = kCompanionSuffix;
+  if (stem.size() <= suffix.size() || stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  return stem.substr(0, stem.size() - suffix.size());
+}
 }  // namespace
 
 std::string userModelDir() {
@@ -79,10 +88,9 @@ std::string findModel(const std::string& nameOrPath) {
 std::string chooseDefaultModel(const std::vector<std::string>& files) {
   std::set<std::string> stems;
   for (const auto& f : files) stems.insert(fs::path(f).stem().string());
-  const std::string suffix = "-small";
   auto isCompanion = [&](const std::string& stem) {
-    return stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-           stems.count(stem.substr(0, stem.size() - suffix.size())) > 0;
+    const std::string served = servedStem(stem);
+    return !served.empty() && stems.count(served) > 0;
   };
   std::string best;
   int bestRank = 4;
@@ -100,9 +108,8 @@ std::string chooseDefaultModel(const std::vector<std::string>& files) {
 std::string previewCompanion(const std::string& modelPath) {
   const fs::path p(modelPath);
   const std::string stem = p.stem().string();
-  const std::string suffix = "-small";
-  if (stem.size() >= suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0) return {};
-  const fs::path companion = p.parent_path() / (stem + suffix + ".safetensors");
+  if (!servedStem(stem).empty() || stem == kCompanionSuffix) return {};
+  const fs::path companion = p.parent_path() / (stem + kCompanionSuffix + ".safetensors");
   std::error_code ec;
   return fs::is_regular_file(companion, ec) ? companion.string() : std::string();
 }

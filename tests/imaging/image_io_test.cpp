@@ -159,6 +159,22 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   test::writeBytes(dir.file("text.png"), "This is a text file that someone renamed to .png\n");
   EXPECT_TRUE(hasFragment(loadImage(dir.file("text.png")).error(), "is not an image"));
 
+  // Formats users pick that OpenCV does not decode: say what the file is and what to do.
+  const std::pair<std::string, std::string> unsupported[] = {
+      {std::string("GIF89a\x02\x00\x02\x00\x80\x00\x00", 13), "is a GIF image"},
+      {std::string("\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00mif1heic", 24), "is a HEIC/HEIF image"},
+      {std::string("\x00\x00\x00\x1c" "ftypavif\x00\x00\x00\x00", 16), "is an AVIF image"},
+      {"%PDF-1.7\n%...", "is a PDF document"},
+      {"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "is an SVG drawing"},
+      {std::string("8BPS\x00\x01\x00\x00", 8), "is a Photoshop (PSD) file"}};
+  for (const auto& [bytes, what] : unsupported) {
+    test::writeBytes(dir.file("picked.png"), bytes);
+    const auto e = loadImage(dir.file("picked.png"));
+    ASSERT_FALSE(e.ok()) << what;
+    EXPECT_TRUE(hasFragment(e.error(), what)) << e.error();
+    EXPECT_TRUE(hasFragment(e.error(), "convert it to PNG or JPEG")) << e.error();
+  }
+
   ASSERT_TRUE(savePng(test::randomImage(64, 64, 4), dir.file("full.png")).ok());
   const std::string full = test::readBytes(dir.file("full.png"));
   test::writeBytes(dir.file("cut.png"), full.substr(0, full.size() / 2));

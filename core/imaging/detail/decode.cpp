@@ -251,6 +251,30 @@ Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
   return ImageHeader{0, 0, "unknown"};
 }
 
+namespace {
+
+// Files users often pick that OpenCV cannot decode: name what the file is and what to do,
+// rather than "not an image". Empty when the content is not one of these.
+std::string unsupportedKind(const std::string& b) {
+  if (startsWith(b, "GIF87a", 6) || startsWith(b, "GIF89a", 6)) return "a GIF image";
+  if (b.size() >= 12 && b.compare(4, 4, "ftyp") == 0) {
+    const std::string brand = b.substr(8, 4);
+    if (brand == "avif" || brand == "avis") return "an AVIF image";
+    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1" || brand == "hevc")
+      return "a HEIC/HEIF image (as iPhones save photos)";
+    return "a video or other ISO media file";
+  }
+  if (startsWith(b, "%PDF", 4)) return "a PDF document";
+  if (startsWith(b, "8BPS", 4)) return "a Photoshop (PSD) file";
+  if (startsWith(b, "\x00\x00\x01\x00", 4)) return "a Windows icon (ICO) file";
+  if (startsWith(b, "\x00\x00\x00\x0CJXL ", 8) || startsWith(b, "\xFF\x0A", 2)) return "a JPEG XL image";
+  const auto head = b.substr(0, std::min<std::size_t>(b.size(), 512));
+  if (head.find("<svg") != std::string::npos) return "an SVG drawing";
+  return {};
+}
+
+}  // namespace
+
 Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool raw) {
   auto bytes = readWholeFile(path);
   if (!bytes) return Error{bytes.error()};
@@ -287,10 +311,15 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
     why = e.what();
   }
   if (image.empty()) {
-    if (!known)
+    if (!known) {
+      if (const std::string kind = unsupportedKind(b); !kind.empty())
+        return Error{"'" + path + "' is " + kind +
+                     ", which this program cannot read: convert it to PNG or JPEG first (for example "
+                     "with GIMP, or 'convert in.gif out.png' from ImageMagick)"};
       return Error{"'" + path +
                    "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
                    "BMP, TIFF, WebP, ...)"};
+    }
     return Error{"'" + path + "' is a corrupt or truncated " + h.format +
                  " file (it could not be decoded" + (why.empty() ? "" : ": " + why) + ")"};
   }

@@ -2,6 +2,7 @@
 #include "core/shard.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/label_space.h"
 #include "core/model_info.h"
@@ -76,30 +77,90 @@ torch::Tensor Shard::idsFor(const torch::Tensor& index, const torch::Tensor& mas
   return downsampleIds(masks.to(torch::kLong), s, K, m_classes.ignoreIndex);
 }
 
-Shard::Batch Shard::sample(int64_t batch, int64_t cropH, int64_t cropW, bool flip, int s) const {
+namespace {
+
+// Per-item random zoom: item b's window of (h/z, w/z) at a random place, resized to (h, w).
+// imgs (B,H,W,3) uint8 -> (B,3,h,w) float in [-1,1]; masks (B,H,W) uint8 -> (B,h,w) uint8.
+void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs, int64_t h, int64_t w,
+              double zoomMax) {
+  namespace F = torch::nn::functional;
+  const int64_t B = imgs.size(0), H = imgs.size(1), W = imgs.size(2);
+  const auto zoom = torch::rand({B}, torch::kDouble).mul_(zoomMax - 1.0).add_(1.0);
+  const auto place = torch::rand({B, 2}, torch::kDouble);
+  std::vector<torch::Tensor> xs, ms;
+  for (int64_t b = 0; b < B; ++b) {
+    const double z = zoom[b].item<double>();
+    const int64_t wh = std::clamp<int64_t>(std::llround(h / z), 1, H);
+    const int64_t ww = std::clamp<int64_t>(std::llround(w / z), 1, W);
+    const auto y0 = static_cast<int64_t>(place[b][0].item<double>() * static_cast<double>(H - wh + 1));
+    const auto x0 = static_cast<int64_t>(place[b][1].item<double>() * static_cast<double>(W - ww + 1));
+    auto win = imgs[b].narrow(0, std::min(y0, H - wh), wh).narrow(1, std::min(x0, W - ww), ww);
+    xs.push_back(F::interpolate(win.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat),
+                                F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{h, w})
+                                    .mode(torch::kBilinear)
+                                    .align_corners(false)));
+    if (masks.defined()) {
+      auto mw = masks[b].narrow(0, std::min(y0, H - wh), wh).narrow(1, std::min(x0, W - ww), ww);
+      ms.push_back(F::interpolate(mw.unsqueeze(0).unsqueeze(0).to(torch::kFloat),
+                                  F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearestExact))
+                       .round()
+                       .to(torch::kUInt8)
+                       .view({1, h, w}));
+    }
+  }
+  x = torch::cat(xs).clamp_(0, 255).div_(127.5).sub_(1.0);
+  if (masks.defined()) masks = torch::cat(ms);
+}
+
+// Brightness, contrast and saturation factors U(1-j, 1+j) per item; x (B,3,h,w) in [-1,1].
+torch::Tensor jitterColours(torch::Tensor x, double j) {
+  const int64_t B = x.size(0);
+  auto factor = [&] {
+    return torch::rand({B, 1, 1, 1}, x.options()).mul_(2 * j).add_(1 - j);
+  };
+  auto v = x.add(1.0).mul_(0.5);  // [0,1]
+  v = v * factor();
+  const auto mean = v.mean({1, 2, 3}, true);
+  v = (v - mean) * factor() + mean;
+  const auto grey = (v.select(1, 0) * 0.299 + v.select(1, 1) * 0.587 + v.select(1, 2) * 0.114).unsqueeze(1);
+  v = (v - grey) * factor() + grey;
+  return v.clamp_(0, 1).mul_(2.0).sub_(1.0);
+}
+
+}  // namespace
+
+Shard::Batch Shard::sample(int64_t batch, int64_t cropH, int64_t cropW, const Augment& aug, int s) const {
   const auto dev = m_images.device();
   auto index = torch::randint(size(), {batch}, torch::TensorOptions().dtype(torch::kLong).device(dev));
   auto imgs = m_images.index_select(0, index);
   torch::Tensor masks = m_masks.defined() ? m_masks.index_select(0, index) : torch::Tensor();
-  if (cropH > 0 && cropW > 0 && (cropH < height() || cropW < width())) {
-    const int64_t align = s > 0 ? s : 1;
-    auto oy = torch::randint((height() - cropH) / align + 1, {batch}).mul_(align);
-    auto ox = torch::randint((width() - cropW) / align + 1, {batch}).mul_(align);
-    std::vector<torch::Tensor> ci, cm;
-    for (int64_t b = 0; b < batch; ++b) {
-      const auto y0 = oy[b].item<int64_t>(), x0 = ox[b].item<int64_t>();
-      ci.push_back(imgs[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
-      if (masks.defined()) cm.push_back(masks[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
+  const bool cropping = cropH > 0 && cropW > 0 && (cropH < height() || cropW < width());
+  torch::Tensor x;
+  if (aug.zoomMax > 1.0) {
+    zoomCrop(x, masks, imgs, cropping ? cropH : height(), cropping ? cropW : width(), aug.zoomMax);
+  } else {
+    if (cropping) {
+      const int64_t align = s > 0 ? s : 1;
+      auto oy = torch::randint((height() - cropH) / align + 1, {batch}).mul_(align);
+      auto ox = torch::randint((width() - cropW) / align + 1, {batch}).mul_(align);
+      std::vector<torch::Tensor> ci, cm;
+      for (int64_t b = 0; b < batch; ++b) {
+        const auto y0 = oy[b].item<int64_t>(), x0 = ox[b].item<int64_t>();
+        ci.push_back(imgs[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
+        if (masks.defined()) cm.push_back(masks[b].narrow(0, y0, cropH).narrow(1, x0, cropW));
+      }
+      imgs = torch::stack(ci);
+      if (masks.defined()) masks = torch::stack(cm);
     }
-    imgs = torch::stack(ci);
-    if (masks.defined()) masks = torch::stack(cm);
+    x = imgs.permute({0, 3, 1, 2}).to(torch::kFloat).div_(127.5).sub_(1.0);
   }
-  auto x = imgs.permute({0, 3, 1, 2}).to(torch::kFloat).div_(127.5).sub_(1.0);
-  if (flip) {
+  if (aug.flip) {
     auto f = torch::rand({batch}, torch::TensorOptions().device(dev)) < 0.5;
     x = torch::where(f.view({-1, 1, 1, 1}), x.flip({3}), x);
     if (masks.defined()) masks = torch::where(f.view({-1, 1, 1}), masks.flip({2}), masks);
   }
+  if (aug.colorJitter > 0) x = jitterColours(x, aug.colorJitter);
   return {x.contiguous(), idsFor(index, masks, s)};
 }
 

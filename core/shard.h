@@ -3,7 +3,7 @@
 // Dataset shards: one .safetensors file with uint8 images (N,H,W,3), optional uint8
 // masks (N,H,W) of class ids, optional labels (N) for image-level classes, and the class
 // list in the metadata ("format" = "symmflow-shard"). Batches are drawn on the shard's
-// device with random crops and horizontal flips. LibTorch header: not for ui/.
+// device with random crops and the augmentation of `Augment`. LibTorch header: not for ui/.
 #include <torch/torch.h>
 
 #include <string>
@@ -13,6 +13,19 @@
 #include "core/types.h"
 
 namespace symmflow {
+
+// Training-time augmentation, applied per item; every draw comes from torch's generator.
+struct Augment {
+  bool flip = true;          // horizontal flip with probability 1/2
+  // Random zoom z ~ U(1, zoomMax): a window of (crop / z) at a random place is resized to
+  // the crop (image bilinear, mask nearest), so objects are seen at up to zoomMax times
+  // their size. 1: off (plain random crops).
+  double zoomMax = 1.0;
+  // Brightness, contrast and saturation each multiplied by U(1 - j, 1 + j), in that
+  // order, then clamped to the image range. 0: off. Generation learns the jittered
+  // colours too, so keep it small (0.1).
+  double colorJitter = 0.0;
+};
 
 class Shard {
  public:
@@ -39,7 +52,7 @@ class Shard {
   struct Batch {
     torch::Tensor x, ids;
   };
-  Batch sample(int64_t batch, int64_t cropH, int64_t cropW, bool flip, int labelDownsample) const;
+  Batch sample(int64_t batch, int64_t cropH, int64_t cropW, const Augment& augment, int labelDownsample) const;
   // Items [start, start+count) at full size, unaugmented.
   Batch slice(int64_t start, int64_t count, int labelDownsample) const;
 

@@ -246,7 +246,8 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     nlohmann::json recipe = {
         {"trainer", "symmflow train"}, {"train_shard", fs::path(o.trainShard).filename().string()},
         {"val_shard", o.valShard.empty() ? "" : fs::path(o.valShard).filename().string()},
-        {"batch", o.batch}, {"crop", {o.cropHeight, o.cropWidth}}, {"flip", o.flip}, {"lr", o.lr},
+        {"batch", o.batch}, {"crop", {o.cropHeight, o.cropWidth}}, {"flip", o.augment.flip},
+        {"zoom_max", o.augment.zoomMax}, {"color_jitter", o.augment.colorJitter}, {"lr", o.lr},
         {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps}, {"min_lr_fraction", o.minLrFraction},
         {"schedule", "linear warm-up, cosine decay over steps or wall-clock budget"}, {"clip_norm", o.clipNorm},
         {"ema_decay", o.emaDecay}, {"lambda", lossOpts.lambda}, {"mu", lossOpts.mu}, {"beta", lossOpts.beta},
@@ -339,7 +340,7 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
                               ? static_cast<double>(step + 1) / o.warmupSteps
                               : o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + std::cos(M_PI * std::min(1.0, frac))));
 
-      auto batch = train->sample(o.batch, o.cropHeight, o.cropWidth, o.flip, cfg.labelDownsample);
+      auto batch = train->sample(o.batch, o.cropHeight, o.cropWidth, o.augment, cfg.labelDownsample);
       FlowLoss loss;
       {
         AutocastScope ac(cuda && o.amp);

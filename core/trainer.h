@@ -14,6 +14,7 @@
 #include "core/flow.h"
 #include "core/model_info.h"
 #include "core/safetensors.h"
+#include "core/shard.h"
 #include "core/result.h"
 #include "core/types.h"
 
@@ -28,7 +29,7 @@ struct TrainOptions {
   ModelConfig config;            // numClasses and image size are taken from the shard
   int batch = 8;
   int cropHeight = 0, cropWidth = 0;  // 0: full size
-  bool flip = true;
+  Augment augment;              // flips on; zoom and colour jitter off by default
   double lr = 5e-4;
   double weightDecay = 0.01;
   int warmupSteps = 200;

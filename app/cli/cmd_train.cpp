@@ -58,6 +58,12 @@ void registerTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--batch", o.batch, "batch size")->check(CLI::Range(1, 4096));
   cmd->add_option("--crop", crop, "random crop HxW (multiple of 2^(levels-1)); default: full size");
   cmd->add_flag("--no-flip", noFlip, "no horizontal flips");
+  cmd->add_option("--zoom", o.augment.zoomMax,
+                  "random zoom up to this factor: a smaller window resized to the crop (1: off; e.g. 1.5)")
+      ->check(CLI::Range(1.0, 4.0));
+  cmd->add_option("--color-jitter", o.augment.colorJitter,
+                  "brightness, contrast and saturation scaled by U(1-j, 1+j) (0: off; e.g. 0.1)")
+      ->check(CLI::Range(0.0, 0.5));
   cmd->add_option("--lr", o.lr, "peak learning rate");
   cmd->add_option("--weight-decay", o.weightDecay, "AdamW weight decay");
   cmd->add_option("--warmup", o.warmupSteps, "warm-up steps");
@@ -108,7 +114,7 @@ void registerTrain(CLI::App& app, int& exitCode) {
     }
     o.loss.time = *ts;
     o.classBalance = !noBalance;
-    o.flip = !noFlip;
+    o.augment.flip = !noFlip;
     o.amp = amp == "on";
     o.saveDtype = dtype == "f32" ? DType::F32 : dtype == "bf16" ? DType::BF16 : DType::F16;
 #ifdef SYMMFLOW_HAVE_IMAGING

@@ -23,7 +23,7 @@ TEST(Shard, WriteLoadRoundTripAndBatches) {
   EXPECT_TRUE(torch::equal(b.ids.to(torch::kByte), masks));
   // Pixel values map to [-1, 1] exactly as (v / 127.5 - 1).
   EXPECT_NEAR(b.x[2][1][3][4].item<float>(), images[2][3][4][1].item<uint8_t>() / 127.5f - 1.0f, 1e-6);
-  auto c = s->sample(4, 8, 16, true, 1);
+  auto c = s->sample(4, 8, 16, Augment{}, 1);
   EXPECT_EQ(c.x.sizes(), (std::vector<int64_t>{4, 3, 8, 16}));
   EXPECT_EQ(c.ids.sizes(), (std::vector<int64_t>{4, 8, 16}));
   // Each cropped image keeps its mask aligned: the colour of every pixel is its class colour (plus noise).
@@ -33,10 +33,79 @@ TEST(Shard, WriteLoadRoundTripAndBatches) {
   if (boxRed.numel() > 0) {
     EXPECT_NEAR(boxRed.mean().item<double>(), cls.classes[1].color[0], 10.0);
   }
-  auto labels = s->sample(3, 0, 0, false, 2);
+  auto labels = s->sample(3, 0, 0, Augment{false}, 2);
   EXPECT_EQ(labels.ids.sizes(), (std::vector<int64_t>{3, 8, 12}));
   auto freq = s->classFrequencies();
   EXPECT_NEAR(freq[0] + freq[1] + freq[2], 1.0, 1e-9);
+}
+
+namespace {
+
+// One 32x48 item: a checkerboard of 4x4 blocks of classes 0 and 1 painted in their exact colours.
+Shard checkerboard() {
+  const auto cls = symmflow::testing::shapeClasses();
+  auto masks = torch::zeros({1, 32, 48}, torch::kByte);
+  auto images = torch::zeros({1, 32, 48, 3}, torch::kByte);
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 48; ++x) {
+      const int c = ((y / 4) + (x / 4)) % 2;
+      masks[0][y][x] = c;
+      for (int k = 0; k < 3; ++k) images[0][y][x][k] = cls.classes[c].color[k];
+    }
+  return Shard::fromTensors(images, masks, {}, cls);
+}
+
+// Share of horizontally adjacent pixel pairs whose classes differ.
+double edgeDensity(const torch::Tensor& ids) {
+  return ids.narrow(2, 1, ids.size(2) - 1).ne(ids.narrow(2, 0, ids.size(2) - 1)).to(torch::kDouble).mean().item<double>();
+}
+
+}  // namespace
+
+TEST(Shard, ZoomKeepsMasksOnTheirPixelsAndEnlargesObjects) {
+  torch::manual_seed(3);
+  const Shard s = checkerboard();
+  const auto cls = symmflow::testing::shapeClasses();
+  Augment plain{false};
+  Augment zoom{false, 3.0};
+  const auto a = s.sample(16, 16, 24, plain, 1);
+  const auto z = s.sample(16, 16, 24, zoom, 1);
+  ASSERT_EQ(z.x.sizes(), (std::vector<int64_t>{16, 3, 16, 24}));
+  ASSERT_EQ(z.ids.sizes(), (std::vector<int64_t>{16, 16, 24}));
+  EXPECT_GE(z.x.min().item<float>(), -1.0f);
+  EXPECT_LE(z.x.max().item<float>(), 1.0f);
+  // Plain crops: a class edge every 4 pixels. Zoomed up to 3x: blocks of 4 to 12 pixels.
+  EXPECT_NEAR(edgeDensity(a.ids), 0.25, 0.03);
+  EXPECT_LT(edgeDensity(z.ids), 0.8 * edgeDensity(a.ids));
+  EXPECT_GT(edgeDensity(z.ids), 0.25 / 3.0 - 0.03);
+  // Every pixel's colour is nearest to the colour of the class its mask says: the mask is
+  // resized with the same pixel centres as the image (nearest-exact; plain nearest is half a
+  // source pixel off and scored 0.89 here).
+  auto red = (z.x.select(1, 0) + 1) * 127.5;
+  const double r0 = cls.classes[0].color[0], r1 = cls.classes[1].color[0];
+  auto nearest = ((red - r1).abs() < (red - r0).abs()).to(torch::kLong);
+  EXPECT_GT(nearest.eq(z.ids).to(torch::kDouble).mean().item<double>(), 0.99);
+}
+
+TEST(Shard, ColourJitterChangesColoursWithinRangeButNotLabels) {
+  torch::manual_seed(4);
+  const Shard s = checkerboard();
+  const auto ref = s.slice(0, 1, 1);
+  Augment jitter{false, 1.0, 0.3};
+  const auto j = s.sample(32, 0, 0, jitter, 1);
+  EXPECT_TRUE(torch::equal(j.ids, ref.ids.expand({32, 32, 48})));
+  EXPECT_GE(j.x.min().item<float>(), -1.0f);
+  EXPECT_LE(j.x.max().item<float>(), 1.0f);
+  // Each item gets its own factors: the mean brightness varies between items.
+  EXPECT_GT(j.x.mean({1, 2, 3}).std().item<double>(), 0.02);
+  // ... but the pattern survives: class-1 pixels stay redder than class-0 pixels in every item.
+  auto red = j.x.select(1, 0);
+  auto ids = j.ids.to(torch::kBool);
+  for (int b = 0; b < 32; ++b)
+    EXPECT_GT(red[b].masked_select(ids[b]).mean().item<double>(), red[b].masked_select(ids[b].logical_not()).mean().item<double>());
+  // Off: the items are the shard's pixels exactly.
+  const auto off = s.sample(4, 0, 0, Augment{false}, 1);
+  EXPECT_TRUE(torch::equal(off.x, ref.x.expand({4, 3, 32, 48})));
 }
 
 TEST(Shard, ImageLevelLabels) {

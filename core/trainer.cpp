@@ -215,6 +215,7 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     int64_t step = 0;
     double elapsedBefore = 0;
     double best = -1;
+    bool resumed = false;
     const std::string ckpt = o.runDir.empty() ? std::string() : (fs::path(o.runDir) / "checkpoint.safetensors").string();
     if (!o.runDir.empty()) fs::create_directories(o.runDir);
     if (!ckpt.empty() && fs::exists(ckpt)) {
@@ -231,6 +232,7 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
       step = std::stoll(file->metadataOr("step", "0"));
       elapsedBefore = std::stod(file->metadataOr("seconds", "0"));
       best = std::stod(file->metadataOr("best", "-1"));
+      resumed = true;
       log << "resumed from " << ckpt << " at step " << step << "\n";
     }
 
@@ -317,6 +319,17 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
                                                         o.cropWidth > 0 ? o.cropWidth : cfg.imageWidth);
     double loggedSeconds = 0;
     int64_t loggedSteps = 0;
+
+    // A warm start (not a resume) is validated before the first step: the output is the
+    // best validated model with the starting weights included, so a fine-tune that only
+    // makes things worse leaves the starting model (under this run's recipe) in `output`.
+    if (!resumed && !o.initFrom.empty() && val) {
+      auto [metric, pix] = validate();
+      log << "validation of the warm start: " << (imageLevel ? "accuracy " : "one-step mIoU ") << std::setprecision(4)
+          << metric << ", pixel accuracy " << pix << std::endl;
+      best = metric;
+      if (auto st = saveOutput(metric, pix, 0.0); !st) return Error{st.error()};
+    }
 
     net->train();
     const auto t0 = Clock::now();

@@ -83,6 +83,26 @@ TEST(TinyModel, LearnsToSegmentAndGenerateShapes) {
       for (int k = 0; k < 3; ++k) EXPECT_NEAR(sum[k] / n, classes.classes[c].color[k], 40.0) << "class " << c << " channel " << k;
     }
   }
+  // A warm start that only makes things worse (a learning rate that wrecks the weights)
+  // leaves the starting model in its output: the warm start is validated first.
+  {
+    TrainOptions w = o;
+    w.initFrom = o.output;
+    w.output = d.path("wrecked.safetensors");
+    w.runDir = d.path("run-wrecked");
+    w.maxSteps = 5;
+    w.lr = 5.0;
+    w.warmupSteps = 0;
+    w.clipNorm = 0;
+    std::ostringstream wlog;
+    auto rw = train(w, wlog, nullptr);
+    ASSERT_TRUE(rw.ok()) << rw.error();
+    EXPECT_NE(wlog.str().find("validation of the warm start"), std::string::npos) << wlog.str();
+    EXPECT_NE(wlog.str().find("keeping the best model so far"), std::string::npos) << wlog.str();
+    auto kept = loadModel(w.output);
+    ASSERT_TRUE(kept.ok()) << kept.error();
+    EXPECT_DOUBLE_EQ(evaluateShard(kept->net, *val, eo).pixelAccuracy(), cm.pixelAccuracy());
+  }
   // Resuming from the checkpoint continues at the step it stopped.
   o.maxSteps = 520;
   std::ostringstream log2;

@@ -116,6 +116,17 @@ void registerPack(CLI::App& app, int& exitCode) {
           return;
         }
         for (const auto& p : listing->pairs) items.push_back({p.imagePath, p.maskPath, -1});
+        // Unpaired files are left out, and the user is told which (a typo in one stem
+        // should not silently shrink a data set).
+        auto skipped = [](const std::vector<std::string>& files, const char* what) {
+          if (files.empty()) return;
+          std::cerr << "note: " << files.size() << " " << what << " left out:";
+          for (size_t i = 0; i < std::min<size_t>(files.size(), 5); ++i) std::cerr << " " << files[i];
+          if (files.size() > 5) std::cerr << " ...";
+          std::cerr << std::endl;
+        };
+        skipped(listing->unmatchedImages, "image(s) without a mask of the same stem");
+        skipped(listing->unmatchedMasks, "mask(s) without an image of the same stem");
       }
     } else {
       auto listing = imaging::listClassFolders(classFolders, &*classes);

@@ -192,6 +192,20 @@ TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {
   EXPECT_NE(bad.out.find("fp32, fp16 or bf16"), std::string::npos) << bad.out;
 }
 
+TEST_F(Cli, PackNamesTheFilesItLeavesOut) {
+  const fs::path d = s_dir / "unpaired";
+  writeScenes(d, 3, 32, 24, 5);
+  fs::remove(d / "masks" / "scene1.png");
+  fs::rename(d / "images" / "scene2.png", d / "images" / "scene2-typo.png");
+  auto r = run("pack --dir " + d.string() + " --classes " + p("classes.json") + " --size 16x16 -o " + p("unpaired.safetensors"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("1 items of 16x16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 image(s) without a mask of the same stem left out"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("scene1.png"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("scene2-typo.png"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 mask(s) without an image of the same stem left out"), std::string::npos) << r.out;
+}
+
 TEST_F(Cli, BadInputsFailWithClearMessages) {
   // An output folder that does not exist is refused before any model run.
   auto missing = run("generate -m " + p("m.safetensors") + " --mask " + p("val/masks/scene0.png") + " -o " +

@@ -168,11 +168,12 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
       {"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "is an SVG drawing"},
       {std::string("8BPS\x00\x01\x00\x00", 8), "is a Photoshop (PSD) file"}};
   for (const auto& [bytes, what] : unsupported) {
-    test::writeBytes(dir.file("picked.png"), bytes);
-    const auto e = loadImage(dir.file("picked.png"));
+    test::writeBytes(dir.file("picked.img"), bytes);
+    const auto e = loadImage(dir.file("picked.img"));
     ASSERT_FALSE(e.ok()) << what;
     EXPECT_TRUE(hasFragment(e.error(), what)) << e.error();
     EXPECT_TRUE(hasFragment(e.error(), "convert it to PNG or JPEG")) << e.error();
+    EXPECT_TRUE(hasFragment(e.error(), "convert 'picked.img' 'picked.png'")) << e.error();
   }
 
   ASSERT_TRUE(savePng(test::randomImage(64, 64, 4), dir.file("full.png")).ok());

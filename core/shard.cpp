@@ -92,16 +92,16 @@ void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs,
     const double z = zoom[b].item<double>();
     const int64_t wh = std::clamp<int64_t>(std::llround(h / z), 1, H);
     const int64_t ww = std::clamp<int64_t>(std::llround(w / z), 1, W);
-    const auto y0 = static_cast<int64_t>(place[b][0].item<double>() * static_cast<double>(H - wh + 1));
-    const auto x0 = static_cast<int64_t>(place[b][1].item<double>() * static_cast<double>(W - ww + 1));
-    auto win = imgs[b].narrow(0, std::min(y0, H - wh), wh).narrow(1, std::min(x0, W - ww), ww);
+    const int64_t y0 = std::min(H - wh, static_cast<int64_t>(place[b][0].item<double>() * static_cast<double>(H - wh + 1)));
+    const int64_t x0 = std::min(W - ww, static_cast<int64_t>(place[b][1].item<double>() * static_cast<double>(W - ww + 1)));
+    auto win = imgs[b].narrow(0, y0, wh).narrow(1, x0, ww);
     xs.push_back(F::interpolate(win.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat),
                                 F::InterpolateFuncOptions()
                                     .size(std::vector<int64_t>{h, w})
                                     .mode(torch::kBilinear)
                                     .align_corners(false)));
     if (masks.defined()) {
-      auto mw = masks[b].narrow(0, std::min(y0, H - wh), wh).narrow(1, std::min(x0, W - ww), ww);
+      auto mw = masks[b].narrow(0, y0, wh).narrow(1, x0, ww);
       ms.push_back(F::interpolate(mw.unsqueeze(0).unsqueeze(0).to(torch::kFloat),
                                   F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearestExact))
                        .round()

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -253,17 +254,6 @@ Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
 
 namespace {
 
-std::string fileName(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string fileStem(const std::string& path) {
-  const std::string name = fileName(path);
-  const auto dot = name.find_last_of('.');
-  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
-}
-
 // Files users often pick that OpenCV cannot decode: name what the file is and what to do,
 // rather than "not an image". Empty when the content is not one of these.
 std::string unsupportedKind(const std::string& b) {
@@ -326,8 +316,8 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
       if (const std::string kind = unsupportedKind(b); !kind.empty())
         return Error{"'" + path + "' is " + kind +
                      ", which this program cannot read: convert it to PNG or JPEG first (for example "
-                     "with GIMP, or with ImageMagick: convert '" + fileName(path) + "' '" +
-                     fileStem(path) + ".png')"};
+                     "with GIMP, or with ImageMagick: convert '" + std::filesystem::path(path).filename().string() +
+                     "' '" + std::filesystem::path(path).stem().string() + ".png')"};
       return Error{"'" + path +
                    "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
                    "BMP, TIFF, WebP, ...)"};

@@ -104,7 +104,6 @@ void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs,
       auto mw = masks[b].narrow(0, y0, wh).narrow(1, x0, ww);
       ms.push_back(F::interpolate(mw.unsqueeze(0).unsqueeze(0).to(torch::kFloat),
                                   F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearestExact))
-                       .round()
                        .to(torch::kUInt8)
                        .view({1, h, w}));
     }

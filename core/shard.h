@@ -18,7 +18,8 @@ namespace symmflow {
 struct Augment {
   bool flip = true;          // horizontal flip with probability 1/2
   // Random zoom z ~ U(1, zoomMax): a window of (crop / z) at a random place is resized to
-  // the crop (image bilinear, mask nearest), so objects are seen at up to zoomMax times
+  // the crop (image bilinear, mask nearest-exact: the same pixel centres, so labels stay on
+  // their pixels), so objects are seen at up to zoomMax times
   // their size. 1: off (plain random crops).
   double zoomMax = 1.0;
   // Brightness, contrast and saturation each multiplied by U(1 - j, 1 + j), in that

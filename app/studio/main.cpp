@@ -4,27 +4,31 @@
 // FILE is a project (.symmflow), a label map (index or colour mask) or a photo.
 // --script, --autosave-delay and --recover-latest let a studio without a user (offscreen
 // crash tests, demos) paint, autosave, recover and save: see ui/studio_script.h.
+//
+// The command line is read before the window system is touched, so --help, --version
+// and a mistyped option answer on a terminal without a display, and a missing display
+// is reported in words instead of Qt's "could not load the platform plugin".
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QIcon>
 #include <cstdio>
+#include <optional>
 
 #include "core/runtime_env.h"
 #include "ui/main_window.h"
 
-int main(int argc, char** argv) {
-  symmflow::ensurePassiveOpenMpWait(argv);  // before any thread pool starts
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("SymmFlow"));
-  QApplication::setApplicationName(QStringLiteral("symmflow-studio"));
-  QApplication::setApplicationDisplayName(QStringLiteral("SymmFlow Studio"));
-  QApplication::setApplicationVersion(QStringLiteral(SYMMFLOW_VERSION));
-  QApplication::setDesktopFileName(QStringLiteral("io.github.symmflow.Studio"));
-  QIcon icon;
-  for (int s : {16, 32, 48, 64, 128, 256})
-    icon.addFile(QStringLiteral(":/icons/symmflow-studio-%1.png").arg(s), QSize(s, s));
-  QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("symmflow-studio"), icon));
+namespace {
 
+void setApplicationNames() {
+  QCoreApplication::setOrganizationName(QStringLiteral("SymmFlow"));
+  QCoreApplication::setApplicationName(QStringLiteral("symmflow-studio"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(SYMMFLOW_VERSION));
+}
+
+// Reads the options; prints help, version or an error and exits as Qt does for those.
+// Returns nullopt (after printing why) when a value is unusable.
+std::optional<symmflow::ui::StartOptions> parseArguments(const QCoreApplication& app) {
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral(
       "Paint label maps and get photos; segment, edit and regenerate photos with one model."));
@@ -61,6 +65,11 @@ int main(int argc, char** argv) {
       QStringLiteral("A project (.symmflow), a label map or a photo to open."),
       QStringLiteral("[file]"));
   parser.process(app);
+  if (parser.positionalArguments().size() > 1) {
+    std::fprintf(stderr, "symmflow-studio: one file at a time, got %d; see --help\n",
+                 int(parser.positionalArguments().size()));
+    return std::nullopt;
+  }
 
   symmflow::ui::StartOptions options;
   options.model = parser.value(model);
@@ -74,20 +83,63 @@ int main(int argc, char** argv) {
     options.autosaveDelayMs = parser.value(autosaveDelay).toInt(&ok);
     if (!ok || options.autosaveDelayMs < 1) {
       std::fprintf(stderr, "symmflow-studio: --autosave-delay needs a positive number of ms\n");
-      return 2;
+      return std::nullopt;
     }
   }
   if (parser.isSet(script)) {
     auto commands = symmflow::ui::loadStudioScript(parser.value(script));
     if (!commands) {
       std::fprintf(stderr, "symmflow-studio: %s\n", commands.error().c_str());
-      return 2;
+      return std::nullopt;
     }
     options.script = std::move(commands).value();
   }
+  return options;
+}
+
+// On X11/Wayland systems a window needs DISPLAY or WAYLAND_DISPLAY, unless the user
+// chose a platform (QT_QPA_PLATFORM=offscreen, eglfs, ...), which Qt then reports on.
+bool displayReachable() {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+  return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") ||
+         !qEnvironmentVariableIsEmpty("DISPLAY") ||
+         !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+#else
+  return true;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  symmflow::ensurePassiveOpenMpWait(argv);  // before any thread pool starts
+  std::optional<symmflow::ui::StartOptions> options;
+  {
+    QCoreApplication terminal(argc, argv);  // no window system yet
+    setApplicationNames();
+    options = parseArguments(terminal);
+  }
+  if (!options) return 2;
+  if (!displayReachable()) {
+    std::fprintf(stderr,
+                 "symmflow-studio: no display to open a window on (DISPLAY and WAYLAND_DISPLAY "
+                 "are not set). Start it from a desktop session or over 'ssh -X'; for scripted "
+                 "runs without a screen set QT_QPA_PLATFORM=offscreen. The command-line tool "
+                 "'symmflow' (generate, segment, classify, edit) needs no display.\n");
+    return 2;
+  }
+
+  QApplication app(argc, argv);
+  setApplicationNames();
+  QApplication::setApplicationDisplayName(QStringLiteral("SymmFlow Studio"));
+  QApplication::setDesktopFileName(QStringLiteral("io.github.symmflow.Studio"));
+  QIcon icon;
+  for (int s : {16, 32, 48, 64, 128, 256})
+    icon.addFile(QStringLiteral(":/icons/symmflow-studio-%1.png").arg(s), QSize(s, s));
+  QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("symmflow-studio"), icon));
 
   symmflow::ui::MainWindow window;
   window.show();
-  window.start(options);
+  window.start(*options);
   return app.exec();
 }

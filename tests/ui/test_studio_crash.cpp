@@ -7,7 +7,7 @@
 // Needs the shipped model (models/camvid.safetensors in the source tree: the studio
 // only paints once a model gives the map its classes and size); no data set. Runs
 // with a temporary HOME and XDG folders, so the user's settings and autosaves are
-// never touched.
+// never touched. Also: the studio's command line on a terminal without a display.
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -203,4 +203,48 @@ TEST(StudioCrash, BadScriptIsRefusedWithItsLine) {
   EXPECT_EQ(studio.exitCode(), 2) << output.toStdString();
   EXPECT_TRUE(output.contains(QStringLiteral("line 2"))) << output.toStdString();
   EXPECT_TRUE(h.autosaves().isEmpty());
+}
+
+// The command line is read before any window exists: --help, --version and a wrong
+// option answer on a terminal without a display, and starting the studio there says
+// what is missing and what to do instead of Qt's platform-plugin message.
+TEST(StudioCommandLine, AnswersWithoutADisplay) {
+  QTemporaryDir home;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  for (const char* v : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+    env.remove(QString::fromLatin1(v));
+  env.insert(QStringLiteral("HOME"), home.path());
+  env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+  auto run = [&](const QStringList& args, int* code) {
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(kStudio, args);
+    EXPECT_TRUE(p.waitForFinished(60000));
+    *code = p.exitCode();
+    return QString::fromUtf8(p.readAll()).toStdString();
+  };
+  int code = -1;
+  std::string out = run({QStringLiteral("--help")}, &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("--model"), std::string::npos) << out;
+  EXPECT_NE(out.find("--script"), std::string::npos) << out;
+
+  out = run({QStringLiteral("--version")}, &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("symmflow-studio"), std::string::npos) << out;
+
+  out = run({QStringLiteral("--no-such-option")}, &code);
+  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(out.find("no-such-option"), std::string::npos) << out;
+
+  out = run({QStringLiteral("a.png"), QStringLiteral("b.png")}, &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("one file at a time"), std::string::npos) << out;
+
+  out = run({}, &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("no display"), std::string::npos) << out;
+  EXPECT_NE(out.find("QT_QPA_PLATFORM=offscreen"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Reinstalling"), std::string::npos) << out;
 }

@@ -356,7 +356,7 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
     torch::InferenceMode guard;
     const auto& c = d.info.config;
     auto y0 = segmentImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
-                            std::clamp(p.draws, 1, 32), d.stepCallback(control), control.cancel);
+                            std::clamp(p.draws, 1, 32), p.mirror, d.stepCallback(control), control.cancel);
     if (!y0.defined()) return kCancelled;
     const int K = c.numClasses;
     auto probs = torch::softmax(y0[0].to(torch::kFloat) * 4.0, 0);

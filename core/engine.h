@@ -76,6 +76,7 @@ struct SegmentParams {
   Solver solver = Solver::Euler;
   std::uint64_t seed = 0;
   int draws = 4;            // one-step estimates averaged over this many noise draws (batched)
+  bool mirror = false;      // also average each draw on the mirrored photo (twice the work)
 };
 
 struct SegmentResult {

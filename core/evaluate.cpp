@@ -18,7 +18,7 @@ ConfusionMatrix evaluateShard(SymmFlowUNet net, const Shard& shard, const EvalOp
     if (cancel && cancel->load()) break;
     auto b = shard.slice(start, std::min<int64_t>(o.batch, total - start), cfg.labelDownsample);
     auto y0 = segmentImages(net, b.x, b.ids.size(1), b.ids.size(2), o.steps, o.solver,
-                            o.seed + static_cast<std::uint64_t>(start), o.draws);
+                            o.seed + static_cast<std::uint64_t>(start), o.draws, o.mirror);
     if (!y0.defined()) break;
     auto pred = decodeLabels(y0).to(torch::kByte).cpu().contiguous();
     auto truth = b.ids.clamp(0, 255).to(torch::kByte).cpu().contiguous();

@@ -17,6 +17,7 @@ struct EvalOptions {
   int steps = 1;
   Solver solver = Solver::Euler;
   int draws = 1;
+  bool mirror = false;  // also average the estimate of the mirrored image (2x work)
   int batch = 8;
   std::uint64_t seed = 0;
   int limit = 0;  // 0: all items

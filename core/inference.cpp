@@ -46,16 +46,20 @@ IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int s
 }
 
 torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
-                            Solver solver, std::uint64_t seed, int draws, const StepCallback& onStep,
-                            const std::atomic<bool>* cancel) {
+                            Solver solver, std::uint64_t seed, int draws, bool mirror,
+                            const StepCallback& onStep, const std::atomic<bool>* cancel) {
   const int K = net->config().numClasses;
   const int64_t B = x.size(0);
   draws = std::max(1, draws);
-  auto xs = x.repeat({draws, 1, 1, 1});
-  auto xi = perItemNoise(B * draws, {K, labelH, labelW}, seed, x.device()).to(x.scalar_type());
+  auto views = mirror ? torch::cat({x, x.flip({3})}) : x;  // (B or 2B, 3, H, W)
+  const int64_t n = views.size(0);
+  auto xs = views.repeat({draws, 1, 1, 1});
+  auto xi = perItemNoise(n * draws, {K, labelH, labelW}, seed, x.device()).to(x.scalar_type());
   auto r = integrate(velocityOf(net), FlowState{xs, xi}, timeGrid(1.0, 0.0, steps), solver, onStep, cancel);
   if (r.cancelled) return {};
-  return r.state.y.view({draws, B, K, labelH, labelW}).mean(0);
+  auto y = r.state.y.view({draws, n, K, labelH, labelW}).mean(0);
+  if (mirror) y = (y.narrow(0, 0, B) + y.narrow(0, B, B).flip({3})) * 0.5;
+  return y;
 }
 
 IntegrateResult invertImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,

@@ -29,9 +29,12 @@ IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int s
                                const std::atomic<bool>* cancel = nullptr);
 
 // Segment: start (x, xi_y) at t=1, integrate to t=0; the label estimate is averaged over
-// `draws` noise draws (batched). Returns the averaged y0 (B,K,h,w); undefined if cancelled.
+// `draws` noise draws (batched). With `mirror`, each draw is also run on the left-right
+// mirrored image and its estimate mirrored back before averaging (twice the work).
+// Returns the averaged y0 (B,K,h,w); undefined if cancelled.
 torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
-                            Solver solver, std::uint64_t seed, int draws, const StepCallback& onStep = {},
+                            Solver solver, std::uint64_t seed, int draws, bool mirror = false,
+                            const StepCallback& onStep = {},
                             const std::atomic<bool>* cancel = nullptr);
 
 // Invert: segment with one draw, recording the state at every grid point (t from 1 down to 0).

@@ -105,7 +105,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler";
   static int steps = 1, draws = 1, batch = 8, limit = 0;
   static std::uint64_t seed = 0;
-  static bool json = false, record = false;
+  static bool json = false, record = false, mirror = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--shard", shardPath, "evaluate on a data shard");
 #ifdef SYMMFLOW_HAVE_IMAGING
@@ -116,6 +116,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   cmd->add_option("--steps", steps, "sampler steps from t=1 to t=0")->check(CLI::Range(1, 1000));
   cmd->add_option("--solver", solver, "euler | heun");
   cmd->add_option("--draws", draws, "noise draws averaged per image")->check(CLI::Range(1, 64));
+  cmd->add_flag("--mirror", mirror, "also average each draw on the left-right mirrored image (twice the work)");
   cmd->add_option("--batch", batch, "images per batch")->check(CLI::Range(1, 1024));
   cmd->add_option("--limit", limit, "evaluate only the first N items");
   cmd->add_option("--seed", seed, "noise seed");
@@ -181,6 +182,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       eo.steps = steps;
       eo.solver = *solv;
       eo.draws = draws;
+      eo.mirror = mirror;
       eo.batch = batch;
       eo.seed = seed;
       eo.limit = limit;
@@ -200,6 +202,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       j["steps"] = steps;
       j["solver"] = solverName(*solv);
       j["draws"] = draws;
+      j["mirror"] = mirror;
       j["items"] = limit > 0 ? std::min<int64_t>(limit, shard->size()) : shard->size();
       j["seconds"] = secs;
       j["device"] = *dev;
@@ -215,10 +218,14 @@ void registerEval(CLI::App& app, int& exitCode) {
         const std::string data = !shardPath.empty() ? std::filesystem::path(shardPath).filename().string()
                                                     : (!images.empty() ? images : classFolders);
         nlohmann::json entry = {{"steps", steps}, {"solver", solverName(*solv)}, {"draws", draws},
-                                {"items", j["items"]}, {"data", data}};
+                                {"mirror", mirror}, {"items", j["items"]}, {"data", data}};
         for (const char* k : {"miou", "pixel_accuracy", "accuracy", "per_class_iou"})
           if (j.contains(k)) entry[k] = j[k];
-        metrics["eval_steps" + std::to_string(steps)] = entry;
+        // One entry per setting: eval_steps<S>[_draws<D>][_mirror].
+        std::string key = "eval_steps" + std::to_string(steps);
+        if (draws != 1) key += "_draws" + std::to_string(draws);
+        if (mirror) key += "_mirror";
+        metrics[key] = entry;
         std::vector<TensorBlob> blobs;
         for (const auto& e : file->tensors())
           blobs.push_back({e.name, e.dtype, e.shape, std::vector<std::uint8_t>(file->data(e), file->data(e) + e.bytes)});

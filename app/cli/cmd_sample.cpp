@@ -182,11 +182,13 @@ void registerSegment(CLI::App& app, int& exitCode) {
   static Common c;
   static std::string input, output, color;
   static int draws = 4;
+  static bool mirror = false;
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "photo (any format OpenCV reads)")->required();
   cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")->required()->check(OutputFolderExists);
   cmd->add_option("--color", color, "also write a colour mask");
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->callback([&exitCode] {
     auto job = openPhotoJob(c, input);
     if (!job) {
@@ -207,6 +209,7 @@ void registerSegment(CLI::App& app, int& exitCode) {
     p.solver = *solver;
     p.seed = c.seed;
     p.draws = draws;
+    p.mirror = mirror;
     auto seg = engine->segment(imaging::toModel(*photo, framing), p);
     if (!seg) {
       exitCode = fail(seg.error());
@@ -234,11 +237,12 @@ void registerClassify(CLI::App& app, int& exitCode) {
   static Common c;
   static std::string input;
   static int top = 5, draws = 4;
-  static bool json = false;
+  static bool json = false, mirror = false;
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "image")->required();
   cmd->add_option("--top", top, "how many classes to print")->check(CLI::Range(1, 255));
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->callback([&exitCode] {
     auto job = openPhotoJob(c, input);
@@ -256,6 +260,7 @@ void registerClassify(CLI::App& app, int& exitCode) {
     p.solver = *solver;
     p.seed = c.seed;
     p.draws = draws;
+    p.mirror = mirror;
     auto r = engine->classify(imaging::toModel(*img, framing), p);
     if (!r) {
       exitCode = fail(r.error());

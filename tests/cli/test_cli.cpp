@@ -159,6 +159,39 @@ TEST_F(Cli, EvalPrintsMetricsAsJson) {
   EXPECT_NE(r.out.find("\"pixel_accuracy\""), std::string::npos);
 }
 
+// --record adds one entry per setting to the file's metrics (steps, draws, mirror in
+// the key) and leaves the weights byte for byte as they were.
+TEST_F(Cli, EvalRecordsEachSettingUnderItsOwnKeyAndKeepsTheWeights) {
+  const std::string model = p("recorded.safetensors");
+  fs::copy_file(p("m.safetensors"), model, fs::copy_options::overwrite_existing);
+  auto tensorBytes = [](const std::string& path) {
+    auto f = SafetensorsFile::read(path);
+    EXPECT_TRUE(f.ok()) << f.error();
+    std::string all;
+    for (const auto& e : f->tensors()) all += e.name + std::string(reinterpret_cast<const char*>(f->data(e)), e.bytes);
+    return all;
+  };
+  const std::string before = tensorBytes(model);
+  auto r = run("eval -m " + model + " --shard " + p("val.safetensors") + " --json --record");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const double plain = nlohmann::json::parse(r.out)["miou"];
+  r = run("eval -m " + model + " --shard " + p("val.safetensors") + " --json --record --draws 2 --mirror");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto averaged = nlohmann::json::parse(r.out);
+  EXPECT_EQ(averaged["mirror"], true);
+
+  auto file = SafetensorsFile::read(model);
+  ASSERT_TRUE(file.ok()) << file.error();
+  auto metrics = nlohmann::json::parse(file->metadataOr(meta::kMetrics, "{}"));
+  ASSERT_TRUE(metrics.contains("eval_steps1")) << metrics.dump();
+  ASSERT_TRUE(metrics.contains("eval_steps1_draws2_mirror")) << metrics.dump();
+  EXPECT_DOUBLE_EQ(metrics["eval_steps1"]["miou"].get<double>(), plain);
+  EXPECT_EQ(metrics["eval_steps1"]["draws"], 1);
+  EXPECT_DOUBLE_EQ(metrics["eval_steps1_draws2_mirror"]["miou"].get<double>(), averaged["miou"].get<double>());
+  EXPECT_EQ(metrics["eval_steps1_draws2_mirror"]["mirror"], true);
+  EXPECT_EQ(tensorBytes(model), before);
+}
+
 TEST_F(Cli, BenchPrintsTimings) {
   auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 2 --reps 2 --warmup 0 --json");
   ASSERT_EQ(r.code, 0) << r.out;

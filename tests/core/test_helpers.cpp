@@ -72,4 +72,15 @@ ModelConfig tinyConfig(int h, int w, int classes) {
   return c;
 }
 
+SymmFlowUNet randomNet() {
+  torch::manual_seed(3);
+  SymmFlowUNet net(tinyConfig(16, 24, 3));
+  torch::NoGradGuard g;
+  for (auto& p : net->named_parameters())
+    if (p.key().find("conv_out") != std::string::npos || p.key().find("conv2") != std::string::npos)
+      p.value().normal_(0, 0.05);
+  net->eval();
+  return net;
+}
+
 }  // namespace symmflow::testing

@@ -8,6 +8,7 @@
 
 #include "core/model_info.h"
 #include "core/types.h"
+#include "core/unet.h"
 
 namespace symmflow::testing {
 
@@ -33,5 +34,8 @@ ClassList shapeClasses();
 std::pair<torch::Tensor, torch::Tensor> makeShapes(int64_t n, int64_t h, int64_t w, uint64_t seed);
 // A tiny model config for tests.
 ModelConfig tinyConfig(int h, int w, int classes);
+// An untrained tinyConfig(16, 24, 3) network (eval mode) whose output and second
+// convolutions are random, so its velocities depend on the input; seeded, reproducible.
+SymmFlowUNet randomNet();
 
 }  // namespace symmflow::testing

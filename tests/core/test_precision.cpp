@@ -14,17 +14,6 @@ using namespace symmflow;
 using symmflow::testing::TempDir;
 
 namespace {
-SymmFlowUNet randomNet() {
-  torch::manual_seed(3);
-  SymmFlowUNet net(symmflow::testing::tinyConfig(16, 24, 3));
-  torch::NoGradGuard g;
-  for (auto& p : net->named_parameters())
-    if (p.key().find("conv_out") != std::string::npos || p.key().find("conv2") != std::string::npos)
-      p.value().normal_(0, 0.05);
-  net->eval();
-  return net;
-}
-
 double relativeError(const std::pair<torch::Tensor, torch::Tensor>& a, const std::pair<torch::Tensor, torch::Tensor>& b) {
   auto num = (a.first - b.first).pow(2).sum() + (a.second - b.second).pow(2).sum();
   auto den = b.first.pow(2).sum() + b.second.pow(2).sum();
@@ -43,7 +32,7 @@ TEST(Precision, ParsesNamesAndRejectsOthers) {
 }
 
 TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {
-  auto net = randomNet();
+  auto net = symmflow::testing::randomNet();
   torch::InferenceMode guard;
   auto x = seededNoise({1, 3, 16, 24}, 1, torch::kCPU);
   auto y = seededNoise({1, 3, 16, 24}, 2, torch::kCPU);
@@ -63,7 +52,7 @@ TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {
 
 TEST(Precision, HalfPrecisionOnTheCpuFallsBackToFp32AndSaysSo) {
   TempDir dir;
-  auto net = randomNet();
+  auto net = symmflow::testing::randomNet();
   ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
   auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu, Precision::Fp16);
   ASSERT_TRUE(e.ok()) << e.error();
@@ -83,7 +72,7 @@ TEST(Precision, HalfPrecisionOnTheCpuFallsBackToFp32AndSaysSo) {
 }
 
 TEST(CudaGraphCache, EvaluatesEagerlyOffTheGpuAndGivesTheNetworksVelocities) {
-  auto net = randomNet();
+  auto net = symmflow::testing::randomNet();
   torch::InferenceMode guard;
   auto x = seededNoise({2, 3, 16, 24}, 1, torch::kCPU);
   auto y = seededNoise({2, 3, 16, 24}, 2, torch::kCPU);
@@ -98,7 +87,7 @@ TEST(CudaGraphCache, EvaluatesEagerlyOffTheGpuAndGivesTheNetworksVelocities) {
 
 TEST(CudaGraphCache, ReplaysMatchEagerEvaluationOnCuda) {
   if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
-  auto net = randomNet();
+  auto net = symmflow::testing::randomNet();
   net->to(torch::kCUDA);
   torch::InferenceMode guard;
   auto cache = std::make_shared<CudaGraphCache>();

@@ -104,11 +104,15 @@ nlohmann::json profileOnce(F&& f, int top) {
 void registerBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Time network evaluation, segmentation and generation");
   static std::string model, device = "auto", precisionArg = "fp32", dumpPath;
-  static int steps = 4, batch = 1, reps = 10, warmup = 2, threads = 0;
+  static int steps = 4, batch = 1, reps = 10, warmup = 2, threads = 0, draws = 1;
   static bool json = false, channelsLast = false, profile = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--steps", steps, "generation steps")->check(CLI::Range(1, 1000));
   cmd->add_option("--batch", batch, "batch of the eval_ms measurement")->check(CLI::Range(1, 256));
+  cmd->add_option("--draws", draws,
+                  "noise draws of the segment_ms measurement (1: one network evaluation; "
+                  "'symmflow segment' and the studio average 4)")
+      ->check(CLI::Range(1, 32));
   cmd->add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 10000));
   cmd->add_option("--warmup", warmup, "untimed warm-up runs")->check(CLI::Range(0, 1000));
   cmd->add_option("--device", device, "auto | cpu | cuda");
@@ -201,7 +205,7 @@ void registerBench(CLI::App& app, int& exitCode) {
       for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<std::uint8_t>((i * 37) % 251);
       SegmentParams sp;
       sp.steps = 1;
-      sp.draws = 1;
+      sp.draws = draws;
       auto segMs = timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); });
       LabelMap labels(c.labelWidth(), c.labelHeight(), 0);
       RunParams rp;
@@ -223,6 +227,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"steps", steps},
                           {"gflops_per_eval", gflops},
                           {"eval_ms", stats(evalMs)},
+                          {"segment_draws", draws},
                           {"segment_ms", stats(segMs)},
                           {"generate_ms", stats(genMs)}};
       if (profile) {

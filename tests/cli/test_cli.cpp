@@ -193,10 +193,11 @@ TEST_F(Cli, EvalRecordsEachSettingUnderItsOwnKeyAndKeepsTheWeights) {
 }
 
 TEST_F(Cli, BenchPrintsTimings) {
-  auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 2 --reps 2 --warmup 0 --json");
+  auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 2 --reps 2 --warmup 0 --draws 3 --json");
   ASSERT_EQ(r.code, 0) << r.out;
   for (const char* k : {"\"device\"", "\"eval_ms\"", "\"segment_ms\"", "\"generate_ms\"", "\"median\""})
     EXPECT_NE(r.out.find(k), std::string::npos) << k;
+  EXPECT_EQ(nlohmann::json::parse(r.out.substr(r.out.find('{')))["segment_draws"], 3) << r.out;
   // The ceiling it is measured against: the dense matrix-product rate, and the utilisation.
   const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
   ASSERT_TRUE(j.contains("matmul")) << r.out;

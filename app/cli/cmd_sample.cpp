@@ -216,7 +216,9 @@ void registerSegment(CLI::App& app, int& exitCode) {
       return;
     }
     auto labels = imaging::upsampleLabelsEdgeAware(seg->probabilities, *photo, framing);
-    const auto text = provenance(*engine, c, "segment", nullptr);
+    auto text = provenance(*engine, c, "segment", nullptr);
+    text.push_back({"symmflow:draws", std::to_string(draws)});
+    text.push_back({"symmflow:mirror", mirror ? "true" : "false"});
     if (auto s = imaging::saveIndexMask(labels, output, text); !s) {
       exitCode = fail(s.error());
       return;

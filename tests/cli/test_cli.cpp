@@ -128,8 +128,16 @@ TEST_F(Cli, GenerateWritesDeterministicImagesWithProvenance) {
 }
 
 TEST_F(Cli, SegmentWritesAMaskAtThePhotoSize) {
-  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") + " --color " + p("sc.png"));
+  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") + " --color " + p("sc.png") +
+               " --draws 2 --mirror");
   ASSERT_EQ(r.code, 0) << r.out;
+  // The mask says how it was made, averaging included.
+  auto text = imaging::readPngText(p("s.png"));
+  ASSERT_TRUE(text.ok()) << text.error();
+  int said = 0;
+  for (const auto& [k, v] : *text) said += (k == "symmflow:operation" && v == "segment") +
+                                           (k == "symmflow:draws" && v == "2") + (k == "symmflow:mirror" && v == "true");
+  EXPECT_EQ(said, 3);
   auto m = imaging::importMask(p("s.png"), classes());
   ASSERT_TRUE(m.ok()) << m.error();
   EXPECT_EQ(m->first.width, 32);

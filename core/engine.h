@@ -47,7 +47,9 @@ struct RunParams {
   int steps = 25;                 // network evaluations per sample = steps (Euler) or ~2*steps (Heun)
   Solver solver = Solver::Euler;
   std::uint64_t seed = 0;         // same seed + same inputs -> same output
-  int count = 1;                  // variations (generate): batched, seeds seed, seed+1, ...
+  int count = 1;                  // variations (generate): batched, seeds seed, seed+1, ...;
+                                  // variation i matches a run with seed+i up to the rounding of
+                                  // batched kernels (a level or two on some CPUs)
 };
 
 // One step of a running sampler, reported through CallControl::progress.

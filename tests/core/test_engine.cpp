@@ -6,8 +6,10 @@
 #include "core/engine.h"
 #include "core/model_io.h"
 #include "tests/core/test_helpers.h"
+#include "tests/support/image_diff.h"
 
 using namespace symmflow;
+using symmflow::testing::maxLevelDifference;
 using symmflow::testing::TempDir;
 
 namespace {
@@ -62,13 +64,16 @@ TEST_F(EngineTest, GenerateIsDeterministicPerSeedAndVariesAcrossSeeds) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ((*a)[0], (*b)[0]);
   EXPECT_FALSE((*a)[0] == (*a)[1]);
-  // Variation i equals a single run with seed + i.
+  // Variation i is a single run with seed + i, up to the rounding of batched kernels: a batch
+  // of two may sum in another order than a batch of one on some CPUs (seen on CI), so allow a
+  // level or two, while another seed's image is far away.
   RunParams single = p;
   single.count = 1;
   single.seed = 43;
   auto c = m_engine.generate(map, single);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ((*a)[1], (*c)[0]);
+  EXPECT_LE(maxLevelDifference((*a)[1], (*c)[0]), 2);
+  EXPECT_GT(maxLevelDifference((*a)[0], (*c)[0]), 20);
 }
 
 TEST_F(EngineTest, BadInputsGiveActionableErrors) {

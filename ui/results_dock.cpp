@@ -31,6 +31,9 @@ ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* ex
   m_list->setIconSize(QSize(kThumb, kThumb));
   m_list->setSpacing(4);
   m_list->setUniformItemSizes(true);
+  // Room for the whole caption ("seed 12 · 25 steps") under the thumbnail.
+  m_list->setGridSize(QSize(kThumb + 48, kThumb + fontMetrics().height() + 16));
+  m_list->setTextElideMode(Qt::ElideMiddle);
   m_list->setMinimumHeight(kThumb + 56);
   v->addWidget(m_list, 1);
   auto* h = new QHBoxLayout();
@@ -80,7 +83,7 @@ void ResultsDock::rebuild() {
     }
     const auto& pv = r.provenance;
     auto* item =
-        new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 st").arg(pv.seed).arg(pv.steps), m_list);
+        new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps), m_list);
     item->setToolTip(tr("%1\nseed %2, %3 steps, %4\n%5 s on %6\n%7×%8")
                          .arg(pv.kind)
                          .arg(pv.seed)

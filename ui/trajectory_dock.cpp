@@ -61,8 +61,10 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   m_play->setToolTip(tr("Play / pause"));
   m_slider = new QSlider(Qt::Horizontal, body);
   m_slider->setRange(0, 0);
-  m_stepLabel = new QLabel(tr("No run yet"), body);
+  m_stepLabel = new QLabel(tr("No generation yet"), body);
   m_stepLabel->setMinimumWidth(150);
+  m_stepLabel->setToolTip(tr("Generate, or apply an edit to a photo: each step of its flow is kept "
+                             "here to play back. Segmentation takes one step and is not shown."));
   controls->addWidget(m_play);
   controls->addWidget(m_slider, 1);
   controls->addWidget(m_stepLabel);
@@ -70,6 +72,12 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
 
   auto* tabs = new QTabWidget(body);
   m_velocity = makePlot(tr("RMS velocity"));
+  // A one-line legend in the top-right corner, over headroom kept free for it (rebuild()).
+  m_velocity->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  m_velocity->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  m_velocity->legend->setBrush(QColor(255, 255, 255, 200));
+  m_velocity->legend->setBorderPen(QPen(QColor(190, 190, 190)));
+  m_velocity->legend->setMargins(QMargins(4, 1, 4, 1));
   m_coverage = makePlot(tr("share of pixels"));
   m_confidence = makePlot(tr("mean confidence"));
   tabs->addTab(m_velocity, tr("Velocity"));
@@ -141,10 +149,10 @@ void TrajectoryDock::rebuild() {
     gy->setPen(QPen(QColor(230, 120, 20), 2));
     gy->setData(t, vy, true);
     m_velocity->legend->setVisible(true);
-    // Bottom-left, translucent: the curves mostly live in the upper part.
-    m_velocity->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
-    m_velocity->legend->setBrush(QColor(255, 255, 255, 190));
     m_velocity->rescaleAxes();
+    const QCPRange r = m_velocity->yAxis->range();
+    const double span = std::max(r.size(), 1e-3);
+    m_velocity->yAxis->setRange(std::max(0.0, r.lower - 0.08 * span), r.upper + 0.6 * span);
 
     const ClassList& classes = m_session->document()->classes();
     const int k = steps.front().classCoverage.empty()
@@ -181,7 +189,7 @@ void TrajectoryDock::rebuild() {
 void TrajectoryDock::showStep(int index) {
   const auto& steps = m_session->trajectory();
   if (index < 0 || index >= static_cast<int>(steps.size())) {
-    m_stepLabel->setText(tr("No run yet"));
+    m_stepLabel->setText(tr("No generation yet"));
     for (auto* l : {m_xImage, m_yImage, m_yHatImage}) {
       l->setPixmap({});
       l->setText(tr("—"));

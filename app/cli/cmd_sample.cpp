@@ -69,7 +69,7 @@ Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info
   mo.offPalette = snap ? imaging::MaskImportOptions::OffPalette::SnapNearest : imaging::MaskImportOptions::OffPalette::Error;
   mo.outOfRange = snap ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Error;
   auto m = imaging::importMask(path, info.classes, mo);
-  if (!m) return Error{m.error()};
+  if (!m) return Error{snap ? m.error() : m.error() + " Here: --snap."};
   const auto& map = m->first;
   if (map.width == info.imageWidth() && map.height == info.imageHeight()) return map;
   const auto framing = imaging::makeFraming(map.width, map.height, info.imageWidth(), info.imageHeight());

@@ -296,11 +296,19 @@ Result<std::pair<LabelMap, MaskReport>> importColour(const MaskPixels& p, const 
     std::string more;
     if (unknownOrder.size() > 1)
       more = " (" + std::to_string(unknownOrder.size()) + " unknown colours in all)";
+    std::int64_t unknownPixels = 0, opaquePixels = 0;
+    for (const auto& [colour, n] : unknownCounts) unknownPixels += n;
+    for (std::size_t i = 0; i < p.values.size(); ++i) opaquePixels += isTransparent(p, i) ? 0 : 1;
+    // A label map has few colours; a photo has thousands, almost none of them a class colour.
+    const bool photoLike = unknownOrder.size() > 1000 && 2 * unknownPixels > opaquePixels;
     return Error{"'" + path + "': colour " + rgbText(c) + " at " +
                  std::to_string(unknownCounts[unknownOrder.front()]) +
                  " pixels is not a class colour of this model; nearest is '" + info.name + "' " +
-                 rgbText(info.color) + more +
-                 ". Import with snapping to map off-palette colours to the nearest class."};
+                 rgbText(info.color) + more + "." +
+                 (photoLike ? " Most pixels have colours of no class: is this a photo rather than a "
+                              "label map? If not, import"
+                            : " Import") +
+                 " with snapping to map off-palette colours to the nearest class."};
   }
 
   MaskReport report;

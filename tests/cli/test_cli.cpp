@@ -276,6 +276,7 @@ TEST_F(Cli, BadInputsFailWithClearMessages) {
   r = run("generate -m " + p("m.safetensors") + " --mask " + p("odd2.png") + " -o " + p("x.png") + " --steps 1");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("not a class colour"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Here: --snap."), std::string::npos) << r.out;
 
   // Class count mismatch: ids beyond the model's classes.
   LabelMap many(16, 16, 1);

@@ -175,6 +175,10 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
     EXPECT_TRUE(hasFragment(e.error(), "convert it to PNG or JPEG")) << e.error();
     EXPECT_TRUE(hasFragment(e.error(), "convert 'picked.img' 'picked.png'")) << e.error();
   }
+  // A GIF named .png: the suggested copy does not overwrite it.
+  test::writeBytes(dir.file("Shot.PNG"), unsupported[0].first);
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("Shot.PNG")).error(), "convert 'Shot.PNG' 'Shot-converted.png'"))
+      << loadImage(dir.file("Shot.PNG")).error();
 
   ASSERT_TRUE(savePng(test::randomImage(64, 64, 4), dir.file("full.png")).ok());
   const std::string full = test::readBytes(dir.file("full.png"));

@@ -141,6 +141,20 @@ TEST(MaskIo, StrictColourImportNamesTheUnknownColour) {
                                 "model; nearest is 'tree' (128, 128, 0)"),
             std::string::npos)
       << failed.error();
+  EXPECT_EQ(failed.error().find("photo"), std::string::npos) << failed.error();
+
+  // A photo picked as a label map: thousands of colours, almost none a class colour.
+  RgbImage photo(64, 64);
+  for (int i = 0; i < 64 * 64; ++i) {
+    photo.pixels[3 * i] = static_cast<std::uint8_t>(i % 251);
+    photo.pixels[3 * i + 1] = static_cast<std::uint8_t>(i / 17);
+    photo.pixels[3 * i + 2] = 60;
+  }
+  ASSERT_TRUE(savePng(photo, dir.file("photo.png")).ok());
+  auto notAMap = importMask(dir.file("photo.png"), classes, strict);
+  ASSERT_FALSE(notAMap.ok());
+  EXPECT_NE(notAMap.error().find("is this a photo rather than a label map?"), std::string::npos)
+      << notAMap.error();
 
   MaskImportOptions toClass;
   toClass.offPalette = MaskImportOptions::OffPalette::AssignClass;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/imaging/detail/decode.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -274,6 +275,15 @@ std::string unsupportedKind(const std::string& b) {
   return {};
 }
 
+// The name suggested for the converted copy: the file's stem with .png, or, when the file
+// already ends in .png (a GIF named .png), the stem with "-converted.png".
+std::string convertedName(const std::string& path) {
+  const std::filesystem::path p(path);
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return p.stem().string() + (ext == ".png" ? "-converted.png" : ".png");
+}
+
 }  // namespace
 
 Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool raw) {
@@ -317,7 +327,7 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
         return Error{"'" + path + "' is " + kind +
                      ", which this program cannot read: convert it to PNG or JPEG first (for example "
                      "with GIMP, or with ImageMagick: convert '" + std::filesystem::path(path).filename().string() +
-                     "' '" + std::filesystem::path(path).stem().string() + ".png')"};
+                     "' '" + convertedName(path) + "')"};
       return Error{"'" + path +
                    "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
                    "BMP, TIFF, WebP, ...)"};

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -43,22 +42,17 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
       labels.push_back(it.classId);
     }
   } else {
-    // --images DIR --masks DIR: pair files by stem.
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_directory(images, ec)) return Error{"--images: no such folder: " + images};
-    if (!fs::is_directory(masks, ec)) return Error{"--masks: no such folder: " + masks};
-    std::map<std::string, std::string> maskByStem;
-    for (const auto& e : fs::directory_iterator(masks)) maskByStem[e.path().stem().string()] = e.path().string();
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(images))
-      if (e.is_regular_file()) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      auto it = maskByStem.find(f.stem().string());
-      if (it == maskByStem.end()) return Error{"no mask for " + f.string() + " in " + masks};
-      imagePaths.push_back(f.string());
-      maskPaths.push_back(it->second);
+    // --images DIR --masks DIR: pair files by stem; every image needs its mask.
+    auto listing = imaging::listImageMaskPairs(images, masks, false);
+    if (!listing) return Error{listing.error()};
+    if (!listing->unmatchedImages.empty())
+      return Error{"no mask in " + masks + " for " + listing->unmatchedImages.front() +
+                   (listing->unmatchedImages.size() > 1
+                        ? " (and " + std::to_string(listing->unmatchedImages.size() - 1) + " more images)"
+                        : "")};
+    for (const auto& pair : listing->pairs) {
+      imagePaths.push_back(pair.imagePath);
+      maskPaths.push_back(pair.maskPath);
     }
   }
   if (imagePaths.empty()) return Error{"no images found"};

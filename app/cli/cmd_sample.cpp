@@ -107,11 +107,11 @@ void registerGenerate(CLI::App& app, int& exitCode) {
   addCommon(cmd, c, 10);
   cmd->add_option("--mask", mask, "label map: index or colour PNG");
   cmd->add_option("--label", label, "class name, for image-level models");
-  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")->required()->check(OutputFolderExists);
+  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")->required()->check(OutputFolderExists & PngOutput);
   cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)")
-      ->check(OutputFolderExists);
+      ->check(OutputFolderExists & PngOutput);
   cmd->callback([&exitCode] {
     if (mask.empty() == label.empty()) {
       exitCode = fail("give exactly one of --mask or --label");
@@ -185,8 +185,8 @@ void registerSegment(CLI::App& app, int& exitCode) {
   static bool mirror = false;
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "photo (any format OpenCV reads)")->required();
-  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")->required()->check(OutputFolderExists);
-  cmd->add_option("--color", color, "also write a colour mask");
+  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")->required()->check(OutputFolderExists & PngOutput);
+  cmd->add_option("--color", color, "also write a colour mask (.png)")->check(OutputFolderExists & PngOutput);
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->callback([&exitCode] {
@@ -289,9 +289,9 @@ void registerEdit(CLI::App& app, int& exitCode) {
   addCommon(cmd, c, 10);
   cmd->add_option("-i,--input", input, "photo")->required();
   cmd->add_option("--mask", mask, "edited label map (index or colour PNG), photo or model size")->required();
-  cmd->add_option("-o,--output", output, "edited photo to write (.png)")->required()->check(OutputFolderExists);
+  cmd->add_option("-o,--output", output, "edited photo to write (.png)")->required()->check(OutputFolderExists & PngOutput);
   cmd->add_option("--before", before, "also write the inversion's label map (index PNG at model size)")
-      ->check(OutputFolderExists);
+      ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--feather", feather, "feather of the composited region, in photo pixels");
   cmd->add_flag("--reroll", reroll, "fresh noise (from --seed) inside the changed region");
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");

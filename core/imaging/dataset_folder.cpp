@@ -90,7 +90,13 @@ Result<PairedListing> listImageMaskPairs(const std::string& dir, bool requireAll
     return Error{s.error() + " (expected <dir>/images/<stem>.png and <dir>/masks/<stem>.png)"};
   if (auto s = checkDir(maskDir, "the mask folder"); !s)
     return Error{s.error() + " (expected <dir>/images/<stem>.png and <dir>/masks/<stem>.png)"};
+  return listImageMaskPairs(imageDir, maskDir, requireAllMatched);
+}
 
+Result<PairedListing> listImageMaskPairs(const std::string& imageDir, const std::string& maskDir,
+                                         bool requireAllMatched) {
+  if (auto s = checkDir(imageDir, "the image folder"); !s) return Error{s.error()};
+  if (auto s = checkDir(maskDir, "the mask folder"); !s) return Error{s.error()};
   auto imageNames = filesIn(imageDir, kImageExtensions);
   if (!imageNames) return Error{imageNames.error()};
   if (imageNames.value().empty()) return Error{"the image folder '" + imageDir + "' has no images"};

@@ -32,6 +32,9 @@ struct PairedListing {
 // directory; no image files; no pair at all; two files with the same stem in one
 // folder (e.g. a.png and a.jpg).
 Result<PairedListing> listImageMaskPairs(const std::string& dir, bool requireAllMatched = false);
+// The same for an image folder and a mask folder given apart (`eval --images --masks`).
+Result<PairedListing> listImageMaskPairs(const std::string& imageDir, const std::string& maskDir,
+                                         bool requireAllMatched);
 
 struct LabelledImage {
   std::string path;

@@ -256,6 +256,12 @@ TEST_F(Cli, BadInputsFailWithClearMessages) {
                      p("no/such/folder/g.png") + " --steps 50");
   EXPECT_NE(missing.code, 0);
   EXPECT_NE(missing.out.find("does not exist; create it first"), std::string::npos) << missing.out;
+  // Masks and images are written as PNG: another extension is refused, not mislabelled.
+  auto notPng = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " +
+                    p("s.png") + " --color " + p("s.jpg"));
+  EXPECT_NE(notPng.code, 0);
+  EXPECT_NE(notPng.out.find("name it .png"), std::string::npos) << notPng.out;
+  EXPECT_FALSE(fs::exists(p("s.jpg")));
   auto r = run("segment -m " + p("m.safetensors") + " -i " + p("nope.png") + " -o " + p("x.png"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;

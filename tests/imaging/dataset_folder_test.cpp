@@ -45,6 +45,16 @@ TEST(DatasetFolder, PairsAreMatchedByStemAndSorted) {
   auto strict = listImageMaskPairs(dir.path(), true);
   ASSERT_FALSE(strict.ok());
   EXPECT_NE(strict.error().find("have no mask"), std::string::npos) << strict.error();
+
+  // The same folders given apart (eval --images --masks): the same listing, hidden and
+  // non-image files skipped alike.
+  auto apart = listImageMaskPairs(dir.file("images"), dir.file("masks"), false);
+  ASSERT_TRUE(apart.ok()) << apart.error();
+  ASSERT_EQ(apart->pairs.size(), 3u);
+  EXPECT_EQ(apart->pairs[2].imagePath, dir.file("images/d.JPG"));
+  EXPECT_EQ(apart->unmatchedImages, listing->unmatchedImages);
+  EXPECT_NE(listImageMaskPairs(dir.file("images"), dir.file("nope"), false).error().find("the mask folder"),
+            std::string::npos);
 }
 
 TEST(DatasetFolder, PairedLayoutErrors) {

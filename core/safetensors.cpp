@@ -71,6 +71,28 @@ std::string SafetensorsFile::metadataOr(const std::string& key, const std::strin
   return it == m_metadata.end() ? fallback : it->second;
 }
 
+namespace {
+
+// Files people pick instead of a model, recognised by their first bytes (at least 8 are
+// there): what they are, or "" when unknown.
+std::string foreignKind(const std::uint8_t* b, std::size_t n) {
+  auto starts = [&](const char* magic, std::size_t len) {
+    return n >= len && std::memcmp(b, magic, len) == 0;
+  };
+  if (starts("\x89PNG", 4)) return "a PNG image";
+  if (starts("\xFF\xD8\xFF", 3)) return "a JPEG image";
+  if (starts("GIF8", 4)) return "a GIF image";
+  if (starts("PK\x03\x04", 4)) return "a ZIP archive (a PyTorch .pt/.pth checkpoint is one)";
+  if (starts("\x80\x02", 2) || starts("\x80\x03", 2) || starts("\x80\x04", 2))
+    return "a Python pickle (an old PyTorch checkpoint)";
+  if (starts("\x89HDF", 4)) return "an HDF5 file (Keras .h5)";
+  if (starts("GGUF", 4)) return "a GGUF model";
+  if (starts("%PDF", 4)) return "a PDF document";
+  return "";
+}
+
+}  // namespace
+
 Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, std::size_t available,
                                                      std::uint64_t fileSize) {
   if (fileSize < 8 || available < 8)
@@ -78,6 +100,11 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
                  " bytes; it needs at least an 8-byte header length)"};
   std::uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
+  if (n > kMaxHeaderBytes || n > fileSize - 8) {
+    if (const std::string kind = foreignKind(bytes, available); !kind.empty())
+      return Error{"this is " + kind + ", not a SymmFlow model: models are .safetensors files written by "
+                   "`symmflow train` (`symmflow info` lists the installed ones)"};
+  }
   if (n > kMaxHeaderBytes)
     return Error{"header length " + std::to_string(n) + " is larger than the 100 MiB limit: not a safetensors file, or corrupt"};
   if (n > fileSize - 8)

@@ -102,8 +102,8 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
   if (n > kMaxHeaderBytes || n > fileSize - 8) {
     if (const std::string kind = foreignKind(bytes, available); !kind.empty())
-      return Error{"this is " + kind + ", not a SymmFlow model: models are .safetensors files written by "
-                   "`symmflow train` (`symmflow info` lists the installed ones)"};
+      return Error{"this is " + kind + ", not a .safetensors file (SymmFlow models come from `symmflow "
+                   "train`, data shards from `symmflow pack`; `symmflow info` lists the installed models)"};
   }
   if (n > kMaxHeaderBytes)
     return Error{"header length " + std::to_string(n) + " is larger than the 100 MiB limit: not a safetensors file, or corrupt"};

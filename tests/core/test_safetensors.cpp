@@ -62,14 +62,14 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
   EXPECT_NE(errorOf(huge + "{}").find("100 MiB"), std::string::npos);
   // Files people pick instead of a model are named, with what a model is.
   const std::pair<std::string, std::string> foreign[] = {
-      {std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "this is a PNG image, not a SymmFlow model"},
+      {std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "this is a PNG image, not a .safetensors file"},
       {std::string("PK\x03\x04\x14\0\0\0\0\0archive/data.pkl", 26), "a PyTorch .pt/.pth checkpoint"},
       {std::string("\x80\x02\x8a\x0al\xfc\x9c" "F\xf9 j\xa8P", 14), "a Python pickle"},
       {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11), "a JPEG image"}};
   for (const auto& [bytes, what] : foreign) {
     const std::string e = errorOf(bytes);
     EXPECT_NE(e.find(what), std::string::npos) << e;
-    EXPECT_NE(e.find("symmflow train"), std::string::npos) << e;
+    EXPECT_NE(e.find("models come from `symmflow train`"), std::string::npos) << e;
   }
   EXPECT_NE(errorOf(header("{not json")).find("not valid JSON"), std::string::npos);
   EXPECT_NE(errorOf(header("[1,2]")).find("not an object"), std::string::npos);

@@ -26,7 +26,8 @@ ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* ex
   m_list = new QListWidget(body);
   m_list->setViewMode(QListView::IconMode);
   m_list->setFlow(QListView::LeftToRight);
-  m_list->setWrapping(false);
+  m_list->setWrapping(true);  // rows fill the dock; a scroll bar only past its height
+  m_list->setResizeMode(QListView::Adjust);
   m_list->setMovement(QListView::Static);
   m_list->setIconSize(QSize(kThumb, kThumb));
   m_list->setSpacing(4);

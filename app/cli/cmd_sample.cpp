@@ -21,6 +21,14 @@ namespace symmflow::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Masks and images are written as PNG: the output path must say so (any case).
+const CLI::Validator PngOutput(
+    [](std::string& path) -> std::string {
+      if (imaging::lowerExtension(path) == "png") return {};
+      return "'" + path + "': this is written as PNG (lossless, with its provenance); name it .png";
+    },
+    "", "a .png file");
 struct Common {
   std::string model, device = "auto", solver = "euler";
   int steps = 0;

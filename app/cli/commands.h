@@ -26,7 +26,5 @@ std::string resolveModelPath(const std::string& nameOrPath, std::string* error);
 // Option check for files the command will write: their folder must exist, so that a long
 // run does not end in a failed save.
 extern const CLI::Validator OutputFolderExists;
-// The output path ends in .png (any case): masks and images are written as PNG.
-extern const CLI::Validator PngOutput;
 
 }  // namespace symmflow::cli

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // symmflow: the command line of SymmFlow Studio.
-#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -20,14 +19,6 @@ const CLI::Validator OutputFolderExists(
     },
     "", "output folder exists");
 
-const CLI::Validator PngOutput(
-    [](std::string& path) -> std::string {
-      std::string ext = std::filesystem::path(path).extension().string();
-      for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (ext == ".png") return {};
-      return "'" + path + "': this is written as PNG (lossless, with its provenance); name it .png";
-    },
-    "", "a .png file");
 
 int fail(const std::string& message) {
   std::cerr << "symmflow: error: " << message << std::endl;

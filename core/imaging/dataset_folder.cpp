@@ -2,10 +2,11 @@
 #include "core/imaging/dataset_folder.h"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
+
+#include "core/imaging/image_io.h"
 
 namespace symmflow::imaging {
 namespace {
@@ -14,14 +15,6 @@ namespace fs = std::filesystem;
 
 const std::set<std::string> kImageExtensions = {"png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp"};
 const std::set<std::string> kMaskExtensions = {"png", "bmp", "tif", "tiff"};
-
-std::string lowerExtension(const fs::path& p) {
-  std::string ext = p.extension().string();
-  if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
 
 bool hidden(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -53,7 +46,7 @@ Result<std::vector<std::string>> filesIn(const std::string& dir,
     const fs::path& p = it->path();
     std::error_code fileEc;
     if (hidden(p) || !it->is_regular_file(fileEc)) continue;
-    if (extensions.count(lowerExtension(p)) != 0) names.push_back(p.filename().string());
+    if (extensions.count(lowerExtension(p.string())) != 0) names.push_back(p.filename().string());
   }
   std::sort(names.begin(), names.end());
   return names;

@@ -79,6 +79,15 @@ RgbImage toRgb(const cv::Mat& decoded) {
   return out;
 }
 
+Status checkImage(const RgbImage& image, const std::string& path) {
+  if (image.empty()) return Error{"cannot save '" + path + "': the image is empty"};
+  if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 3)
+    return Error{"cannot save '" + path + "': the image's pixel buffer does not match its size"};
+  return Status::success();
+}
+
+}  // namespace
+
 std::string lowerExtension(const std::string& path) {
   const auto slash = path.find_last_of('/');
   const auto dot = path.find_last_of('.');
@@ -88,15 +97,6 @@ std::string lowerExtension(const std::string& path) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
-
-Status checkImage(const RgbImage& image, const std::string& path) {
-  if (image.empty()) return Error{"cannot save '" + path + "': the image is empty"};
-  if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * 3)
-    return Error{"cannot save '" + path + "': the image's pixel buffer does not match its size"};
-  return Status::success();
-}
-
-}  // namespace
 
 Result<ImageHeader> probeImage(const std::string& path) {
   auto bytes = detail::readWholeFile(path);

@@ -55,6 +55,10 @@ Result<RgbImage> loadImage(const std::string& path, std::int64_t maxPixels = kDe
 // missing or not writable, disk full.
 Status savePng(const RgbImage& image, const std::string& path, const TextChunks& text = {});
 
+// The file name's extension, lower-case, without the dot ("Shot.PNG" -> "png"); empty when
+// the name has none.
+std::string lowerExtension(const std::string& path);
+
 // Chooses the format from the extension (case-insensitive): .png -> savePng (with
 // text); .jpg/.jpeg -> JPEG at `jpegQuality` (1-100; text is not stored);
 // .bmp, .tif/.tiff, .webp via OpenCV (text not stored). Atomic like savePng.

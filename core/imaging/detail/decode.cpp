@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/imaging/detail/atomic_file.h"
+#include "core/imaging/image_io.h"
 
 namespace symmflow::imaging::detail {
 namespace {
@@ -278,10 +279,8 @@ std::string unsupportedKind(const std::string& b) {
 // The name suggested for the converted copy: the file's stem with .png, or, when the file
 // already ends in .png (a GIF named .png), the stem with "-converted.png".
 std::string convertedName(const std::string& path) {
-  const std::filesystem::path p(path);
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return p.stem().string() + (ext == ".png" ? "-converted.png" : ".png");
+  return std::filesystem::path(path).stem().string() +
+         (lowerExtension(path) == "png" ? "-converted.png" : ".png");
 }
 
 }  // namespace

@@ -38,12 +38,21 @@ def main(path):
         m = r["model"]
         g = gflops.get(m)
         med = r.get("eval_ms", {}).get("median")
+        graph = r.get("graph") if isinstance(r.get("graph"), dict) else None
+        if graph:  # the sampler replays a captured CUDA graph: its rate is the one that counts
+            med = graph["eval_ms"]["median"]
         tflops = f"{g * r.get('batch', 1) / med:.2f}" if g and med else "—"
         ceiling = peak.get(r.get("precision", "fp32"))
         if g and med and ceiling:
             tflops += f" ({100 * g * r.get('batch', 1) / med / ceiling:.0f} %)"
         impl = "C++ engine" if r["label"].startswith("engine") else "PyTorch eager"
         if impl == "C++ engine":
+            eg = r.get("engine_cuda_graphs", {})
+            impl += ", CUDA graphs" if eg.get("active") and not eg.get("error") else (", eager" if r.get("device") == "cuda" else "")
+        evalCell = cell(r, "eval_ms")
+        if graph:
+            evalCell = f"eager {evalCell}; graph {cell(graph, 'eval_ms')}"
+        if r["label"].startswith("engine"):
             err = f"{r.get('velocity_rel_error_vs_fp32', 0):.1e} vs fp32"
             tr = f"{train[m]:.1f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
         else:
@@ -54,8 +63,8 @@ def main(path):
         seg = cell(r, "segment_ms") if batch == 1 else "—"
         gen = cell(r, "generate_ms") if batch == 1 else "—"
         print(f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | "
-              f"{g:.2f} | {cell(r, 'eval_ms')} | {seg} | {gen} | {tflops} | {tr} | {err} |" if g else
-              f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | — | {cell(r, 'eval_ms')} | "
+              f"{g:.2f} | {evalCell} | {seg} | {gen} | {tflops} | {tr} | {err} |" if g else
+              f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | — | {evalCell} | "
               f"{seg} | {gen} | {tflops} | {tr} | {err} |")
 
 

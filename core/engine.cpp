@@ -321,6 +321,19 @@ bool Engine::onCuda() const { return m_impl && m_impl->device.is_cuda(); }
 Precision Engine::precision() const { return m_impl ? m_impl->precision : Precision::Fp32; }
 std::string Engine::lastWarning() const { return m_impl ? m_impl->warning : std::string(); }
 
+Engine::GraphStats Engine::cudaGraphStats() const {
+  GraphStats s;
+  if (!m_impl || !m_impl->net) return s;
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  if (const auto& cache = m_impl->net->graphCache()) {
+    s.active = true;
+    s.graphs = cache->graphs();
+    s.replays = cache->replays();
+    s.error = cache->lastError();
+  }
+  return s;
+}
+
 Status Engine::moveTo(DeviceKind device) {
   if (!m_impl) return Error{"no model is loaded"};
   std::lock_guard<std::mutex> lock(m_impl->mutex);

@@ -142,6 +142,16 @@ class Engine {
   Status moveTo(DeviceKind device);
   // After a call that failed on CUDA and was retried on the CPU, a note saying so.
   std::string lastWarning() const;
+  // CUDA graph replay of network evaluations (core/cuda_graph.h): on when this build has it
+  // and the model runs on CUDA (SYMMFLOW_CUDA_GRAPHS=0 switches it off); graphs captured so
+  // far, evaluations served by a replay, and why capture was switched off, if it was.
+  struct GraphStats {
+    bool active = false;
+    int graphs = 0;
+    long replays = 0;
+    std::string error;
+  };
+  GraphStats cudaGraphStats() const;
 
   // Label map -> images (count variations). For image-level models pass a 1x1 map.
   Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& params,

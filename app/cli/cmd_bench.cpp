@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -16,6 +17,7 @@
 #endif
 
 #include "app/cli/commands.h"
+#include "core/cuda_graph.h"
 #include "core/engine.h"
 #include "core/inference.h"
 #include "core/model_io.h"
@@ -199,6 +201,29 @@ void registerBench(CLI::App& app, int& exitCode) {
         auto r = net->forward(x, y, t);
         (void)r;
       });
+      // The same evaluation replayed from a captured CUDA graph (what the engine's sampler
+      // runs on CUDA), and its largest difference from the eager result.
+      nlohmann::json graphJ = nullptr;
+      const char* graphEnv = std::getenv("SYMMFLOW_CUDA_GRAPHS");
+      if (cuda && CudaGraphCache::compiled() && !(graphEnv && std::string(graphEnv) == "0")) {
+        CudaGraphCache cache;
+        double maxDiff = 0.0;
+        {
+          torch::InferenceMode g;
+          auto [ex, ey] = net->forward(x, y, t);
+          auto [gx, gy] = cache.evaluate(*net, x, y, t);
+          auto [gx2, gy2] = cache.evaluate(*net, x, y, t);
+          maxDiff = std::max((gx2 - ex).abs().max().item<double>(), (gy2 - ey).abs().max().item<double>());
+        }
+        auto graphMs = timeIt(warmup, reps, cuda, [&] {
+          torch::InferenceMode g;
+          (void)cache.evaluate(*net, x, y, t);
+        });
+        graphJ = {{"eval_ms", stats(std::move(graphMs))},
+                  {"max_abs_diff_vs_eager", maxDiff},
+                  {"replays", cache.replays()},
+                  {"error", cache.lastError()}};
+      }
 
       // One-step segmentation of one image through the facade (pre/post-processing included).
       RgbImage img(c.imageWidth, c.imageHeight);
@@ -230,6 +255,12 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"segment_draws", draws},
                           {"segment_ms", stats(segMs)},
                           {"generate_ms", stats(genMs)}};
+      const auto gs = engine->cudaGraphStats();
+      j["engine_cuda_graphs"] = {{"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};
+      if (!graphJ.is_null()) {
+        j["graph"] = graphJ;
+        j["graph_achieved_tflops"] = gflops * batch / graphJ["eval_ms"]["median"].get<double>();
+      }
       if (profile) {
 #ifdef SYMMFLOW_HAVE_LEGACY_PROFILER
         j["profile"] = profileOnce(

@@ -214,6 +214,11 @@ TEST_F(Cli, BenchPrintsTimings) {
   EXPECT_EQ(j["matmul"]["n"].get<int>(), 1024);
   EXPECT_GT(j["matmul"]["tflops"].get<double>(), 0.0);
   EXPECT_NEAR(j["mfu"].get<double>(), j["achieved_tflops"].get<double>() / j["matmul"]["tflops"].get<double>(), 1e-12);
+  // CUDA graphs are a CUDA-only path: on the CPU the engine reports them off and no graph row.
+  ASSERT_TRUE(j.contains("engine_cuda_graphs")) << r.out;
+  EXPECT_FALSE(j["engine_cuda_graphs"]["active"].get<bool>());
+  EXPECT_EQ(j["engine_cuda_graphs"]["replays"].get<long>(), 0);
+  EXPECT_FALSE(j.contains("graph")) << r.out;
 }
 
 TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {

@@ -380,12 +380,16 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
     }
     SegmentResult out;
     out.labels = d.toLabelMap(probs.argmax(0));
+    // Entropy where the probabilities are (on CUDA: a few kernels instead of a CPU pass over
+    // K x H x W values after the download).
+    auto ent = (-(probs * probs.clamp_min(1e-12).log()).sum(0) / std::log(static_cast<double>(std::max(2, K))))
+                   .cpu()
+                   .contiguous();
     auto pc = probs.cpu().contiguous();
     out.probabilities.channels = K;
     out.probabilities.height = static_cast<int>(pc.size(1));
     out.probabilities.width = static_cast<int>(pc.size(2));
     out.probabilities.data.assign(pc.data_ptr<float>(), pc.data_ptr<float>() + pc.numel());
-    auto ent = (-(pc * pc.clamp_min(1e-12).log()).sum(0) / std::log(static_cast<double>(std::max(2, K)))).contiguous();
     out.entropy.assign(ent.data_ptr<float>(), ent.data_ptr<float>() + ent.numel());
     return out;
   });

@@ -101,11 +101,19 @@ void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs,
                                     .mode(torch::kBilinear)
                                     .align_corners(false)));
     if (masks.defined()) {
-      auto mw = masks[b].narrow(0, y0, wh).narrow(1, x0, ww);
-      ms.push_back(F::interpolate(mw.unsqueeze(0).unsqueeze(0).to(torch::kFloat),
-                                  F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearestExact))
-                       .to(torch::kUInt8)
-                       .view({1, h, w}));
+      // Nearest-exact by index: output pixel i takes source y0 + floor((i + 0.5) wh / h), the
+      // same pixel centres as the image's bilinear resize (LibTorch 1.13's kNearestExact
+      // interpolate would also log a warning for every item).
+      auto centres = [&](int64_t out, int64_t in, int64_t start) {
+        return torch::arange(out, torch::kDouble)
+            .add_(0.5)
+            .mul_(static_cast<double>(in) / static_cast<double>(out))
+            .floor_()
+            .clamp_(0, static_cast<double>(in - 1))
+            .add_(static_cast<double>(start))
+            .to(torch::TensorOptions().dtype(torch::kLong).device(masks.device()));
+      };
+      ms.push_back(masks[b].index_select(0, centres(h, wh, y0)).index_select(1, centres(w, ww, x0)).unsqueeze(0));
     }
   }
   x = torch::cat(xs).clamp_(0, 255).div_(127.5).sub_(1.0);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+#include <utility>
+
 #include "core/shard.h"
 #include "core/safetensors.h"
 #include "tests/core/test_helpers.h"
@@ -85,6 +89,62 @@ TEST(Shard, ZoomKeepsMasksOnTheirPixelsAndEnlargesObjects) {
   const double r0 = cls.classes[0].color[0], r1 = cls.classes[1].color[0];
   auto nearest = ((red - r1).abs() < (red - r0).abs()).to(torch::kLong);
   EXPECT_GT(nearest.eq(z.ids).to(torch::kDouble).mean().item<double>(), 0.99);
+}
+
+namespace {
+
+// One 20x30 item whose red channel is 8 x column and green 8 x row (a position code), with
+// 3x3 blocks of classes 0 and 1 as its mask.
+Shard positionCoded() {
+  auto masks = torch::zeros({1, 20, 30}, torch::kByte);
+  auto images = torch::zeros({1, 20, 30, 3}, torch::kByte);
+  for (int y = 0; y < 20; ++y)
+    for (int x = 0; x < 30; ++x) {
+      masks[0][y][x] = ((y / 3) + (x / 3)) % 2;
+      images[0][y][x][0] = 8 * x;
+      images[0][y][x][1] = 8 * y;
+    }
+  return Shard::fromTensors(images, masks, {}, symmflow::testing::shapeClasses());
+}
+
+}  // namespace
+
+TEST(Shard, ZoomNearOneIsAnExactCropWithItsMask) {
+  torch::manual_seed(5);
+  const auto z = positionCoded().sample(8, 10, 12, Augment{false, 1.0 + 1e-9}, 1);
+  std::set<std::pair<int, int>> offsets;
+  for (int b = 0; b < 8; ++b) {
+    auto r = (z.x[b][0] + 1) * 127.5 / 8, g = (z.x[b][1] + 1) * 127.5 / 8;  // source column, row
+    const int x0 = static_cast<int>(std::lround(r[0][0].item<double>()));
+    const int y0 = static_cast<int>(std::lround(g[0][0].item<double>()));
+    offsets.insert({x0, y0});
+    auto cols = torch::arange(12, torch::kDouble).add(x0).view({1, 12}).expand({10, 12});
+    auto rows = torch::arange(10, torch::kDouble).add(y0).view({10, 1}).expand({10, 12});
+    EXPECT_LT((r.to(torch::kDouble) - cols).abs().max().item<double>(), 1e-3) << "item " << b;
+    EXPECT_LT((g.to(torch::kDouble) - rows).abs().max().item<double>(), 1e-3) << "item " << b;
+    auto expected = (cols.div(3).floor() + rows.div(3).floor()).remainder(2).to(torch::kLong);
+    EXPECT_TRUE(torch::equal(z.ids[b], expected)) << "item " << b << " at (" << x0 << ", " << y0 << ")";
+  }
+  EXPECT_GT(offsets.size(), 1u) << "every item got the same window";
+}
+
+TEST(Shard, ZoomIsAnAffineEnlargementPerItem) {
+  torch::manual_seed(6);
+  const auto z = positionCoded().sample(16, 10, 12, Augment{false, 2.0}, 1);
+  std::set<long> spacings;
+  for (int b = 0; b < 16; ++b) {
+    auto r = ((z.x[b][0] + 1) * 127.5).to(torch::kDouble);
+    // Along a row the source column advances by a constant ww / w in [1/2, 1] (interior pixels:
+    // the outermost ones may be clamped to the image's border).
+    auto step = r.narrow(1, 2, 9) - r.narrow(1, 1, 9);
+    EXPECT_LT((step - step.mean()).abs().max().item<double>(), 0.02) << "item " << b;
+    EXPECT_GE(step.mean().item<double>(), 4.0 - 0.02);
+    EXPECT_LE(step.mean().item<double>(), 8.0 + 0.02);
+    spacings.insert(std::lround(step.mean().item<double>() * 100));
+    // Rows are identical in red: the zoom does not shear.
+    EXPECT_LT((r - r[0].unsqueeze(0)).abs().max().item<double>(), 1e-3);
+  }
+  EXPECT_GT(spacings.size(), 1u) << "every item got the same zoom";
 }
 
 TEST(Shard, ColourJitterChangesColoursWithinRangeButNotLabels) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/cuda_graph.h"
 
+#include <cstdlib>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -44,6 +45,11 @@ bool CudaGraphCache::compiled() {
 #else
   return false;
 #endif
+}
+
+bool CudaGraphCache::enabled() {
+  const char* env = std::getenv("SYMMFLOW_CUDA_GRAPHS");
+  return compiled() && !(env && std::string(env) == "0");
 }
 
 void CudaGraphCache::reset() { m_impl->graphs.clear(); }

@@ -37,6 +37,8 @@ class CudaGraphCache {
   CudaGraphCache& operator=(const CudaGraphCache&) = delete;
 
   static bool compiled();
+  // compiled(), unless the environment says SYMMFLOW_CUDA_GRAPHS=0 (to compare with eager).
+  static bool enabled();
   // (v_x, v_y) of net at (x, y, t); replayed from a captured graph where possible.
   std::pair<torch::Tensor, torch::Tensor> evaluate(SymmFlowUNetImpl& net, const torch::Tensor& x,
                                                    const torch::Tensor& y, const torch::Tensor& t);

@@ -107,12 +107,6 @@ struct Engine::Impl {
   Precision requested = Precision::Fp32;  // what the caller asked for
   Precision precision = Precision::Fp32;  // what runs (fp32 on the CPU)
 
-  // CUDA graphs when this build has them, unless SYMMFLOW_CUDA_GRAPHS=0 (for comparisons).
-  static bool useCudaGraphs() {
-    const char* env = std::getenv("SYMMFLOW_CUDA_GRAPHS");
-    return CudaGraphCache::compiled() && !(env && std::string(env) == "0");
-  }
-
   static torch::ScalarType scalarTypeOf(Precision p) {
     return p == Precision::Fp16 ? torch::kHalf : p == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
   }
@@ -127,7 +121,7 @@ struct Engine::Impl {
       net->to(device, scalarTypeOf(precision));
       deviceLabel = cuda ? "cuda:0" : "cpu";
       if (cuda) at::globalContext().setBenchmarkCuDNN(true);
-      net->setGraphCache(cuda && useCudaGraphs() ? std::make_shared<CudaGraphCache>() : nullptr);
+      net->setGraphCache(cuda && CudaGraphCache::enabled() ? std::make_shared<CudaGraphCache>() : nullptr);
       if (!cuda && requested != Precision::Fp32)
         warning = std::string(precisionName(requested)) + " runs on CUDA only; the CPU uses fp32";
       return {};

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -204,8 +203,7 @@ void registerBench(CLI::App& app, int& exitCode) {
       // The same evaluation replayed from a captured CUDA graph (what the engine's sampler
       // runs on CUDA), and its largest difference from the eager result.
       nlohmann::json graphJ = nullptr;
-      const char* graphEnv = std::getenv("SYMMFLOW_CUDA_GRAPHS");
-      if (cuda && CudaGraphCache::compiled() && !(graphEnv && std::string(graphEnv) == "0")) {
+      if (cuda && CudaGraphCache::enabled()) {
         CudaGraphCache cache;
         double maxDiff = 0.0;
         {

@@ -45,17 +45,17 @@ def main(path):
         ceiling = peak.get(r.get("precision", "fp32"))
         if g and med and ceiling:
             tflops += f" ({100 * g * r.get('batch', 1) / med / ceiling:.0f} %)"
-        impl = "C++ engine" if r["label"].startswith("engine") else "PyTorch eager"
-        if impl == "C++ engine":
-            eg = r.get("engine_cuda_graphs", {})
-            impl += ", CUDA graphs" if eg.get("active") and not eg.get("error") else (", eager" if r.get("device") == "cuda" else "")
         evalCell = cell(r, "eval_ms")
         if graph:
             evalCell = f"eager {evalCell}; graph {cell(graph, 'eval_ms')}"
         if r["label"].startswith("engine"):
+            eg = r.get("engine_cuda_graphs", {})
+            impl = "C++ engine" + (", CUDA graphs" if eg.get("active") and not eg.get("error")
+                                   else ", eager" if r.get("device") == "cuda" else "")
             err = f"{r.get('velocity_rel_error_vs_fp32', 0):.1e} vs fp32"
             tr = f"{train[m]:.1f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
         else:
+            impl = "PyTorch eager"
             e = r.get("velocity_rel_error_vs_engine")
             err = f"{e:.1e} vs engine" if e is not None else "—"
             tr = f"{r['train_images_per_s']:.0f}" if "train_images_per_s" in r else "—"

@@ -12,7 +12,7 @@
 # Leaves under $OUT: cifar10.safetensors (fp16), bench/ (results.jsonl, table.md), logs.tar.gz.
 #
 # Here, once:  PYTHON=/usr/bin/python3 bash scripts/pack_gpu_data.sh   (gpu_data/cifar10_*.jpg.tar.gz)
-# There:       run(command="BUDGET=560 bash scripts/gpu_next.sh", timeout_s=600,
+# There:       run(command="BUDGET=570 bash scripts/gpu_next.sh", timeout_s=600,
 #                  carry=["gpu_data/cifar10_train.jpg.tar.gz","gpu_data/cifar10_val.jpg.tar.gz"])
 # Dry run here (CPU, tiny): CLI=build/app/cli/symmflow DEVICE=cpu PYTHON=/usr/bin/python3 \
 #   BUDGET=240 BENCH_S=40 REPS=2 STEPS=2 LIMIT=50 VAL_IMAGES=50 bash scripts/gpu_next.sh
@@ -20,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
 OUT=${OUT:-/tmp/symmflow-out}
-BUDGET=${BUDGET:-560}     # seconds for the whole call
+BUDGET=${BUDGET:-570}     # seconds for the whole call
 BENCH_S=${BENCH_S:-150}   # bench/run.sh stops starting measurements after this
 EVAL_S=${EVAL_S:-60}      # kept for the final evaluation
 PYTHON=${PYTHON:-python3}

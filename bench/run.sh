@@ -76,6 +76,9 @@ for m in $MODELS; do
     # The same engine without CUDA graphs (eager launches), to show what the graphs buy.
     [ "$DEVICE" = cuda ] && [ "$p" = fp32 ] && run_json "engine $p no graphs" env SYMMFLOW_CUDA_GRAPHS=0 "$CLI" bench \
       -m "$m" --device "$DEVICE" --precision "$p" --steps "$STEPS" --reps "$REPS" --warmup 5 --json
+    # ... and without the fused kernels (LibTorch's own operators, graphs on), to show what they buy.
+    [ "$DEVICE" = cuda ] && [ "$p" = fp32 ] && run_json "engine $p unfused" env SYMMFLOW_FUSED_KERNELS=0 "$CLI" bench \
+      -m "$m" --device "$DEVICE" --precision "$p" --steps "$STEPS" --reps "$REPS" --warmup 5 --json
     say "$name: pytorch eager $p"
     tb=0; [ "$p" = fp32 ] && tb=$TRAIN_BATCH
     run_json "pytorch $p" "$PYTHON" bench/reference.py "$m" --check "$dump" --device "$DEVICE" \

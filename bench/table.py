@@ -52,6 +52,11 @@ def main(path):
             eg = r.get("engine_cuda_graphs", {})
             impl = "C++ engine" + (", CUDA graphs" if eg.get("active") and not eg.get("error")
                                    else ", eager" if r.get("device") == "cuda" else "")
+            fk = r.get("fused_kernels", {})
+            if fk.get("compiled"):
+                impl += ", fused kernels" if fk.get("calls", 0) > 0 else ", LibTorch operators"
+            if r.get("channels_last"):
+                impl += ", channels-last"
             err = f"{r.get('velocity_rel_error_vs_fp32', 0):.1e} vs fp32"
             tr = f"{train[m]:.1f}" if m in train and r.get("precision") == "fp32" and r.get("batch") == 1 else "—"
         else:

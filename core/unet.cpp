@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/fused_ops.h"
 #include "core/label_space.h"
 
 namespace symmflow {
@@ -18,6 +19,16 @@ int groupsFor(int channels) {
 }
 nn::Conv2d conv(int in, int out, int k, int stride = 1) {
   return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2));
+}
+// The convolution without its bias (a fused operator adds it).
+torch::Tensor convNoBias(const nn::Conv2d& c, const torch::Tensor& x) {
+  const auto k = c->weight.size(2);
+  return torch::conv2d(x, c->weight, {}, c->options.stride(), k / 2);
+}
+torch::Tensor normAct(const nn::GroupNorm& n, const torch::Tensor& x, bool silu, const torch::Tensor& bias = {},
+                      const torch::Tensor& scale = {}, const torch::Tensor& shift = {}) {
+  return groupNormAct(x, static_cast<int>(n->options.num_groups()), n->weight, n->bias, n->options.eps(), bias,
+                      scale, shift, silu);
 }
 void zeroInit(nn::Conv2d& c) {
   torch::NoGradGuard g;
@@ -52,6 +63,14 @@ torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor&
   return (m_skip ? m_skip(x) : x) + h;
 }
 
+torch::Tensor ResBlockImpl::forwardFused(const torch::Tensor& x, const torch::Tensor& scale,
+                                         const torch::Tensor& shift) {
+  auto h = convNoBias(m_conv1, normAct(m_norm1, x, true));
+  h = convNoBias(m_conv2, normAct(m_norm2, h, true, m_conv1->bias, scale, shift));
+  if (m_skip) return addWithBias(convNoBias(m_skip, x), h, m_skip->bias, m_conv2->bias);
+  return addWithBias(x, h, m_conv2->bias);
+}
+
 AttentionBlockImpl::AttentionBlockImpl(int channels, int heads) : m_heads(heads) {
   while (channels % m_heads != 0) --m_heads;
   m_norm = register_module("norm", nn::GroupNorm(groupsFor(channels), channels));
@@ -60,10 +79,16 @@ AttentionBlockImpl::AttentionBlockImpl(int channels, int heads) : m_heads(heads)
   zeroInit(m_proj);
 }
 
-torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x) {
-  const auto B = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x) { return x + m_proj(attend(m_norm(x))); }
+
+torch::Tensor AttentionBlockImpl::forwardFused(const torch::Tensor& x) {
+  return addWithBias(x, convNoBias(m_proj, attend(normAct(m_norm, x, false))), m_proj->bias);
+}
+
+torch::Tensor AttentionBlockImpl::attend(const torch::Tensor& normed) {
+  const auto B = normed.size(0), C = normed.size(1), H = normed.size(2), W = normed.size(3);
   const auto d = C / m_heads;
-  auto qkv = m_qkv(m_norm(x)).reshape({B, 3, m_heads, d, H * W});
+  auto qkv = m_qkv->forward(normed).reshape({B, 3, m_heads, d, H * W});
   auto q = qkv.select(1, 0).transpose(-1, -2);  // B,h,N,d
   auto k = qkv.select(1, 1).transpose(-1, -2);
   auto v = qkv.select(1, 2).transpose(-1, -2);
@@ -73,8 +98,7 @@ torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x) {
   auto w = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(d)), -1);
   auto o = torch::matmul(w, v);
 #endif
-  o = o.transpose(-1, -2).reshape({B, C, H, W});
-  return x + m_proj(o);
+  return o.transpose(-1, -2).reshape({B, C, H, W});
 }
 
 SymmFlowUNetImpl::SymmFlowUNetImpl(const ModelConfig& config) : m_config(config) {
@@ -128,12 +152,58 @@ SymmFlowUNetImpl::SymmFlowUNetImpl(const ModelConfig& config) : m_config(config)
   zeroInit(m_out);
 }
 
+std::vector<std::pair<torch::Tensor, torch::Tensor>> SymmFlowUNetImpl::blockModulations(const torch::Tensor& emb) {
+  std::vector<const ResBlockImpl*> blocks;
+  for (const auto& b : m_downBlocks) blocks.push_back(b.get());
+  blocks.push_back(m_mid1.get());
+  blocks.push_back(m_mid2.get());
+  for (const auto& b : m_upBlocks) blocks.push_back(b.get());
+  std::vector<torch::Tensor> weights, biases;
+  std::vector<int64_t> offsets;
+  int64_t total = 0;
+  for (const auto* b : blocks) {
+    weights.push_back(b->embedding()->weight);
+    biases.push_back(b->embedding()->bias);
+    offsets.push_back(total);
+    total += 2 * b->outChannels();
+  }
+  const auto& bias0 = biases.front();
+  if (!m_modulationOffset.defined() || m_modulationOffset.device() != bias0.device() ||
+      m_modulationOffset.scalar_type() != bias0.scalar_type()) {
+    const c10::InferenceMode normalTensor(false);  // usable in and out of inference mode
+    const torch::NoGradGuard noGrad;
+    auto offset = torch::zeros({total}, bias0.options().requires_grad(false));
+    for (size_t i = 0; i < blocks.size(); ++i) offset.narrow(0, offsets[i], blocks[i]->outChannels()).fill_(1.0);
+    m_modulationOffset = offset;
+  }
+  // One product for all blocks: (B, sum of 2*out), the scale halves already 1 + scale.
+  auto all = torch::addmm(torch::cat(biases) + m_modulationOffset, F::silu(emb), torch::cat(weights).t());
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> out;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const int c = blocks[i]->outChannels();
+    out.emplace_back(all.narrow(1, offsets[i], c), all.narrow(1, offsets[i] + c, c));
+  }
+  return out;
+}
+
 std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& y,
                                                                   const torch::Tensor& t) {
   const auto H = x.size(2), W = x.size(3);
   const auto h = y.size(2), w = y.size(3);
   const int L = m_config.levels();
   auto emb = m_timeMlp->forward(timestepEmbedding(t, m_config.baseChannels).to(x.scalar_type()));
+  // Inference form in eval mode: every block's modulation at once, fused operators.
+  const bool fused = !is_training();
+  const auto modulations = fused ? blockModulations(emb) : std::vector<std::pair<torch::Tensor, torch::Tensor>>{};
+  size_t mi = 0;
+  auto res = [&](ResBlock& block, const torch::Tensor& in) {
+    if (!fused) return block(in, emb);
+    const auto& m = modulations.at(mi++);
+    return block->forwardFused(in, m.first, m.second);
+  };
+  auto attn = [&](AttentionBlock& block, const torch::Tensor& in) {
+    return fused ? block->forwardFused(in) : block(in);
+  };
   auto input = torch::cat({x, upsampleLabels(y, H, W).to(x.scalar_type())}, 1);
   if (m_channelsLast) input = input.contiguous(torch::MemoryFormat::ChannelsLast);
   auto hcur = m_in(input);
@@ -141,8 +211,8 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
   size_t bi = 0, di = 0;
   for (int l = 0; l < L; ++l) {
     for (int b = 0; b < m_config.numResBlocks; ++b, ++bi) {
-      hcur = m_downBlocks[bi](hcur, emb);
-      if (m_downAttn[bi]) hcur = m_downAttn[bi](hcur);
+      hcur = res(m_downBlocks[bi], hcur);
+      if (m_downAttn[bi]) hcur = attn(m_downAttn[bi], hcur);
       skips.push_back(hcur);
     }
     if (l + 1 < L) {
@@ -150,20 +220,21 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
       skips.push_back(hcur);
     }
   }
-  hcur = m_mid2(m_midAttn(m_mid1(hcur, emb)), emb);
+  hcur = res(m_mid1, hcur);
+  hcur = res(m_mid2, attn(m_midAttn, hcur));
   size_t ui = 0, usi = 0;
   for (int l = L - 1; l >= 0; --l) {
     for (int b = 0; b <= m_config.numResBlocks; ++b, ++ui) {
-      hcur = m_upBlocks[ui](torch::cat({hcur, skips.back()}, 1), emb);
+      hcur = res(m_upBlocks[ui], torch::cat({hcur, skips.back()}, 1));
       skips.pop_back();
-      if (m_upAttn[ui]) hcur = m_upAttn[ui](hcur);
+      if (m_upAttn[ui]) hcur = attn(m_upAttn[ui], hcur);
     }
     if (l > 0) {
       hcur = F::interpolate(hcur, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
       hcur = m_upsample[usi++](hcur);
     }
   }
-  auto out = m_out(F::silu(m_outNorm(hcur)));
+  auto out = m_out(fused ? normAct(m_outNorm, hcur, true) : F::silu(m_outNorm(hcur)));
   auto vx = out.narrow(1, 0, 3);
   auto vy = poolLabels(out.narrow(1, 3, m_config.numClasses), h, w);
   return {vx, vy};

@@ -21,6 +21,12 @@ class ResBlockImpl : public torch::nn::Module {
  public:
   ResBlockImpl(int in, int out, int embDim, float dropout);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb);
+  // The same in inference form (fused operators, core/fused_ops.h): scale = 1 + and shift =
+  // the two halves of embedding()'s output on SiLU(emb), computed by the caller for all blocks
+  // at once; (B, out) each, channels dense. Dropout is not applied.
+  torch::Tensor forwardFused(const torch::Tensor& x, const torch::Tensor& scale, const torch::Tensor& shift);
+  const torch::nn::Linear& embedding() const { return m_emb; }
+  int outChannels() const { return static_cast<int>(m_conv1->weight.size(0)); }
 
  private:
   torch::nn::GroupNorm m_norm1{nullptr}, m_norm2{nullptr};
@@ -35,8 +41,10 @@ class AttentionBlockImpl : public torch::nn::Module {
  public:
   AttentionBlockImpl(int channels, int heads);
   torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor forwardFused(const torch::Tensor& x);  // inference form, as ResBlock's
 
  private:
+  torch::Tensor attend(const torch::Tensor& normed);  // heads' outputs as (B,C,H,W)
   int m_heads;
   torch::nn::GroupNorm m_norm{nullptr};
   torch::nn::Conv2d m_qkv{nullptr}, m_proj{nullptr};
@@ -47,7 +55,8 @@ class SymmFlowUNetImpl : public torch::nn::Module {
  public:
   explicit SymmFlowUNetImpl(const ModelConfig& config);
   // x: (B,3,H,W); y: (B,K,h,w) with h,w dividing H,W (1x1 allowed); t: (B) in [0,1].
-  // Returns (v_x (B,3,H,W), v_y (B,K,h,w)).
+  // Returns (v_x (B,3,H,W), v_y (B,K,h,w)). In eval mode the blocks run in their inference
+  // form (fused operators; the same function up to float rounding, fewer GPU launches).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& y,
                                                   const torch::Tensor& t);
   const ModelConfig& config() const { return m_config; }
@@ -66,8 +75,12 @@ class SymmFlowUNetImpl : public torch::nn::Module {
   double gflops(int height, int width) const;
 
  private:
+  // Every ResBlock's (scale, shift) from one matrix product (inference form).
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> blockModulations(const torch::Tensor& emb);
+
   ModelConfig m_config;
   bool m_channelsLast = false;
+  torch::Tensor m_modulationOffset;  // 1 on the scale halves, 0 on the shifts (blockModulations)
   std::shared_ptr<CudaGraphCache> m_graphs;
   torch::nn::Sequential m_timeMlp{nullptr};
   torch::nn::Conv2d m_in{nullptr}, m_out{nullptr};

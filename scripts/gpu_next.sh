@@ -1,96 +1,100 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The next lent GPU session's one prepared call (see docs/TRAINING.md, "Next GPU session"):
-#   1. builds the CLI against the machine's CUDA LibTorch (UI and OpenCV off), once;
-#   2. issue 6: the side-by-side benchmark (bench/run.sh) of camvid and cifar10, fp32/bf16/fp16,
-#      engine (CUDA graphs on) against PyTorch eager, within BENCH_S seconds;
-#   3. issue 4: cifar10 warm-started from models/cifar10.safetensors on the full 45 000-image
-#      training split (carried as its source JPEGs, 16 MB: scripts/cifar10_jpeg_shards.py),
-#      for what is left of BUDGET minus the evaluation, with random zoom up to 1.2 (scale and
-#      translation; against the 10k run's overfitting: 0.874 on its training images, 0.724 held out);
-#   4. evaluates the new cifar10 on all 5 000 held-out images at 1, 5 and 25 steps.
-# Leaves under $OUT: cifar10.safetensors (fp16), bench/ (results.jsonl, table.md), logs.tar.gz.
+# The next lent GPU session's one prepared call (issue 6, see docs/PERFORMANCE.md):
+#   1. builds GoogleTest (carried as source: the machine has none), then the CLI and the core
+#      tests against the machine's CUDA LibTorch (UI and OpenCV off), with the fused kernels;
+#   2. runs the core tests there: the CUDA ones (fused kernels against the CPU reference,
+#      CUDA graphs, engine CPU/CUDA agreement) have never run anywhere else;
+#   3. the side-by-side benchmark (bench/run.sh) of camvid fp32/fp16: fused kernels, LibTorch
+#      operators, no CUDA graphs, PyTorch eager (its velocity check also checks the kernels);
+#   4. operator counts (profiler) of one camvid evaluation with and without the fused kernels,
+#      channels-last fp16, and fasseg/cifar10 rows.
+# Leaves under $OUT: bench/ (results.jsonl, table.md), tests.txt, logs.tar.gz.
 #
-# Here, once:  PYTHON=/usr/bin/python3 bash scripts/pack_gpu_data.sh   (gpu_data/cifar10_*.jpg.tar.gz)
-# There:       run(command="BUDGET=570 bash scripts/gpu_next.sh", timeout_s=600,
-#                  carry=["gpu_data/cifar10_train.jpg.tar.gz","gpu_data/cifar10_val.jpg.tar.gz"])
-# Dry run here (CPU, tiny): CLI=build/app/cli/symmflow DEVICE=cpu PYTHON=/usr/bin/python3 \
-#   BUDGET=240 BENCH_S=40 REPS=2 STEPS=2 LIMIT=50 VAL_IMAGES=50 bash scripts/gpu_next.sh
+# Here, once:  cp -r /usr/src/googletest gpu_data/googletest
+# There:       run(command="BUDGET=420 bash scripts/gpu_next.sh", timeout_s=480,
+#                  carry=["gpu_data/googletest"])
+# Dry run here (CPU, no rebuild): CLI=build/app/cli/symmflow TESTS=build/tests/core/symmflow_core_tests \
+#   DEVICE=cpu PYTHON=/usr/bin/python3 BUDGET=200 BENCH_S=60 REPS=2 STEPS=2 bash scripts/gpu_next.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
 OUT=${OUT:-/tmp/symmflow-out}
-BUDGET=${BUDGET:-570}     # seconds for the whole call
-BENCH_S=${BENCH_S:-150}   # bench/run.sh stops starting measurements after this
-EVAL_S=${EVAL_S:-60}      # kept for the final evaluation
+BUDGET=${BUDGET:-420}     # seconds for the whole call
+BENCH_S=${BENCH_S:-120}   # bench/run.sh stops starting measurements after this
 PYTHON=${PYTHON:-python3}
-LIMIT=${LIMIT:-0}
+REPS=${REPS:-16}
+STEPS=${STEPS:-25}
 W=${WORK:-gpu_work}
-mkdir -p "$OUT" "$W/logs" "$W/shards" "$W/eval"
+mkdir -p "$OUT" "$W/logs"
 say() { echo "[$(( $(date +%s) - START ))s] $*"; }
 left() { echo $(( BUDGET - ($(date +%s) - START) )); }
-
-( for s in train val; do
-    "$PYTHON" scripts/cifar10_jpeg_shards.py unpack "gpu_data/cifar10_$s.jpg.tar.gz" "$W/shards/cifar10_$s.safetensors"
-  done > "$W/logs/unpack.txt" 2>&1 ) &
-UNPACK=$!
+pack() { tar czf "$OUT/logs.tar.gz" -C "$W" logs bench 2>/dev/null; }
 
 if [ -z "${CLI:-}" ]; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$W/logs/gpu.txt"
+  nvcc --version | tail -1
+  cmake -S gpu_data/googletest -B /tmp/gtest-build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX=/tmp/gtest > "$W/logs/gtest.txt" 2>&1 && ninja -C /tmp/gtest-build install >> "$W/logs/gtest.txt" 2>&1 \
+    || { tail -20 "$W/logs/gtest.txt"; }
   PREFIX=$("$PYTHON" -c 'import torch;print(torch.utils.cmake_prefix_path)')
+  TESTS_ON=ON; [ -d /tmp/gtest/lib ] || [ -d /tmp/gtest/lib64 ] || TESTS_ON=OFF
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DSYMMFLOW_WITH_UI=OFF \
-    -DSYMMFLOW_WITH_OPENCV=OFF -DSYMMFLOW_BUILD_TESTS=OFF -DCMAKE_PREFIX_PATH="$PREFIX" \
-    > "$W/logs/configure.txt" 2>&1 || { tail -30 "$W/logs/configure.txt"; exit 1; }
-  grep -i "symmflow\|torch" "$W/logs/configure.txt" | head -20
-  ninja -C build-gpu symmflow > "$W/logs/build.txt" 2>&1 || {
-    # The graph code is the part never compiled against this LibTorch: retry without it.
-    grep -m6 -A8 error "$W/logs/build.txt"; echo "retrying with -DSYMMFLOW_CUDA_GRAPHS=OFF"
-    cmake -B build-gpu -DSYMMFLOW_CUDA_GRAPHS=OFF >> "$W/logs/configure.txt" 2>&1
-    ninja -C build-gpu symmflow > "$W/logs/build2.txt" 2>&1 || {
-      grep -m10 -A8 error "$W/logs/build2.txt"; tar czf "$OUT/logs.tar.gz" -C "$W" logs; exit 1; } }
+    -DSYMMFLOW_WITH_OPENCV=OFF -DSYMMFLOW_BUILD_TESTS=$TESTS_ON -DCMAKE_PREFIX_PATH="$PREFIX;/tmp/gtest" \
+    > "$W/logs/configure.txt" 2>&1 || { tail -30 "$W/logs/configure.txt"; pack; exit 1; }
+  grep -i "symmflow" "$W/logs/configure.txt" | head -20
+  TARGETS="symmflow"; [ $TESTS_ON = ON ] && TARGETS="symmflow symmflow_core_tests"
+  ninja -C build-gpu $TARGETS > "$W/logs/build.txt" 2>&1 || {
+    # The kernels are the part never compiled against this toolchain: retry without them.
+    grep -m6 -A8 error "$W/logs/build.txt"; echo "retrying with -DSYMMFLOW_FUSED_KERNELS=OFF"
+    cmake -B build-gpu -DSYMMFLOW_FUSED_KERNELS=OFF >> "$W/logs/configure.txt" 2>&1
+    ninja -C build-gpu $TARGETS > "$W/logs/build2.txt" 2>&1 || {
+      grep -m10 -A8 error "$W/logs/build2.txt"; pack; exit 1; } }
   CLI=build-gpu/app/cli/symmflow
+  [ $TESTS_ON = ON ] && TESTS=build-gpu/tests/core/symmflow_core_tests
 fi
 DEVICE=${DEVICE:-cuda}
 $CLI --version
 say "built"
 
-# 2. Benchmark (issue 6).
-CLI=$CLI DEVICE=$DEVICE PYTHON=$PYTHON BUDGET_S=$BENCH_S OUT_DIR="$W/bench" REPS=${REPS:-16} \
-  STEPS=${STEPS:-25} MODELS="models/camvid.safetensors models/cifar10.safetensors" \
-  bash bench/run.sh > "$W/logs/bench.txt" 2>&1
-mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
-tail -25 "$W/logs/bench.txt"
-# Operators (about the kernel launches) of one camvid evaluation, and the slowest ones.
-$CLI bench -m models/camvid.safetensors --device "$DEVICE" --profile --reps 3 --warmup 2 --steps 1 --json \
-  > "$W/logs/profile_camvid.json" 2>&1
-head -c 600 "$W/logs/profile_camvid.json"; echo
-say "benchmarked"
+# 2. The core tests, CUDA ones first.
+if [ -n "${TESTS:-}" ]; then
+  timeout 90 "$TESTS" --gtest_filter='FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' > "$OUT/tests.txt" 2>&1
+  echo "cuda tests exit $?" >> "$OUT/tests.txt"
+  timeout 120 "$TESTS" --gtest_brief=1 >> "$OUT/tests.txt" 2>&1
+  echo "all core tests exit $?" >> "$OUT/tests.txt"
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |exit|Failure|Expected|Which is|error" "$OUT/tests.txt" | head -40
+fi
+say "tested"
 
-# 3. cifar10 on the full training split (issue 4).
-wait $UNPACK || { cat "$W/logs/unpack.txt"; exit 1; }
-cat "$W/logs/unpack.txt"
-MIN=$("$PYTHON" -c "print(max(0.5, ($(left) - $EVAL_S - 30) / 60))")
-HW="$(cut -d, -f1 "$W/logs/gpu.txt" 2>/dev/null || echo "$DEVICE"), lent GPU machine, LibTorch CUDA, bf16 autocast"
-say "training cifar10 for $MIN minutes"
-timeout -k 30 -s INT "$("$PYTHON" -c "print(int($MIN*60+90))")" $CLI train --device "$DEVICE" --threads 8 \
-  --train "$W/shards/cifar10_train.safetensors" --val "$W/shards/cifar10_val.safetensors" --val-images "${VAL_IMAGES:-1000}" \
-  --init models/cifar10.safetensors --minutes "$MIN" -o "$OUT/cifar10.safetensors" --run-dir "$W/runs/cifar10" \
-  --channels 64 --mult 1,2,2 --res-blocks 2 --attn 1,2 --label-downsample 0 --batch 256 --lr 4e-4 --warmup 100 \
-  --mu 0.5 --time uniform+end:0.2 --zoom 1.2 --seed 3 --val-every 1000000 --val-minutes 1.0 --checkpoint-every 1000000 \
-  --log-every 100 --hardware "$HW" > "$W/logs/train_cifar10.txt" 2>&1
-echo "exit $?" >> "$W/logs/train_cifar10.txt"
-tail -4 "$W/logs/train_cifar10.txt"
-say "trained"
+# 3. Benchmark, camvid.
+CLI=$CLI DEVICE=$DEVICE PYTHON=$PYTHON BUDGET_S=$BENCH_S OUT_DIR="$W/bench" REPS=$REPS STEPS=$STEPS \
+  PRECISIONS="${PRECISIONS:-fp32 fp16}" MODELS="models/camvid.safetensors" bash bench/run.sh > "$W/logs/bench.txt" 2>&1
+tail -14 "$W/logs/bench.txt"
+say "benchmarked camvid"
+pack
 
-tar czf "$OUT/logs.tar.gz" --exclude="*.safetensors" -C "$W" logs runs bench 2>/dev/null  # in case the call is cut short
-
-# 4. Evaluation on all held-out images.
-for s in 1 5 25; do
-  [ "$(left)" -gt 10 ] || break
-  $CLI eval -m "$OUT/cifar10.safetensors" --shard "$W/shards/cifar10_val.safetensors" --steps $s --batch 500 \
-    --device "$DEVICE" --limit "$LIMIT" --json --record > "$W/eval/cifar10_steps$s.json" 2>&1
-  echo "steps $s: $(head -c 200 "$W/eval/cifar10_steps$s.json")"
+# 4. Operator counts with and without the kernels; channels-last fp16; the other models.
+for fk in 1 0; do
+  [ "$(left)" -gt 40 ] || break
+  SYMMFLOW_FUSED_KERNELS=$fk $CLI bench -m models/camvid.safetensors --device "$DEVICE" --profile --reps 3 --warmup 2 \
+    --steps 1 --json > "$W/logs/profile_camvid_fused$fk.json" 2>&1
+  "$PYTHON" -c "import json,sys; p=json.load(open(sys.argv[1]))['profile']; print('fused=$fk', p['ops'], 'ops,', p['leaf_ops'], 'leaves,', round(p['profiled_ms'], 2), 'ms;', [(o['op'], o['calls'], round(o['self_ms'], 2)) for o in p['top_self'][:8]])" \
+    "$W/logs/profile_camvid_fused$fk.json" || tail -3 "$W/logs/profile_camvid_fused$fk.json"
 done
-tar czf "$OUT/logs.tar.gz" --exclude="*.safetensors" -C "$W" logs eval runs bench 2>/dev/null
+run_row() {  # label, bench arguments...
+  local label=$1; shift
+  [ "$(left)" -gt 25 ] || return
+  local line
+  line=$($CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
+  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
+}
+run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16 --channels-last
+run_row "engine fp32" -m models/fasseg.safetensors
+run_row "engine fp32" -m models/cifar10.safetensors
+"$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
+mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
+cat "$W/bench/table.md"
+pack
 ls -la "$OUT"
 say "done"

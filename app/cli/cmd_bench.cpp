@@ -17,6 +17,7 @@
 
 #include "app/cli/commands.h"
 #include "core/cuda_graph.h"
+#include "core/fused_ops.h"
 #include "core/engine.h"
 #include "core/inference.h"
 #include "core/model_io.h"
@@ -255,6 +256,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"generate_ms", stats(genMs)}};
       const auto gs = engine->cudaGraphStats();
       j["engine_cuda_graphs"] = {{"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};
+      j["fused_kernels"] = {{"compiled", fusedKernelsCompiled()}, {"enabled", fusedKernelsEnabled()}, {"calls", fusedKernelCalls()}};
       if (!graphJ.is_null()) {
         j["graph"] = graphJ;
         j["graph_achieved_tflops"] = gflops * batch / graphJ["eval_ms"]["median"].get<double>();

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include "core/fused_ops.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "core/cuda/fused_kernels.h"
+#endif
+
+namespace symmflow {
+
+namespace {
+std::atomic<long> g_kernelCalls{0};
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(what);
+}
+// A (C) vector or undefined.
+void checkChannelVector(const torch::Tensor& v, int64_t c, const char* name) {
+  if (v.defined())
+    require(v.dim() == 1 && v.size(0) == c,
+            std::string(name) + " must have one value per channel (" + std::to_string(c) + ")");
+}
+// An (N,C) matrix or undefined.
+void checkSampleMatrix(const torch::Tensor& m, int64_t n, int64_t c, const char* name) {
+  if (m.defined())
+    require(m.dim() == 2 && m.size(0) == n && m.size(1) == c,
+            std::string(name) + " must be (N, C) = (" + std::to_string(n) + ", " + std::to_string(c) + ")");
+}
+torch::Tensor perSample(const torch::Tensor& m) { return m.unsqueeze(-1).unsqueeze(-1); }
+torch::Tensor perChannel(const torch::Tensor& v) { return v.view({1, -1, 1, 1}); }
+
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+int kernelDtype(const torch::Tensor& x) {
+  switch (x.scalar_type()) {
+    case torch::kFloat: return 0;
+    case torch::kHalf: return 1;
+    case torch::kBFloat16: return 2;
+    default: return -1;
+  }
+}
+// The kernels apply: CUDA, no autograd, a supported dtype, NCHW or channels-last.
+bool kernelsApply(const torch::Tensor& x) {
+  return fusedKernelsEnabled() && x.is_cuda() && !torch::GradMode::is_enabled() && kernelDtype(x) >= 0 &&
+         (x.is_contiguous() || x.is_contiguous(torch::MemoryFormat::ChannelsLast));
+}
+torch::Tensor floatVector(const torch::Tensor& v) {
+  return v.defined() ? v.to(torch::kFloat).contiguous() : v;
+}
+// A float32 (N,C) matrix whose channels are dense (rows may be strided: views of one projection).
+torch::Tensor floatRows(const torch::Tensor& m) {
+  if (!m.defined()) return m;
+  auto f = m.to(torch::kFloat);
+  return f.stride(1) == 1 ? f : f.contiguous();
+}
+template <typename T>
+const T* ptrOr(const torch::Tensor& t) {
+  return t.defined() ? t.data_ptr<T>() : nullptr;
+}
+void checkLaunch(int code, const char* what) {
+  if (code != 0) throw std::runtime_error(std::string(what) + ": CUDA kernel launch failed (error " + std::to_string(code) + ")");
+}
+#endif
+}  // namespace
+
+bool fusedKernelsCompiled() {
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool fusedKernelsEnabled() {
+  static const bool enabled = [] {
+    const char* env = std::getenv("SYMMFLOW_FUSED_KERNELS");
+    return fusedKernelsCompiled() && !(env && std::strcmp(env, "0") == 0);
+  }();
+  return enabled;
+}
+
+long fusedKernelCalls() { return g_kernelCalls.load(); }
+
+torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tensor& gamma,
+                           const torch::Tensor& beta, double eps, const torch::Tensor& bias,
+                           const torch::Tensor& scale, const torch::Tensor& shift, bool silu) {
+  require(x.dim() == 4, "groupNormAct: x must be (N, C, H, W)");
+  const int64_t n = x.size(0), c = x.size(1);
+  require(groups > 0 && c % groups == 0, "groupNormAct: groups must divide the channels");
+  checkChannelVector(gamma, c, "groupNormAct: gamma");
+  checkChannelVector(beta, c, "groupNormAct: beta");
+  checkChannelVector(bias, c, "groupNormAct: bias");
+  checkSampleMatrix(scale, n, c, "groupNormAct: scale");
+  checkSampleMatrix(shift, n, c, "groupNormAct: shift");
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+  if (kernelsApply(x) && x.numel() > 0) {
+    const c10::cuda::CUDAGuard guard(x.device());
+    const bool channelsLast = !x.is_contiguous();
+    auto y = torch::empty_like(x, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
+    const auto fBias = floatVector(bias), fGamma = floatVector(gamma), fBeta = floatVector(beta);
+    const auto fScale = floatRows(scale), fShift = floatRows(shift);
+    cuda::GroupNormActArgs a;
+    a.n = n;
+    a.c = c;
+    a.hw = x.size(2) * x.size(3);
+    a.groups = groups;
+    a.splits = cuda::groupNormSplits(n, groups, c / groups * a.hw);
+    auto partials = torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble));
+    a.x = x.data_ptr();
+    a.y = y.data_ptr();
+    a.partials = partials.data_ptr<double>();
+    a.channelBias = ptrOr<float>(fBias);
+    a.gamma = ptrOr<float>(fGamma);
+    a.beta = ptrOr<float>(fBeta);
+    a.scale = ptrOr<float>(fScale);
+    a.shift = ptrOr<float>(fShift);
+    a.scaleStride = fScale.defined() ? fScale.stride(0) : 0;
+    a.shiftStride = fShift.defined() ? fShift.stride(0) : 0;
+    a.channelsLast = channelsLast;
+    a.silu = silu;
+    a.eps = static_cast<float>(eps);
+    a.dtype = kernelDtype(x);
+    checkLaunch(cuda::launchGroupNormAct(a, c10::cuda::getCurrentCUDAStream(x.device().index()).stream()),
+                "groupNormAct");
+    ++g_kernelCalls;
+    return y;
+  }
+#endif
+  auto h = bias.defined() ? x + perChannel(bias) : x;
+  h = torch::group_norm(h, groups, gamma, beta, eps);
+  if (scale.defined() && shift.defined())
+    h = torch::addcmul(perSample(shift), h, perSample(scale));
+  else if (scale.defined())
+    h = h * perSample(scale);
+  else if (shift.defined())
+    h = h + perSample(shift);
+  return silu ? torch::silu(h) : h;
+}
+
+torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& bias1,
+                          const torch::Tensor& bias2) {
+  require(a.dim() == 4 && a.sizes() == b.sizes(), "addWithBias: a and b must be (N, C, H, W) of one shape");
+  checkChannelVector(bias1, a.size(1), "addWithBias: bias1");
+  checkChannelVector(bias2, a.size(1), "addWithBias: bias2");
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+  if (kernelsApply(a) && b.scalar_type() == a.scalar_type() && b.strides() == a.strides() && a.numel() > 0) {
+    const c10::cuda::CUDAGuard guard(a.device());
+    const bool channelsLast = !a.is_contiguous();
+    auto out = torch::empty_like(a, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
+    const auto f1 = floatVector(bias1), f2 = floatVector(bias2);
+    cuda::AddBiasArgs args;
+    args.a = a.data_ptr();
+    args.b = b.data_ptr();
+    args.out = out.data_ptr();
+    args.bias1 = ptrOr<float>(f1);
+    args.bias2 = ptrOr<float>(f2);
+    args.n = a.size(0);
+    args.c = a.size(1);
+    args.hw = a.size(2) * a.size(3);
+    args.channelsLast = channelsLast;
+    args.dtype = kernelDtype(a);
+    checkLaunch(cuda::launchAddBias(args, c10::cuda::getCurrentCUDAStream(a.device().index()).stream()),
+                "addWithBias");
+    ++g_kernelCalls;
+    return out;
+  }
+#endif
+  auto out = a + b;
+  if (bias1.defined()) out = out + perChannel(bias1);
+  if (bias2.defined()) out = out + perChannel(bias2);
+  return out;
+}
+
+}  // namespace symmflow

@@ -32,7 +32,8 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
 bool fusedKernelsCompiled();
 // compiled(), unless SYMMFLOW_FUSED_KERNELS=0.
 bool fusedKernelsEnabled();
-// Calls that ran the CUDA kernels since the program started (a check that they are used).
+// Host calls that launched the CUDA kernels since the program started (a check that they are
+// used); replays of a captured CUDA graph run them again without a call and are not counted.
 long fusedKernelCalls();
 
 }  // namespace symmflow

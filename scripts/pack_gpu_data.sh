@@ -20,7 +20,7 @@ for f in camvid_train camvid_val fasseg_train fasseg_val cifar10_train10k cifar1
   xz -T0 -6 -c shards/$f.safetensors > gpu_data/$f.safetensors.xz
 done
 # The full CIFAR-10 split (45 000 + 5 000; the 10k/1k shards above are its first items),
-# carried as the source JPEGs (16 MB instead of 106 MB of xz): scripts/gpu_next.sh.
+# carried as the source JPEGs (16 MB instead of 106 MB of xz): scripts/gpu_train_cifar10.sh.
 $C pack --class-folders "$T/train" --classes $S/cifar10/classes.json --size 32x32 --val-fraction 0.1 --seed 7 \
   -o shards/cifar10_train.safetensors --val-output shards/cifar10_val.safetensors
 for s in train val; do

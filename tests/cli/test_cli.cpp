@@ -18,6 +18,7 @@
 #include "core/safetensors.h"
 #include "tests/support/image_diff.h"
 #include "tests/support/run_cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace symmflow;
@@ -63,8 +64,7 @@ void writeScenes(const fs::path& dir, int n, int w, int h, unsigned seed) {
 class Cli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    s_dir = fs::temp_directory_path() / ("symmflow-cli-" + std::to_string(std::random_device{}()));
-    fs::create_directories(s_dir);
+    s_dir = symmflow::testing::makeTempDir("symmflow-cli");
     writeScenes(s_dir / "train", 24, 32, 24, 1);
     writeScenes(s_dir / "val", 4, 32, 24, 2);
     std::ofstream(s_dir / "classes.json") << classListToJson(classes());
@@ -76,10 +76,7 @@ class Cli : public ::testing::Test {
                      " --steps 20 --batch 4 --channels 8 --mult 1,2 --res-blocks 1 --attn '' --device cpu --val-every 20 --log-every 10");
     ASSERT_EQ(train.code, 0) << train.out;
   }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(s_dir, ec);
-  }
+  static void TearDownTestSuite() { symmflow::testing::removeTree(s_dir.string()); }
   static std::string p(const std::string& name) { return (s_dir / name).string(); }
   static fs::path s_dir;
 };

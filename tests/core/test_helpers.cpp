@@ -7,17 +7,12 @@
 #include <random>
 #include <sstream>
 
+#include "tests/support/temp_dir.h"
+
 namespace symmflow::testing {
 
-TempDir::TempDir() {
-  std::random_device rd;
-  m_dir = std::filesystem::temp_directory_path() / ("symmflow-test-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(m_dir);
-}
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(m_dir, ec);
-}
+TempDir::TempDir() : m_dir(makeTempDir("symmflow-test")) {}
+TempDir::~TempDir() { removeTree(m_dir.string()); }
 
 void writeBytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;

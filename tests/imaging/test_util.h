@@ -11,24 +11,15 @@
 #include <gtest/gtest.h>
 
 #include "core/types.h"
+#include "tests/support/temp_dir.h"
 
 namespace symmflow::imaging::test {
 
 // A fresh folder under the system temp dir, removed with its content on destruction.
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "symmflow-imaging-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(m_path, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ec);
-    std::filesystem::remove_all(m_path, ec);
-  }
+  TempDir() : m_path(symmflow::testing::makeTempDir("symmflow-imaging")) {}
+  ~TempDir() { symmflow::testing::removeTree(m_path); }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return m_path; }

@@ -10,13 +10,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "core/engine.h"
 #include "core/model_info.h"
 #include "core/model_io.h"
 #include "core/model_paths.h"
 #include "tests/support/run_cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace symmflow;
@@ -34,13 +34,8 @@ nlohmann::json lastJson(const std::string& out) {
 
 class TempDir {
  public:
-  TempDir() : m_dir(fs::temp_directory_path() / ("symmflow-models-" + std::to_string(std::random_device{}()))) {
-    fs::create_directories(m_dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
+  TempDir() : m_dir(symmflow::testing::makeTempDir("symmflow-models")) {}
+  ~TempDir() { symmflow::testing::removeTree(m_dir.string()); }
   std::string path(const std::string& n) const { return (m_dir / n).string(); }
 
  private:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The next lent GPU session's one prepared call (issue 6, see docs/PERFORMANCE.md):
+# One GPU call that checks and measures the engine (issue 6, see docs/PERFORMANCE.md):
 #   1. builds GoogleTest (carried as source: the machine has none), then the CLI and the core
 #      tests against the machine's CUDA LibTorch (UI and OpenCV off), with the fused kernels;
 #   2. runs the core tests there: the CUDA ones (fused kernels against the CPU reference,
@@ -12,10 +12,10 @@
 # Leaves under $OUT: bench/ (results.jsonl, table.md), tests.txt, logs.tar.gz.
 #
 # Here, once:  cp -r /usr/src/googletest gpu_data/googletest
-# There:       run(command="BUDGET=420 bash scripts/gpu_next.sh", timeout_s=480,
+# There:       run(command="BUDGET=420 bash scripts/gpu_bench.sh", timeout_s=480,
 #                  carry=["gpu_data/googletest"])
 # Dry run here (CPU, no rebuild): CLI=build/app/cli/symmflow TESTS=build/tests/core/symmflow_core_tests \
-#   DEVICE=cpu PYTHON=/usr/bin/python3 BUDGET=200 BENCH_S=60 REPS=2 STEPS=2 bash scripts/gpu_next.sh
+#   DEVICE=cpu PYTHON=/usr/bin/python3 BUDGET=200 BENCH_S=60 REPS=2 STEPS=2 bash scripts/gpu_bench.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
@@ -57,13 +57,21 @@ DEVICE=${DEVICE:-cuda}
 $CLI --version
 say "built"
 
-# 2. The core tests, CUDA ones first.
+# 2. The core tests, CUDA ones first, suite by suite (a crash stops only its own part; it gets
+#    a backtrace from cuda-gdb, the machine's only debugger).
 if [ -n "${TESTS:-}" ]; then
-  timeout 90 "$TESTS" --gtest_filter='FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' > "$OUT/tests.txt" 2>&1
-  echo "cuda tests exit $?" >> "$OUT/tests.txt"
-  timeout 120 "$TESTS" --gtest_brief=1 >> "$OUT/tests.txt" 2>&1
-  echo "all core tests exit $?" >> "$OUT/tests.txt"
-  grep -E "^\[  (PASSED|FAILED|SKIPPED) |exit|Failure|Expected|Which is|error" "$OUT/tests.txt" | head -40
+  : > "$OUT/tests.txt"
+  for f in 'FusedOps.*' 'CudaGraphCache.*' 'EngineTest.Cuda*' '-FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*'; do
+    timeout 90 "$TESTS" --gtest_filter="$f" >> "$OUT/tests.txt" 2>&1
+    rc=$?
+    echo "tests $f: exit $rc" | tee -a "$OUT/tests.txt"
+    if [ $rc -ge 128 ] && command -v cuda-gdb > /dev/null && [ "$(left)" -gt 150 ]; then
+      timeout 100 cuda-gdb -batch -ex run -ex bt -ex "info threads" --args "$TESTS" --gtest_filter="$f" \
+        > "$W/logs/gdb.txt" 2>&1
+      grep -E "^#|signal|SIG" "$W/logs/gdb.txt" | head -30 | tee -a "$OUT/tests.txt"
+    fi
+  done
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|Expected|Which is|error" "$OUT/tests.txt" | head -40
 fi
 say "tested"
 
@@ -75,6 +83,7 @@ say "benchmarked camvid"
 pack
 
 # 4. Operator counts with and without the kernels; channels-last fp16; the other models.
+[ "${EXTRA:-1}" = 1 ] || { ls -la "$OUT"; say "done"; exit 0; }
 for fk in 1 0; do
   [ "$(left)" -gt 40 ] || break
   SYMMFLOW_FUSED_KERNELS=$fk $CLI bench -m models/camvid.safetensors --device "$DEVICE" --profile --reps 3 --warmup 2 \

@@ -88,7 +88,7 @@ for fk in 1 0; do
   [ "$(left)" -gt 40 ] || break
   SYMMFLOW_FUSED_KERNELS=$fk $CLI bench -m models/camvid.safetensors --device "$DEVICE" --profile --reps 3 --warmup 2 \
     --steps 1 --json > "$W/logs/profile_camvid_fused$fk.json" 2>&1
-  "$PYTHON" -c "import json,sys; p=json.load(open(sys.argv[1]))['profile']; print('fused=$fk', p['ops'], 'ops,', p['leaf_ops'], 'leaves,', round(p['profiled_ms'], 2), 'ms;', [(o['op'], o['calls'], round(o['self_ms'], 2)) for o in p['top_self'][:8]])" \
+  "$PYTHON" -c "import json,sys; p=json.load(open(sys.argv[1]))['profile']; print('fused=$fk', p['ops'], 'ops,', p['leaf_ops'], 'leaves,', round(p['profiled_ms'], 2), 'ms, leaf GPU', round(p.get('leaf_gpu_ms', 0), 2), 'ms;', [(o['op'], o['calls'], round(o['self_ms'], 2), round(o.get('gpu_ms', 0), 3)) for o in p.get('top_gpu', p['top_self'])[:10]])" \
     "$W/logs/profile_camvid_fused$fk.json" || tail -3 "$W/logs/profile_camvid_fused$fk.json"
 done
 run_row() {  # label, bench arguments...

@@ -56,9 +56,13 @@ std::vector<double> timeIt(int warmup, int reps, bool cuda, F&& f) {
 // Profiles one call of f with the autograd profiler: operator count (all, and leaves, which
 // is roughly the kernel count on a GPU) and the operators with the most self time.
 template <class F>
-nlohmann::json profileOnce(F&& f, int top) {
+nlohmann::json profileOnce(F&& f, int top, bool cuda) {
   namespace prof = torch::autograd::profiler;
-  prof::enableProfilerLegacy(torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+  // On CUDA each operator is also bracketed by CUDA events: its device time (leaves only,
+  // as a parent's includes its children's). Kernels launched outside operators (the fused
+  // kernels of core/fused_ops.h) are in no operator: total device time minus leaf_gpu_ms.
+  using State = torch::profiler::impl::ProfilerState;
+  prof::enableProfilerLegacy(torch::profiler::impl::ProfilerConfig(cuda ? State::CUDA : State::CPU));
   f();
   const auto lists = prof::disableProfilerLegacy();
   struct Open {
@@ -67,12 +71,12 @@ nlohmann::json profileOnce(F&& f, int top) {
     bool hasChild = false;
   };
   struct Agg {
-    double selfUs = 0;
+    double selfUs = 0, gpuUs = 0;
     long calls = 0;
   };
   std::map<std::string, Agg> byName;
   long ops = 0, leaves = 0;
-  double totalUs = 0;
+  double totalUs = 0, leafGpuUs = 0;
   for (const auto& list : lists) {
     std::vector<Open> stack;
     for (const auto& ev : list) {
@@ -87,7 +91,14 @@ nlohmann::json profileOnce(F&& f, int top) {
         a.selfUs += us - o.childUs;
         ++a.calls;
         ++ops;
-        if (!o.hasChild) ++leaves;
+        if (!o.hasChild) {
+          ++leaves;
+          if (cuda && o.push->hasCuda()) {
+            const double gpu = o.push->cudaElapsedUs(ev);
+            a.gpuUs += gpu;
+            leafGpuUs += gpu;
+          }
+        }
         if (stack.empty()) totalUs += us;
         else stack.back().childUs += us;
       }
@@ -95,10 +106,22 @@ nlohmann::json profileOnce(F&& f, int top) {
   }
   std::vector<std::pair<std::string, Agg>> sorted(byName.begin(), byName.end());
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.selfUs > b.second.selfUs; });
-  nlohmann::json topOps = nlohmann::json::array();
-  for (int i = 0; i < top && i < static_cast<int>(sorted.size()); ++i)
-    topOps.push_back({{"op", sorted[i].first}, {"calls", sorted[i].second.calls}, {"self_ms", sorted[i].second.selfUs / 1000.0}});
-  return {{"ops", ops}, {"leaf_ops", leaves}, {"profiled_ms", totalUs / 1000.0}, {"top_self", topOps}};
+  auto list = [&](size_t n) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < n && i < sorted.size(); ++i) {
+      nlohmann::json e = {{"op", sorted[i].first}, {"calls", sorted[i].second.calls}, {"self_ms", sorted[i].second.selfUs / 1000.0}};
+      if (cuda) e["gpu_ms"] = sorted[i].second.gpuUs / 1000.0;
+      out.push_back(e);
+    }
+    return out;
+  };
+  nlohmann::json j = {{"ops", ops}, {"leaf_ops", leaves}, {"profiled_ms", totalUs / 1000.0}, {"top_self", list(top)}};
+  if (cuda) {
+    j["leaf_gpu_ms"] = leafGpuUs / 1000.0;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.gpuUs > b.second.gpuUs; });
+    j["top_gpu"] = list(top);
+  }
+  return j;
 }
 #endif
 }  // namespace
@@ -269,7 +292,7 @@ void registerBench(CLI::App& app, int& exitCode) {
               (void)net->forward(x, y, t);
               syncDevice(cuda);
             },
-            15);
+            15, cuda);
 #else
         j["profile"] = "not available in this LibTorch build";
 #endif

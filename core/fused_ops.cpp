@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #ifdef SYMMFLOW_HAVE_FUSED_KERNELS
 #include <c10/cuda/CUDAGuard.h>
@@ -51,19 +52,29 @@ bool kernelsApply(const torch::Tensor& x) {
   return fusedKernelsEnabled() && x.is_cuda() && !torch::GradMode::is_enabled() && kernelDtype(x) >= 0 &&
          (x.is_contiguous() || x.is_contiguous(torch::MemoryFormat::ChannelsLast));
 }
-torch::Tensor floatVector(const torch::Tensor& v) {
-  return v.defined() ? v.to(torch::kFloat).contiguous() : v;
+// The parameters a kernel reads: all as they are when they share the activations' dtype
+// (a half-precision network's own weights and modulations: no conversion launches), else
+// all converted to float32. Vectors become contiguous; (N,C) rows keep their stride when
+// the channels are dense (views of one projection).
+struct KernelParams {
+  std::vector<torch::Tensor> tensors;
+  bool inDtype = false;
+};
+KernelParams kernelParams(torch::ScalarType dtype, std::vector<torch::Tensor> params) {
+  KernelParams k;
+  k.inDtype = dtype != torch::kFloat;
+  for (const auto& p : params)
+    if (p.defined() && p.scalar_type() != dtype) k.inDtype = false;
+  const auto target = k.inDtype ? dtype : torch::kFloat;
+  for (auto& p : params) {
+    if (!p.defined()) continue;
+    p = p.to(target);
+    if (p.dim() == 1 ? !p.is_contiguous() : p.stride(1) != 1) p = p.contiguous();
+  }
+  k.tensors = std::move(params);
+  return k;
 }
-// A float32 (N,C) matrix whose channels are dense (rows may be strided: views of one projection).
-torch::Tensor floatRows(const torch::Tensor& m) {
-  if (!m.defined()) return m;
-  auto f = m.to(torch::kFloat);
-  return f.stride(1) == 1 ? f : f.contiguous();
-}
-template <typename T>
-const T* ptrOr(const torch::Tensor& t) {
-  return t.defined() ? t.data_ptr<T>() : nullptr;
-}
+const void* ptrOr(const torch::Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
 void checkLaunch(int code, const char* what) {
   if (code != 0) throw std::runtime_error(std::string(what) + ": CUDA kernel launch failed (error " + std::to_string(code) + ")");
 }
@@ -104,23 +115,27 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
     const c10::cuda::CUDAGuard guard(x.device());
     const bool channelsLast = !x.is_contiguous();
     auto y = torch::empty_like(x, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
-    const auto fBias = floatVector(bias), fGamma = floatVector(gamma), fBeta = floatVector(beta);
-    const auto fScale = floatRows(scale), fShift = floatRows(shift);
+    const auto params = kernelParams(x.scalar_type(), {bias, gamma, beta, scale, shift});
+    const auto &fBias = params.tensors[0], &fGamma = params.tensors[1], &fBeta = params.tensors[2];
+    const auto &fScale = params.tensors[3], &fShift = params.tensors[4];
     cuda::GroupNormActArgs a;
     a.n = n;
     a.c = c;
     a.hw = x.size(2) * x.size(3);
     a.groups = groups;
     a.splits = cuda::groupNormSplits(n, groups, c / groups * a.hw);
-    auto partials = torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble));
+    // Workspace for the partial statistics; one block per group needs none.
+    const auto partials = a.splits > 1 ? torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble))
+                                       : torch::Tensor();
     a.x = x.data_ptr();
     a.y = y.data_ptr();
-    a.partials = partials.data_ptr<double>();
-    a.channelBias = ptrOr<float>(fBias);
-    a.gamma = ptrOr<float>(fGamma);
-    a.beta = ptrOr<float>(fBeta);
-    a.scale = ptrOr<float>(fScale);
-    a.shift = ptrOr<float>(fShift);
+    a.partials = partials.defined() ? partials.data_ptr<double>() : nullptr;
+    a.channelBias = ptrOr(fBias);
+    a.gamma = ptrOr(fGamma);
+    a.beta = ptrOr(fBeta);
+    a.scale = ptrOr(fScale);
+    a.shift = ptrOr(fShift);
+    a.paramsInDtype = params.inDtype;
     a.scaleStride = fScale.defined() ? fScale.stride(0) : 0;
     a.shiftStride = fShift.defined() ? fShift.stride(0) : 0;
     a.channelsLast = channelsLast;
@@ -154,13 +169,14 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
     const c10::cuda::CUDAGuard guard(a.device());
     const bool channelsLast = !a.is_contiguous();
     auto out = torch::empty_like(a, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
-    const auto f1 = floatVector(bias1), f2 = floatVector(bias2);
+    const auto params = kernelParams(a.scalar_type(), {bias1, bias2});
     cuda::AddBiasArgs args;
     args.a = a.data_ptr();
     args.b = b.data_ptr();
     args.out = out.data_ptr();
-    args.bias1 = ptrOr<float>(f1);
-    args.bias2 = ptrOr<float>(f2);
+    args.bias1 = ptrOr(params.tensors[0]);
+    args.bias2 = ptrOr(params.tensors[1]);
+    args.paramsInDtype = params.inDtype;
     args.n = a.size(0);
     args.c = a.size(1);
     args.hw = a.size(2) * a.size(3);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // CUDA kernels of core/cuda/fused_kernels.h. Sizes here are small (camvid: at most
 // 48 x 27 648 values per group), so the kernels favour few launches over peak bandwidth:
-// statistics in float64 (no cancellation in E[x^2] - E[x]^2), plain grid-stride loops.
+// statistics in float64 (no cancellation in E[x^2] - E[x]^2), plain grid-stride loops,
+// and small groups normalized by one block in one launch.
 #include "core/cuda/fused_kernels.h"
 
 #include <cuda_bf16.h>
@@ -26,6 +27,12 @@ template <>
 __device__ __forceinline__ __half fromFloat<__half>(float v) { return __float2half(v); }
 template <>
 __device__ __forceinline__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float v) { return __float2bfloat16(v); }
+
+// A parameter vector's value as float: P is float or the activations' dtype.
+template <typename P>
+__device__ __forceinline__ float param(const void* p, int64_t i) {
+  return toFloat(static_cast<const P*>(p)[i]);
+}
 
 // Where element e (0 <= e < C/G * HW) of group g of sample n lives, and its channel.
 struct GroupIndex {
@@ -53,18 +60,19 @@ __device__ __forceinline__ double warpSum(double v) {
   return v;
 }
 
-// Grid (splits, N * groups): partial sum and sum of squares of x + bias over a block's share.
-template <typename T>
-__global__ void groupStats(GroupNormActArgs a) {
-  const int64_t ng = blockIdx.y, n = ng / a.groups, g = ng % a.groups, cg = a.c / a.groups;
-  int64_t begin, end;
-  splitRange(cg * a.hw, begin, end);
+// Sum and sum of squares of x + bias over elements [begin, end) of group (n, g), reduced over
+// the block: the totals are valid in thread 0.
+template <typename T, typename P>
+__device__ void blockStats(const GroupNormActArgs& a, int64_t n, int64_t g, int64_t begin, int64_t end, double& sum,
+                           double& sq) {
+  const int64_t cg = a.c / a.groups;
   const T* x = static_cast<const T*>(a.x);
-  double sum = 0, sq = 0;
+  sum = 0;
+  sq = 0;
   for (int64_t e = begin + threadIdx.x; e < end; e += blockDim.x) {
     const GroupIndex i = groupElement(a, n, g, cg, e);
     float v = toFloat(x[i.offset]);
-    if (a.channelBias) v += a.channelBias[i.channel];
+    if (a.channelBias) v += param<P>(a.channelBias, i.channel);
     sum += v;
     sq += static_cast<double>(v) * v;
   }
@@ -83,16 +91,57 @@ __global__ void groupStats(GroupNormActArgs a) {
       ts += sSum[w];
       tq += sSq[w];
     }
-    a.partials[(ng * gridDim.x + blockIdx.x) * 2] = ts;
-    a.partials[(ng * gridDim.x + blockIdx.x) * 2 + 1] = tq;
+    sum = ts;
+    sq = tq;
+  }
+}
+
+__device__ __forceinline__ float inverseStd(double sum, double sq, int64_t count, float eps, float& mean) {
+  const double m = sum / count;
+  const double var = sq / count - m * m;
+  mean = static_cast<float>(m);
+  return static_cast<float>(rsqrt((var > 0 ? var : 0.0) + eps));
+}
+
+// Normalizes elements [begin, end) of group (n, g) with the group's mean and 1/std.
+template <typename T, typename P>
+__device__ void applyRange(const GroupNormActArgs& a, int64_t n, int64_t g, int64_t begin, int64_t end, float mean,
+                           float rstd) {
+  const int64_t cg = a.c / a.groups;
+  const T* x = static_cast<const T*>(a.x);
+  T* y = static_cast<T*>(a.y);
+  for (int64_t e = begin + threadIdx.x; e < end; e += blockDim.x) {
+    const GroupIndex i = groupElement(a, n, g, cg, e);
+    float v = toFloat(x[i.offset]);
+    if (a.channelBias) v += param<P>(a.channelBias, i.channel);
+    float o = (v - mean) * rstd;
+    if (a.gamma) o *= param<P>(a.gamma, i.channel);
+    if (a.beta) o += param<P>(a.beta, i.channel);
+    if (a.scale) o *= param<P>(a.scale, n * a.scaleStride + i.channel);
+    if (a.shift) o += param<P>(a.shift, n * a.shiftStride + i.channel);
+    if (a.silu) o = o / (1.0f + __expf(-o));
+    y[i.offset] = fromFloat<T>(o);
+  }
+}
+
+// Grid (splits, N * groups): partial sum and sum of squares of x + bias over a block's share.
+template <typename T, typename P>
+__global__ void groupStats(GroupNormActArgs a) {
+  const int64_t ng = blockIdx.y;
+  int64_t begin, end;
+  splitRange(a.c / a.groups * a.hw, begin, end);
+  double sum, sq;
+  blockStats<T, P>(a, ng / a.groups, ng % a.groups, begin, end, sum, sq);
+  if (threadIdx.x == 0) {
+    a.partials[(ng * gridDim.x + blockIdx.x) * 2] = sum;
+    a.partials[(ng * gridDim.x + blockIdx.x) * 2 + 1] = sq;
   }
 }
 
 // Grid (splits, N * groups): combines the group's partials, then normalizes its share.
-template <typename T>
+template <typename T, typename P>
 __global__ void groupApply(GroupNormActArgs a) {
-  const int64_t ng = blockIdx.y, n = ng / a.groups, g = ng % a.groups, cg = a.c / a.groups;
-  const int64_t count = cg * a.hw;
+  const int64_t ng = blockIdx.y, count = a.c / a.groups * a.hw;
   __shared__ float sMean, sRstd;
   if (threadIdx.x < 32) {
     double ts = 0, tq = 0;
@@ -102,34 +151,27 @@ __global__ void groupApply(GroupNormActArgs a) {
     }
     ts = warpSum(ts);
     tq = warpSum(tq);
-    if (threadIdx.x == 0) {
-      const double mean = ts / count;
-      const double var = tq / count - mean * mean;
-      sMean = static_cast<float>(mean);
-      sRstd = static_cast<float>(rsqrt((var > 0 ? var : 0.0) + a.eps));
-    }
+    if (threadIdx.x == 0) sRstd = inverseStd(ts, tq, count, a.eps, sMean);
   }
   __syncthreads();
-  const float mean = sMean, rstd = sRstd;
   int64_t begin, end;
   splitRange(count, begin, end);
-  const T* x = static_cast<const T*>(a.x);
-  T* y = static_cast<T*>(a.y);
-  for (int64_t e = begin + threadIdx.x; e < end; e += blockDim.x) {
-    const GroupIndex i = groupElement(a, n, g, cg, e);
-    float v = toFloat(x[i.offset]);
-    if (a.channelBias) v += a.channelBias[i.channel];
-    float o = (v - mean) * rstd;
-    if (a.gamma) o *= a.gamma[i.channel];
-    if (a.beta) o += a.beta[i.channel];
-    if (a.scale) o *= a.scale[n * a.scaleStride + i.channel];
-    if (a.shift) o += a.shift[n * a.shiftStride + i.channel];
-    if (a.silu) o = o / (1.0f + __expf(-o));
-    y[i.offset] = fromFloat<T>(o);
-  }
+  applyRange<T, P>(a, ng / a.groups, ng % a.groups, begin, end, sMean, sRstd);
 }
 
-template <typename T>
+// Grid (1, N * groups), for small groups: statistics and normalization in one launch.
+template <typename T, typename P>
+__global__ void groupNormOneBlock(GroupNormActArgs a) {
+  const int64_t ng = blockIdx.y, count = a.c / a.groups * a.hw;
+  double sum, sq;
+  blockStats<T, P>(a, ng / a.groups, ng % a.groups, 0, count, sum, sq);
+  __shared__ float sMean, sRstd;
+  if (threadIdx.x == 0) sRstd = inverseStd(sum, sq, count, a.eps, sMean);
+  __syncthreads();
+  applyRange<T, P>(a, ng / a.groups, ng % a.groups, 0, count, sMean, sRstd);
+}
+
+template <typename T, typename P>
 __global__ void addBias(AddBiasArgs a) {
   const int64_t total = a.n * a.c * a.hw;
   const T* pa = static_cast<const T*>(a.a);
@@ -139,32 +181,49 @@ __global__ void addBias(AddBiasArgs a) {
        i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const int64_t ch = a.channelsLast ? i % a.c : (i / a.hw) % a.c;
     float v = toFloat(pa[i]) + toFloat(pb[i]);
-    if (a.bias1) v += a.bias1[ch];
-    if (a.bias2) v += a.bias2[ch];
+    if (a.bias1) v += param<P>(a.bias1, ch);
+    if (a.bias2) v += param<P>(a.bias2, ch);
     out[i] = fromFloat<T>(v);
   }
 }
 
-template <typename T>
+template <typename T, typename P>
 int launchGroupNormT(const GroupNormActArgs& a, cudaStream_t stream) {
   const dim3 grid(a.splits, static_cast<unsigned>(a.n * a.groups));
-  groupStats<T><<<grid, kThreads, 0, stream>>>(a);
-  groupApply<T><<<grid, kThreads, 0, stream>>>(a);
+  if (a.splits == 1) {
+    groupNormOneBlock<T, P><<<grid, kThreads, 0, stream>>>(a);
+  } else {
+    groupStats<T, P><<<grid, kThreads, 0, stream>>>(a);
+    groupApply<T, P><<<grid, kThreads, 0, stream>>>(a);
+  }
   return static_cast<int>(cudaGetLastError());
 }
 
-template <typename T>
+template <typename T, typename P>
 int launchAddBiasT(const AddBiasArgs& a, cudaStream_t stream) {
   const int64_t total = a.n * a.c * a.hw;
   const int64_t blocks = std::min<int64_t>((total + kThreads - 1) / kThreads, 4096);
-  addBias<T><<<static_cast<unsigned>(std::max<int64_t>(blocks, 1)), kThreads, 0, stream>>>(a);
+  addBias<T, P><<<static_cast<unsigned>(std::max<int64_t>(blocks, 1)), kThreads, 0, stream>>>(a);
   return static_cast<int>(cudaGetLastError());
+}
+
+// Parameters as float32 or in the activations' dtype T.
+template <typename T>
+int launchGroupNormP(const GroupNormActArgs& a, cudaStream_t s) {
+  return a.paramsInDtype ? launchGroupNormT<T, T>(a, s) : launchGroupNormT<T, float>(a, s);
+}
+template <typename T>
+int launchAddBiasP(const AddBiasArgs& a, cudaStream_t s) {
+  return a.paramsInDtype ? launchAddBiasT<T, T>(a, s) : launchAddBiasT<T, float>(a, s);
 }
 
 }  // namespace
 
 int groupNormSplits(int64_t n, int groups, int64_t elementsPerGroup) {
-  // About two blocks per SM of a large GPU in all, each with at least 4 values per thread.
+  // Small groups (at most 32 values per thread): one block each, statistics and
+  // normalization in one launch. Otherwise about two blocks per SM of a large GPU in all,
+  // each with at least 4 values per thread.
+  if (elementsPerGroup <= 32 * kThreads) return 1;
   const int64_t wanted = (264 + n * groups - 1) / (n * groups);
   const int64_t most = std::max<int64_t>(1, elementsPerGroup / (4 * kThreads));
   return static_cast<int>(std::clamp<int64_t>(std::min(wanted, most), 1, 256));
@@ -173,9 +232,9 @@ int groupNormSplits(int64_t n, int groups, int64_t elementsPerGroup) {
 int launchGroupNormAct(const GroupNormActArgs& args, void* stream) {
   const auto s = static_cast<cudaStream_t>(stream);
   switch (args.dtype) {
-    case 0: return launchGroupNormT<float>(args, s);
-    case 1: return launchGroupNormT<__half>(args, s);
-    case 2: return launchGroupNormT<__nv_bfloat16>(args, s);
+    case 0: return launchGroupNormT<float, float>(args, s);
+    case 1: return launchGroupNormP<__half>(args, s);
+    case 2: return launchGroupNormP<__nv_bfloat16>(args, s);
     default: return static_cast<int>(cudaErrorInvalidValue);
   }
 }
@@ -183,9 +242,9 @@ int launchGroupNormAct(const GroupNormActArgs& args, void* stream) {
 int launchAddBias(const AddBiasArgs& args, void* stream) {
   const auto s = static_cast<cudaStream_t>(stream);
   switch (args.dtype) {
-    case 0: return launchAddBiasT<float>(args, s);
-    case 1: return launchAddBiasT<__half>(args, s);
-    case 2: return launchAddBiasT<__nv_bfloat16>(args, s);
+    case 0: return launchAddBiasT<float, float>(args, s);
+    case 1: return launchAddBiasP<__half>(args, s);
+    case 2: return launchAddBiasP<__nv_bfloat16>(args, s);
     default: return static_cast<int>(cudaErrorInvalidValue);
   }
 }

@@ -3,6 +3,10 @@
 // and the edit path's guarantee that unedited pixels come back exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "core/engine.h"
 #include "core/model_io.h"
 #include "tests/core/test_helpers.h"
@@ -113,6 +117,50 @@ TEST_F(EngineTest, SegmentReturnsProbabilitiesAndEntropy) {
   auto cls = m_engine.classify(photo(), sp);
   ASSERT_TRUE(cls.ok());
   EXPECT_EQ(cls->probabilities.size(), 3u);
+}
+
+// Labels, probabilities and entropy agree pixel by pixel; a model's ignore class (a
+// "void" label) gets probability 0 and is never a label.
+TEST_F(EngineTest, SegmentLabelsAreTheMostLikelyClassAndNeverTheIgnoreClass) {
+  auto check = [](const SegmentResult& r, int ignore) {
+    const int K = r.probabilities.channels;
+    int mismatches = 0;
+    std::vector<int> counts(K, 0);
+    for (int y = 0; y < r.labels.height; ++y)
+      for (int x = 0; x < r.labels.width; ++x) {
+        int best = 0;
+        double h = 0;
+        for (int c = 0; c < K; ++c) {
+          const double p = r.probabilities.at(c, x, y);
+          if (p > r.probabilities.at(best, x, y)) best = c;
+          if (p > 0) h -= p * std::log(p);
+        }
+        if (r.labels.at(x, y) != best) ++mismatches;
+        ++counts[r.labels.at(x, y)];
+        EXPECT_NEAR(r.entropy[static_cast<size_t>(y) * r.labels.width + x], h / std::log(K), 1e-5);
+        if (ignore >= 0) EXPECT_EQ(r.probabilities.at(ignore, x, y), 0.0f);
+      }
+    EXPECT_EQ(mismatches, 0);
+    return counts;
+  };
+  SegmentParams sp;
+  auto plain = m_engine.segment(photo(), sp);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  const auto counts = check(*plain, -1);
+  // The class to ignore below is one this model predicts somewhere without the rule.
+  const int ignore = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+  ASSERT_GT(counts[ignore], 0);
+
+  auto classes = symmflow::testing::shapeClasses();
+  classes.ignoreIndex = ignore;
+  auto loaded = loadModel(m_dir.path("m.safetensors"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE(saveModel(m_dir.path("ignore.safetensors"), loaded->net, classes, {}).ok());
+  auto withIgnore = Engine::load(m_dir.path("ignore.safetensors"), DeviceKind::Cpu);
+  ASSERT_TRUE(withIgnore.ok()) << withIgnore.error();
+  auto r = withIgnore->segment(photo(), sp);
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(check(*r, ignore)[ignore], 0) << "the ignore class was predicted";
 }
 
 TEST_F(EngineTest, CancelStopsARunAndProgressReportsSteps) {

@@ -138,6 +138,8 @@ TEST(FusedOps, InferenceFormOfTheNetworkIsItsTrainingForm) {
 
 TEST(FusedOps, CudaKernelsMatchTheReference) {
   if (!cudaUsable() || !fusedKernelsEnabled()) GTEST_SKIP() << "needs a CUDA build with the fused kernels and a GPU";
+  // Large groups (statistics split over blocks, two launches) and small ones (one block per
+  // group, one launch).
   for (auto [n, c, h, w, groups] : {std::tuple{1, 48, 72, 96, 16}, std::tuple{2, 6, 5, 7, 3}, std::tuple{1, 144, 18, 24, 16}}) {
     auto cpu = makeCase(n, c, h, w);
     auto want = groupNormAct(cpu.x, groups, cpu.gamma, cpu.beta, 1e-5, cpu.bias, cpu.scale, cpu.shift, true);
@@ -162,6 +164,13 @@ TEST(FusedOps, CudaKernelsMatchTheReference) {
       auto half = groupNormAct(x.to(torch::kHalf), groups, k.gamma, k.beta, 1e-5, k.bias, k.scale, k.shift, true);
       EXPECT_EQ(half.scalar_type(), torch::kHalf);
       EXPECT_LT(relErr(half, want), 3e-3);
+      // A half-precision network's parameters are read as they are (no float copies).
+      auto toHalf = [](const torch::Tensor& t) { return t.to(torch::kHalf); };
+      const auto halfScaleShift = toHalf(wide);
+      auto halfParams = groupNormAct(toHalf(x), groups, toHalf(k.gamma), toHalf(k.beta), 1e-5, toHalf(k.bias),
+                                     halfScaleShift.narrow(1, 0, c), halfScaleShift.narrow(1, c, c), true);
+      EXPECT_LT(relErr(halfParams, want), 3e-3);
+      EXPECT_LT(relErr(addWithBias(toHalf(x), halfParams, toHalf(k.bias), toHalf(k.beta)), want2), 3e-3);
     }
   }
 }

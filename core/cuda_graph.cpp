@@ -17,7 +17,8 @@
 namespace symmflow {
 
 namespace {
-using Key = std::tuple<std::vector<int64_t>, std::vector<int64_t>, int, int>;  // x shape, y shape, dtype, device
+// x shape, y shape, x dtype, y dtype, device
+using Key = std::tuple<std::vector<int64_t>, std::vector<int64_t>, int, int, int>;
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
 struct Captured {
@@ -62,8 +63,9 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
   auto& d = *m_impl;
   const bool eligible = !d.disabled && x.is_cuda() && !torch::GradMode::is_enabled();
-  if (!eligible) return net.forward(x, y, t);
-  const Key key{x.sizes().vec(), y.sizes().vec(), static_cast<int>(x.scalar_type()), static_cast<int>(x.get_device())};
+  if (!eligible) return net.forwardConverting(x, y, t);
+  const Key key{x.sizes().vec(), y.sizes().vec(), static_cast<int>(x.scalar_type()), static_cast<int>(y.scalar_type()),
+                static_cast<int>(x.get_device())};
   auto it = d.graphs.find(key);
   if (it == d.graphs.end()) {
     try {
@@ -77,10 +79,10 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
       c10::cuda::getCurrentCUDAStream().synchronize();
       {
         c10::cuda::CUDAStreamGuard streamGuard(side);
-        for (int i = 0; i < 2; ++i) (void)net.forward(c->x, c->y, c->t);  // autotuning happens here
+        for (int i = 0; i < 2; ++i) (void)net.forwardConverting(c->x, c->y, c->t);  // autotuning happens here
         side.synchronize();
         c->graph.capture_begin();
-        std::tie(c->vx, c->vy) = net.forward(c->x, c->y, c->t);
+        std::tie(c->vx, c->vy) = net.forwardConverting(c->x, c->y, c->t);
         c->graph.capture_end();
       }
       side.synchronize();
@@ -89,7 +91,7 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
       d.disabled = true;
       d.graphs.clear();
       d.error = std::string("CUDA graph capture failed, evaluating eagerly: ") + e.what_without_backtrace();
-      return net.forward(x, y, t);
+      return net.forwardConverting(x, y, t);
     }
   }
   auto& c = *it->second;
@@ -100,7 +102,7 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
   ++d.replays;
   return {c.vx.clone(), c.vy.clone()};
 #else
-  return net.forward(x, y, t);
+  return net.forwardConverting(x, y, t);
 #endif
 }
 

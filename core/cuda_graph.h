@@ -39,7 +39,10 @@ class CudaGraphCache {
   static bool compiled();
   // compiled(), unless the environment says SYMMFLOW_CUDA_GRAPHS=0 (to compare with eager).
   static bool enabled();
-  // (v_x, v_y) of net at (x, y, t); replayed from a captured graph where possible.
+  // (v_x, v_y) of net at (x, y, t); replayed from a captured graph where possible. x and y
+  // may be in another floating dtype than the network's parameters (an fp32 sampler state,
+  // an fp16 network): the casts to the network's dtype and back to x's and y's are part of
+  // the graph.
   std::pair<torch::Tensor, torch::Tensor> evaluate(SymmFlowUNetImpl& net, const torch::Tensor& x,
                                                    const torch::Tensor& y, const torch::Tensor& t);
   void reset();

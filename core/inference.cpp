@@ -9,13 +9,11 @@
 namespace symmflow {
 
 VelocityFn velocityOf(SymmFlowUNet net) {
-  const auto weights = net->parameters().front().scalar_type();
-  return [net, weights](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
+  return [net](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
     auto tt = torch::full({x.size(0)}, t, x.options().dtype(torch::kFloat));
+    // The graph cache converts to the network's dtype and back inside the graph.
     const auto& graphs = net->graphCache();
-    auto [vx, vy] = graphs ? graphs->evaluate(*net, x.to(weights), y.to(weights), tt)
-                           : net->forward(x.to(weights), y.to(weights), tt);
-    return std::make_pair(vx.to(x.scalar_type()), vy.to(y.scalar_type()));
+    return graphs ? graphs->evaluate(*net, x, y, tt) : net->forwardConverting(x, y, tt);
   };
 }
 

@@ -240,6 +240,14 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
   return {vx, vy};
 }
 
+std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forwardConverting(const torch::Tensor& x,
+                                                                            const torch::Tensor& y,
+                                                                            const torch::Tensor& t) {
+  const auto weights = m_in->weight.scalar_type();
+  auto [vx, vy] = forward(x.to(weights), y.to(weights), t);
+  return {vx.to(x.scalar_type()), vy.to(y.scalar_type())};
+}
+
 void SymmFlowUNetImpl::setChannelsLast(bool on) {
   torch::NoGradGuard g;
   const auto fmt = on ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;

@@ -59,6 +59,10 @@ class SymmFlowUNetImpl : public torch::nn::Module {
   // form (fused operators; the same function up to float rounding, fewer GPU launches).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& y,
                                                   const torch::Tensor& t);
+  // forward() with x and y in any floating dtype: converted to the parameters' dtype, the
+  // velocities converted back to x's and y's (an fp32 sampler state, an fp16 network).
+  std::pair<torch::Tensor, torch::Tensor> forwardConverting(const torch::Tensor& x, const torch::Tensor& y,
+                                                            const torch::Tensor& t);
   const ModelConfig& config() const { return m_config; }
   // Channels-last memory format for weights and activations (faster convolutions on
   // CPUs with oneDNN); call after moving the module to its device.

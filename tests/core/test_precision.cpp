@@ -103,3 +103,24 @@ TEST(CudaGraphCache, ReplaysMatchEagerEvaluationOnCuda) {
   EXPECT_EQ(cache->graphs(), 1) << cache->lastError();
   EXPECT_EQ(cache->replays(), 3);
 }
+
+// A half-precision network under an fp32 sampler: the casts are part of the graph, the
+// velocities come back in fp32 and equal the eager conversion's.
+TEST(CudaGraphCache, HalfPrecisionNetworkTakesAndReturnsTheSamplersDtype) {
+  if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
+  auto net = symmflow::testing::randomNet();
+  net->to(torch::kCUDA, torch::kHalf);
+  torch::InferenceMode guard;
+  auto cache = std::make_shared<CudaGraphCache>();
+  net->setGraphCache(cache);
+  auto x = seededNoise({1, 3, 16, 24}, 3, torch::kCUDA);
+  auto y = seededNoise({1, 3, 16, 24}, 4, torch::kCUDA);
+  auto t = torch::full({1}, 0.4, x.options());
+  (void)cache->evaluate(*net, x, y, t);  // captures, then replays
+  const auto graphed = cache->evaluate(*net, x, y, t);
+  EXPECT_EQ(graphed.first.scalar_type(), torch::kFloat);
+  EXPECT_EQ(graphed.second.scalar_type(), torch::kFloat);
+  EXPECT_LT(relativeError(graphed, net->forwardConverting(x, y, t)), 1e-3) << cache->lastError();
+  EXPECT_EQ(cache->graphs(), 1) << cache->lastError();
+  EXPECT_EQ(cache->replays(), 2);
+}

@@ -66,7 +66,7 @@ std::string argValue(int argc, char** argv, const std::string& name, const std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  symmflow::ensurePassiveOpenMpWait(argv);
+  symmflow::prepareRuntimeEnvironment(argv);
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("SymmFlow"));
   QApplication::setApplicationName(QStringLiteral("symmflow-stroke-bench"));

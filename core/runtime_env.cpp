@@ -1,16 +1,61 @@
 // SPDX-License-Identifier: MIT
 #include "core/runtime_env.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdlib>
 
 namespace symmflow {
 
-void ensurePassiveOpenMpWait(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  if (setenv("OMP_WAIT_POLICY", "PASSIVE", 0) != 0) return;
-  execv("/proc/self/exe", argv);  // only returns on failure: then run on as we are
+namespace {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+}  // namespace
+
+CpuFeatures cpuFeatures() {
+  CpuFeatures f;
+#if defined(__x86_64__) || defined(__i386__)
+  f.avx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  f.avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512cd");
+#endif
+  return f;
+}
+
+std::string openBlasCoreOverride(const std::string& detected, const CpuFeatures& cpu) {
+  // OpenBLAS's x86 kernel families without AVX2: what it falls back to for a CPU it does
+  // not know. A known modern family (Haswell, Zen, SkylakeX, Cooperlake, ...) is left alone.
+  static const std::array<const char*, 16> kPreAvx2{
+      "prescott", "core2",   "penryn",   "dunnington", "nehalem",      "sandybridge", "atom",   "katmai",
+      "coppermine", "northwood", "banias", "barcelona", "opteron", "opteron_sse3", "bobcat", "generic"};
+  if (!cpu.avx2Fma) return {};
+  const auto name = lower(detected);
+  if (std::find(kPreAvx2.begin(), kPreAvx2.end(), name) == kPreAvx2.end()) return {};
+  return cpu.avx512 ? "SkylakeX" : "Haswell";
+}
+
+std::string openBlasCoreName() {
+  using CoreName = char* (*)();
+  auto fn = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  const char* name = fn ? fn() : nullptr;
+  return name ? std::string(name) : std::string();
+}
+
+void prepareRuntimeEnvironment(char** argv) {
+  bool changed = false;
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr && setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0) changed = true;
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    const auto core = openBlasCoreOverride(openBlasCoreName(), cpuFeatures());
+    if (!core.empty() && setenv("OPENBLAS_CORETYPE", core.c_str(), 0) == 0) changed = true;
+  }
+  if (changed) execv("/proc/self/exe", argv);  // only returns on failure: then run on as we are
 }
 
 }  // namespace symmflow

@@ -1,17 +1,38 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Process environment the engine wants before any thread pool starts.
+// Process environment the engine wants before any thread pool starts or BLAS kernel is
+// chosen. Both libraries read their settings when they load, before main(), so the
+// programs re-execute themselves once with the settings below, each only where the user
+// has not set it:
 //
-// LibTorch's CPU kernels run on OpenMP. With GNU OpenMP's default (active) waiting, a
-// thread pool whose cores are also busy with other work (a desktop, a build, two test
-// runs) spins at every barrier; on the 2-core machines we measured training steps 4-8x
-// slower. Passive waiting costs little when the machine is idle. OpenMP reads the
-// setting when the library loads, before main(), so the programs re-execute themselves
-// once with OMP_WAIT_POLICY=PASSIVE unless the user has chosen a policy.
+// - OMP_WAIT_POLICY=PASSIVE. LibTorch's CPU kernels run on OpenMP. With GNU OpenMP's
+//   default (active) waiting, a thread pool whose cores are also busy with other work (a
+//   desktop, a build, two test runs) spins at every barrier; on the 2-core machines we
+//   measured training steps 4-8x slower. Passive waiting costs little when the machine is idle.
+// - OPENBLAS_CORETYPE=SkylakeX or Haswell when the OpenBLAS in the process does not know the
+//   CPU and fell back to a pre-AVX2 kernel (Debian 12's OpenBLAS 0.3.21 takes a 2023 Xeon
+//   for a "Prescott": matrix products 4.5x slower; docs/PERFORMANCE.md).
+
+#include <string>
 
 namespace symmflow {
 
+struct CpuFeatures {
+  bool avx2Fma = false;  // AVX2 and FMA (OpenBLAS's Haswell kernels)
+  bool avx512 = false;   // AVX-512 F/BW/DQ/VL/CD (its SkylakeX kernels)
+};
+CpuFeatures cpuFeatures();
+
 // Call first in main(). Returns normally when nothing had to change (or re-exec failed).
-void ensurePassiveOpenMpWait(char** argv);
+void prepareRuntimeEnvironment(char** argv);
+
+// The core type OpenBLAS should be told to use instead of `detected` (its
+// openblas_get_corename()) on a CPU with these features; empty when the detection is fine
+// (an AVX2 or newer kernel, or a CPU without AVX2 + FMA) or when `detected` is empty.
+std::string openBlasCoreOverride(const std::string& detected, const CpuFeatures& cpu);
+
+// OpenBLAS's kernel family in this process ("SkylakeX", "Haswell", ...); empty when the
+// BLAS is not OpenBLAS.
+std::string openBlasCoreName();
 
 }  // namespace symmflow

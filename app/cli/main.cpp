@@ -40,12 +40,13 @@ std::string resolveModelPath(const std::string& nameOrPath, std::string* error) 
 
 int main(int argc, char** argv) {
   using namespace symmflow;
-  ensurePassiveOpenMpWait(argv);
+  prepareRuntimeEnvironment(argv);
   CLI::App app{"symmflow: generate, segment, classify and edit images with one SymmFlow model"};
   app.require_subcommand(1);
   app.set_version_flag("--version", [] {
+    const auto blas = openBlasCoreName();
     return "symmflow " + engineVersion() + " (LibTorch " + torchVersion() + ", " +
-           (cudaAvailable() ? "CUDA available" : "CPU only") + ")";
+           (cudaAvailable() ? "CUDA available" : "CPU only") + (blas.empty() ? "" : ", OpenBLAS " + blas) + ")";
   });
   int exitCode = 0;
   cli::registerInfo(app, exitCode);

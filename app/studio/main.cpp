@@ -112,7 +112,7 @@ bool displayReachable() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  symmflow::ensurePassiveOpenMpWait(argv);  // before any thread pool starts
+  symmflow::prepareRuntimeEnvironment(argv);  // before any thread pool starts
   std::optional<symmflow::ui::StartOptions> options;
   {
     QCoreApplication terminal(argc, argv);  // no window system yet

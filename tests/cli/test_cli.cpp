@@ -15,6 +15,7 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
 #include "core/model_info.h"
+#include "core/runtime_env.h"
 #include "core/safetensors.h"
 #include "tests/support/image_diff.h"
 #include "tests/support/run_cli.h"
@@ -90,6 +91,20 @@ TEST_F(Cli, HelpAndVersion) {
     EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
   EXPECT_NE(run("--version").out.find("LibTorch"), std::string::npos);
   EXPECT_NE(run("frobnicate").code, 0);
+}
+
+// On a CPU that OpenBLAS does not know, the programs tell it which kernels to use
+// (core/runtime_env.h); a kernel family the user chose is kept.
+TEST_F(Cli, OpenBlasRunsKernelsForThisCpu) {
+  using symmflow::testing::runCliWithEnv;
+  auto version = runCliWithEnv("-u OPENBLAS_CORETYPE", "--version");
+  const auto at = version.out.find("OpenBLAS ");
+  if (at == std::string::npos) GTEST_SKIP() << "the BLAS here is not OpenBLAS: " << version.out;
+  const auto name = version.out.substr(at + 9, version.out.find(')', at) - at - 9);
+  EXPECT_EQ(symmflow::openBlasCoreOverride(name, symmflow::cpuFeatures()), "")
+      << "OpenBLAS still runs its " << name << " kernels";
+  auto chosen = runCliWithEnv("OPENBLAS_CORETYPE=Nehalem", "--version");
+  EXPECT_NE(chosen.out.find("OpenBLAS Nehalem"), std::string::npos) << chosen.out;
 }
 
 TEST_F(Cli, InfoDescribesModelAndShard) {

@@ -2,6 +2,8 @@
 #pragma once
 // Runs the symmflow CLI (path in the SYMMFLOW_CLI compile definition) with arguments,
 // capturing stdout and stderr together and the exit code (-1 if it did not exit normally).
+// runCliWithEnv also sets `env` ("NAME=value ...", env(1) words; "-u NAME" unsets one)
+// for that run only.
 #include <sys/wait.h>
 
 #include <array>
@@ -15,9 +17,10 @@ struct CliRun {
   std::string out;
 };
 
-inline CliRun runCli(const std::string& args) {
+inline CliRun runCliWithEnv(const std::string& env, const std::string& args) {
   CliRun r;
-  FILE* p = popen((std::string(SYMMFLOW_CLI) + " " + args + " 2>&1").c_str(), "r");
+  const std::string prefix = env.empty() ? std::string() : "env " + env + " ";
+  FILE* p = popen((prefix + SYMMFLOW_CLI + " " + args + " 2>&1").c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf{};
   while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
@@ -25,5 +28,7 @@ inline CliRun runCli(const std::string& args) {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+inline CliRun runCli(const std::string& args) { return runCliWithEnv({}, args); }
 
 }  // namespace symmflow::testing

@@ -39,6 +39,13 @@ if [ -z "${CLI:-}" ]; then
   CLI=build-bench/app/cli/symmflow
 fi
 "$CLI" --version >&2
+# The engine tells an OpenBLAS that does not know this CPU which kernels to run
+# (core/runtime_env.h); the PyTorch reference gets the same kernels, so both compare like
+# for like. A choice in the environment is kept for both.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  blas=$("$CLI" --version 2>/dev/null | sed -n 's/.*OpenBLAS \([A-Za-z0-9_]*\).*/\1/p')
+  [ -n "$blas" ] && export OPENBLAS_CORETYPE=$blas && say "OpenBLAS kernels for both: $blas"
+fi
 
 if [ -z "${DEVICE:-}" ]; then
   if "$CLI" --version 2>/dev/null | grep -qi "cuda available"; then DEVICE=cuda; else DEVICE=cpu; fi

@@ -24,7 +24,9 @@ OUT_DIR=${OUT_DIR:-${OUT:-bench-out}}
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.jsonl"
 : > "$RESULTS"
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# OpenMP's waiting as the engine sets it for itself (core/runtime_env.h), for the PyTorch
+# reference too; a policy in the environment is kept for both.
+[ -z "${OMP_WAIT_POLICY:-}" ] && export GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-3000}
 say() { echo "[bench $(( $(date +%s) - START ))s] $*" >&2; }
 left() { [ $(( $(date +%s) - START )) -lt "$BUDGET_S" ]; }
 

@@ -50,7 +50,9 @@ std::string openBlasCoreName() {
 
 void prepareRuntimeEnvironment(char** argv) {
   bool changed = false;
-  if (std::getenv("OMP_WAIT_POLICY") == nullptr && setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0) changed = true;
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr && std::getenv("GOMP_SPINCOUNT") == nullptr &&
+      setenv("GOMP_SPINCOUNT", "3000", 0) == 0)
+    changed = true;
   if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
     const auto core = openBlasCoreOverride(openBlasCoreName(), cpuFeatures());
     if (!core.empty() && setenv("OPENBLAS_CORETYPE", core.c_str(), 0) == 0) changed = true;

@@ -3,15 +3,18 @@
 // Process environment the engine wants before any thread pool starts or BLAS kernel is
 // chosen. Both libraries read their settings when they load, before main(), so the
 // programs re-execute themselves once with the settings below, each only where the user
-// has not set it:
+// has not set it (docs/PERFORMANCE.md has the measurements):
 //
-// - OMP_WAIT_POLICY=PASSIVE. LibTorch's CPU kernels run on OpenMP. With GNU OpenMP's
-//   default (active) waiting, a thread pool whose cores are also busy with other work (a
-//   desktop, a build, two test runs) spins at every barrier; on the 2-core machines we
-//   measured training steps 4-8x slower. Passive waiting costs little when the machine is idle.
+// - GOMP_SPINCOUNT=3000 (when neither it nor OMP_WAIT_POLICY is set). LibTorch's CPU kernels
+//   run on GNU OpenMP, whose threads spin 300 000 times (milliseconds) between parallel
+//   regions by default: on a 2-core machine shared with other work (a desktop, a build, two
+//   test runs) that made training steps 4-8x slower. Sleeping at once (OMP_WAIT_POLICY=
+//   PASSIVE, what the programs used to set) costs a futex wake-up per operator instead: 30-45 %
+//   of an evaluation here. A short spin (~0.1 ms) keeps the wake-ups within an evaluation
+//   cheap and gives the cores back soon after it.
 // - OPENBLAS_CORETYPE=SkylakeX or Haswell when the OpenBLAS in the process does not know the
 //   CPU and fell back to a pre-AVX2 kernel (Debian 12's OpenBLAS 0.3.21 takes a 2023 Xeon
-//   for a "Prescott": matrix products 4.5x slower; docs/PERFORMANCE.md).
+//   for a "Prescott": matrix products 4.5x slower).
 
 #include <string>
 

@@ -205,10 +205,10 @@ struct Engine::Impl {
       r.vyNorm = e.vy.pow(2).mean().sqrt().item<double>();
       if (control.previews) {
         r.x = toImage(e.state.x[0]);
-        r.y = toLabelMap(e.state.y[0].argmax(0));
+        r.y = toLabelMap(classIndices(e.state.y[0], 0));
         auto t = torch::full({1}, e.tFrom, e.vy.options());
         auto yHat = oneStepLabels(e.start.y.narrow(0, 0, 1), e.vy.narrow(0, 0, 1), t)[0];
-        auto hatIds = yHat.argmax(0);
+        auto hatIds = classIndices(yHat, 0);
         r.yHat = toLabelMap(hatIds);
         const int K = info.config.numClasses;
         auto counts = torch::bincount(hatIds.flatten().cpu(), {}, K).to(torch::kDouble);
@@ -379,7 +379,7 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
     // -sum p log p; the ignore class (p = 0, log p = -inf) adds 0.
     auto entropy = -(probs * logp.clamp_min(std::numeric_limits<float>::lowest())).sum(0, true) /
                    std::log(static_cast<double>(std::max(2, K)));
-    auto host = torch::cat({probs, entropy, logits.argmax(0, true).to(torch::kFloat)}).cpu().contiguous();
+    auto host = torch::cat({probs, entropy, classIndices(logits, 0).unsqueeze(0).to(torch::kFloat)}).cpu().contiguous();
     const int64_t h = host.size(1), w = host.size(2), plane = h * w;
     const float* data = host.data_ptr<float>();
     SegmentResult out;
@@ -427,7 +427,7 @@ Result<Inversion> Engine::invert(const RgbImage& image, const RunParams& p, cons
     data->image = image;
     auto y0 = r.state.y[0].clone();
     if (d.info.classes.ignoreIndex >= 0) y0.select(0, d.info.classes.ignoreIndex).fill_(-1e4);
-    data->labels = d.toLabelMap(y0.argmax(0));
+    data->labels = d.toLabelMap(classIndices(y0, 0));
     data->trajectory = std::move(r.trajectory);
     data->steps = p.steps;
     return Inversion(data);

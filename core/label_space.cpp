@@ -12,7 +12,9 @@ torch::Tensor encodeLabels(const torch::Tensor& ids, int numClasses) {
   return onehot * 2.0 - 1.0;
 }
 
-torch::Tensor decodeLabels(const torch::Tensor& y) { return y.argmax(1); }
+torch::Tensor classIndices(const torch::Tensor& scores, int64_t dim) { return std::get<1>(scores.max(dim)); }
+
+torch::Tensor decodeLabels(const torch::Tensor& y) { return classIndices(y, 1); }
 
 torch::Tensor upsampleLabels(const torch::Tensor& y, int64_t height, int64_t width) {
   const auto h = y.size(2), w = y.size(3);
@@ -37,7 +39,7 @@ torch::Tensor downsampleIds(const torch::Tensor& ids, int s, int numClasses, int
   auto votes = F::one_hot(safe, numClasses).permute({0, 3, 1, 2}).to(torch::kFloat) *
                valid.unsqueeze(1).to(torch::kFloat);
   torch::Tensor pooled = s == 0 ? votes.sum({2, 3}, true) : F::avg_pool2d(votes, F::AvgPool2dFuncOptions(s));
-  auto best = pooled.argmax(1);
+  auto best = classIndices(pooled, 1);
   auto any = pooled.sum(1) > 0;
   const int64_t fill = ignoreIndex >= 0 ? ignoreIndex : 255;
   return torch::where(any, best, torch::full_like(best, fill));

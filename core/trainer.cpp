@@ -146,7 +146,7 @@ RgbImage sampleGrid(SymmFlowUNet net, const Shard& shard, const ClassList& class
   for (const auto& c : classes.classes) pal.insert(pal.end(), c.color.begin(), c.color.end());
   auto palette = torch::from_blob(pal.data(), {classes.size(), 3}, torch::kByte).clone().to(b.ids.device());
   auto ids = b.ids.clamp(0, classes.size() - 1);
-  auto labelsUp = upsampleLabels(encodeLabels(ids, classes.size()), cfg.imageHeight, cfg.imageWidth).argmax(1);
+  auto labelsUp = decodeLabels(upsampleLabels(encodeLabels(ids, classes.size()), cfg.imageHeight, cfg.imageWidth));
   auto colours = palette.index_select(0, labelsUp.flatten()).view({n, cfg.imageHeight, cfg.imageWidth, 3});
   auto genB = imagesToBytes(gen.state.x).to(b.ids.device());
   auto realB = imagesToBytes(b.x).to(b.ids.device());

@@ -24,6 +24,20 @@ TEST(LabelSpace, EncodeDecodeRoundTripAndIgnore) {
   EXPECT_EQ(back[0][1][0].item<int64_t>(), 1);
 }
 
+TEST(LabelSpace, ClassIndicesIsArgmaxWithTheFirstClassOnTies) {
+  torch::manual_seed(3);
+  for (int64_t dim : {0, 1, 2}) {
+    auto scores = torch::randn({5, 12, 7});
+    EXPECT_TRUE(torch::equal(classIndices(scores, dim), scores.argmax(dim))) << "dim " << dim;
+  }
+  // Ties, as one-hot labels upsampled or votes pooled give them: the first class wins.
+  auto tied = torch::zeros({4, 3, 2});
+  tied.index_put_({1}, 1.0);
+  tied.index_put_({3}, 1.0);  // classes 1 and 3 share the maximum everywhere
+  EXPECT_TRUE(torch::equal(classIndices(tied, 0), torch::ones({3, 2}, torch::kLong)));
+  EXPECT_TRUE(torch::equal(classIndices(torch::zeros({2, 5}), 1), torch::zeros({2}, torch::kLong)));
+}
+
 TEST(LabelSpace, UpsampleNearestAndPoolBack) {
   auto y = torch::arange(4, torch::kFloat).view({1, 1, 2, 2});
   auto up = upsampleLabels(y, 4, 6);

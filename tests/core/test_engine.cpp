@@ -138,7 +138,9 @@ TEST_F(EngineTest, SegmentLabelsAreTheMostLikelyClassAndNeverTheIgnoreClass) {
         if (r.labels.at(x, y) != best) ++mismatches;
         ++counts[r.labels.at(x, y)];
         EXPECT_NEAR(r.entropy[static_cast<size_t>(y) * r.labels.width + x], h / std::log(K), 1e-5);
-        if (ignore >= 0) EXPECT_EQ(r.probabilities.at(ignore, x, y), 0.0f);
+        if (ignore >= 0) {
+          EXPECT_EQ(r.probabilities.at(ignore, x, y), 0.0f);
+        }
       }
     EXPECT_EQ(mismatches, 0);
     return counts;

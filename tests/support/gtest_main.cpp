@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // GoogleTest's main for the suites that run LibTorch in their own process: first the
-// runtime environment the programs set up (core/runtime_env.h: passive OpenMP waiting,
-// OpenBLAS kernels this CPU runs), so tests exercise what users run and take no longer.
+// runtime environment the programs set up (core/runtime_env.h: OpenMP's short spin unless
+// CTest sets a wait policy, OpenBLAS kernels this CPU runs), so tests exercise what users
+// run and take no longer.
 #include <gtest/gtest.h>
 
 #include "core/runtime_env.h"

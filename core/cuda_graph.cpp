@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/cuda_graph.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <tuple>
@@ -9,9 +11,12 @@
 #include "core/unet.h"
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+#include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
+#include <cxxabi.h>
 #endif
 
 namespace symmflow {
@@ -21,10 +26,89 @@ namespace {
 using Key = std::tuple<std::vector<int64_t>, std::vector<int64_t>, int, int, int>;
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+// LibTorch's CUDAGraph frees its cudaGraph_t (a protected member) once instantiated, unless
+// debug mode is on; this gives read access to it for CudaGraphCache::anatomy().
+struct InspectableGraph : at::cuda::CUDAGraph {
+  cudaGraph_t raw() const { return graph_; }
+};
+
+// enable_debug_mode() where this LibTorch has it (not in 1.13): true when the graph is kept.
+template <class G>
+auto keepGraph(G& g, int) -> decltype(g.enable_debug_mode(), bool()) {
+  g.enable_debug_mode();
+  return true;
+}
+template <class G>
+bool keepGraph(G&, long) {
+  return false;
+}
+
 struct Captured {
-  at::cuda::CUDAGraph graph;
+  InspectableGraph graph;
   torch::Tensor x, y, t, vx, vy;  // static input and output buffers of the graph
 };
+
+// A kernel's name without its arguments and template arguments ("?" when CUDA does not say).
+std::string kernelName(const void* func) {
+  const char* name = nullptr;
+#if CUDART_VERSION >= 12030
+  if (cudaFuncGetName(&name, func) != cudaSuccess) name = nullptr;
+#else
+  (void)func;
+#endif
+  if (!name) return "?";
+  std::string out = name;
+  int status = 0;
+  if (char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status)) {
+    if (status == 0) out = d;
+    std::free(d);
+  }
+  if (out.rfind("void ", 0) == 0) out = out.substr(5);
+  return out.substr(0, std::min({out.find('<'), out.find('('), size_t{96}}));
+}
+
+CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
+  CudaGraphCache::Anatomy a;
+  size_t n = 0;
+  if (cudaGraphGetNodes(graph, nullptr, &n) != cudaSuccess) {
+    (void)cudaGetLastError();
+    a.note = "cudaGraphGetNodes failed";
+    return a;
+  }
+  std::vector<cudaGraphNode_t> nodes(n);
+  (void)cudaGraphGetNodes(graph, nodes.data(), &n);
+  const long sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
+  std::map<std::string, long> byName;
+  for (size_t i = 0; i < n; ++i) {
+    cudaGraphNodeType type{};
+    if (cudaGraphNodeGetType(nodes[i], &type) != cudaSuccess) {
+      ++a.others;
+      continue;
+    }
+    if (type == cudaGraphNodeTypeKernel) {
+      ++a.kernels;
+      cudaKernelNodeParams p{};
+      if (cudaGraphKernelNodeGetParams(nodes[i], &p) == cudaSuccess) {
+        if (static_cast<long>(p.gridDim.x) * p.gridDim.y * p.gridDim.z < sms) ++a.smallGridKernels;
+        ++byName[kernelName(p.func)];
+      } else {
+        ++byName["?"];
+      }
+    } else if (type == cudaGraphNodeTypeMemcpy) {
+      ++a.copies;
+    } else if (type == cudaGraphNodeTypeMemset) {
+      ++a.sets;
+    } else {
+      ++a.others;
+    }
+  }
+  (void)cudaGetLastError();  // a name lookup that failed must not surface at the next launch check
+  a.kernelsByName.assign(byName.begin(), byName.end());
+  std::stable_sort(a.kernelsByName.begin(), a.kernelsByName.end(),
+                   [](const auto& l, const auto& r) { return l.second > r.second; });
+  a.available = true;
+  return a;
+}
 #else
 struct Captured {};
 #endif
@@ -33,8 +117,10 @@ struct Captured {};
 struct CudaGraphCache::Impl {
   std::map<Key, std::unique_ptr<Captured>> graphs;
   bool disabled = false;
+  bool inspectable = false;
   long replays = 0;
   std::string error;
+  Anatomy anatomy;
 };
 
 CudaGraphCache::CudaGraphCache() : m_impl(std::make_unique<Impl>()) {}
@@ -57,6 +143,50 @@ void CudaGraphCache::reset() { m_impl->graphs.clear(); }
 int CudaGraphCache::graphs() const { return static_cast<int>(m_impl->graphs.size()); }
 long CudaGraphCache::replays() const { return m_impl->replays; }
 std::string CudaGraphCache::lastError() const { return m_impl->error; }
+void CudaGraphCache::setInspectable(bool on) { m_impl->inspectable = on; }
+
+CudaGraphCache::Anatomy CudaGraphCache::anatomy() const {
+  Anatomy a = m_impl->anatomy;
+  if (!a.available && a.note.empty()) {
+    a.note = !compiled()                 ? "CUDA graphs are not compiled in"
+             : !m_impl->inspectable      ? "setInspectable(true) was not called before the capture"
+                                         : "no graph captured";
+  }
+  return a;
+}
+
+double CudaGraphCache::trivialKernelMicros(int n) {
+#ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+  if (n < 1 || !torch::cuda::is_available()) return -1.0;
+  torch::NoGradGuard noGrad;
+  auto a = torch::zeros({1}, torch::TensorOptions().device(torch::kCUDA));
+  at::cuda::CUDAGraph graph;
+  auto side = c10::cuda::getStreamFromPool();
+  c10::cuda::getCurrentCUDAStream().synchronize();
+  {
+    c10::cuda::CUDAStreamGuard streamGuard(side);
+    a.add_(1);
+    side.synchronize();
+    graph.capture_begin();
+    for (int i = 0; i < n; ++i) a.add_(1);
+    graph.capture_end();
+    side.synchronize();
+  }
+  auto stream = c10::cuda::getCurrentCUDAStream();
+  std::vector<double> us;
+  for (int rep = 0; rep < 12; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    graph.replay();
+    stream.synchronize();
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(us.begin() + 2, us.end());  // the first two replays warm up
+  return us[2 + (us.size() - 2) / 2] / n;
+#else
+  (void)n;
+  return -1.0;
+#endif
+}
 
 std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImpl& net, const torch::Tensor& x,
                                                                  const torch::Tensor& y, const torch::Tensor& t) {
@@ -81,9 +211,14 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
         c10::cuda::CUDAStreamGuard streamGuard(side);
         for (int i = 0; i < 2; ++i) (void)net.forwardConverting(c->x, c->y, c->t);  // autotuning happens here
         side.synchronize();
+        const bool kept = d.inspectable && keepGraph(c->graph, 0);
         c->graph.capture_begin();
         std::tie(c->vx, c->vy) = net.forwardConverting(c->x, c->y, c->t);
         c->graph.capture_end();
+        if (d.inspectable) {
+          d.anatomy = kept && c->graph.raw() ? inspect(c->graph.raw()) : Anatomy{};
+          if (!kept) d.anatomy.note = "this LibTorch's CUDAGraph has no debug mode to keep the graph";
+        }
       }
       side.synchronize();
       it = d.graphs.emplace(key, std::move(c)).first;

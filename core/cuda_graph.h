@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace symmflow {
 
@@ -49,6 +50,24 @@ class CudaGraphCache {
   int graphs() const;            // captured graphs held
   long replays() const;          // evaluations served by a replay
   std::string lastError() const;  // why capture was switched off, if it was
+
+  // What a captured evaluation consists of, for benchmarks (issue 6: is an evaluation bound by
+  // kernel launches or by the kernels?). Call setInspectable(true) before the capture; the
+  // next capture keeps its node list (LibTorch's CUDAGraph debug mode, LibTorch >= 1.14) and
+  // anatomy() describes it. Elsewhere available is false and note says why.
+  struct Anatomy {
+    bool available = false;
+    std::string note;
+    long kernels = 0, copies = 0, sets = 0, others = 0;  // graph nodes by kind
+    long smallGridKernels = 0;  // kernels of fewer blocks than the GPU has multiprocessors
+    std::vector<std::pair<std::string, long>> kernelsByName;  // most frequent first ("?" when unnamed)
+  };
+  void setInspectable(bool on);
+  Anatomy anatomy() const;  // of the latest capture
+  // Microseconds per kernel when a graph of n trivial kernels (one-element adds) is replayed
+  // on the current GPU: the cost of a launch alone, to compare with an evaluation's time per
+  // kernel. Negative without CUDA graphs or a GPU.
+  static double trivialKernelMicros(int n);
 
  private:
   struct Impl;

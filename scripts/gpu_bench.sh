@@ -8,7 +8,8 @@
 #   3. the side-by-side benchmark (bench/run.sh) of camvid fp32/fp16: fused kernels, LibTorch
 #      operators, no CUDA graphs, PyTorch eager (its velocity check also checks the kernels);
 #   4. operator counts (profiler) of one camvid evaluation with and without the fused kernels,
-#      channels-last fp16, and fasseg/cifar10 rows.
+#      the captured graph's kernels against the launch floor of trivial kernels, channels-last
+#      fp16, and fasseg/cifar10 rows.
 # Leaves under $OUT: bench/ (results.jsonl, table.md), tests.txt, logs.tar.gz.
 #
 # Here, once:  cp -r /usr/src/googletest gpu_data/googletest
@@ -90,6 +91,9 @@ for fk in 1 0; do
     --steps 1 --json > "$W/logs/profile_camvid_fused$fk.json" 2>&1
   "$PYTHON" -c "import json,sys; p=json.load(open(sys.argv[1]))['profile']; print('fused=$fk', p['ops'], 'ops,', p['leaf_ops'], 'leaves,', round(p['profiled_ms'], 2), 'ms, leaf GPU', round(p.get('leaf_gpu_ms', 0), 2), 'ms;', [(o['op'], o['calls'], round(o['self_ms'], 2), round(o.get('gpu_ms', 0), 3)) for o in p.get('top_gpu', p['top_self'])[:10]])" \
     "$W/logs/profile_camvid_fused$fk.json" || tail -3 "$W/logs/profile_camvid_fused$fk.json"
+  # The captured graph: kernel count, time per kernel against the launch floor, top kernels.
+  "$PYTHON" -c "import json,sys; a=json.load(open(sys.argv[1])).get('graph',{}).get('anatomy',{}); print('fused=$fk graph:', {k: (round(v, 4) if isinstance(v, float) else v) for k, v in a.items() if k != 'kernels_by_name'}); print('  ', [(k['kernel'][:60], k['count']) for k in a.get('kernels_by_name', [])[:14]])" \
+    "$W/logs/profile_camvid_fused$fk.json" 2>/dev/null
 done
 run_row() {  # label, bench arguments...
   local label=$1; shift

@@ -124,6 +124,26 @@ nlohmann::json profileOnce(F&& f, int top, bool cuda) {
   return j;
 }
 #endif
+// The captured evaluation's nodes, and what its launches alone would cost: the kernel count
+// times the time per kernel of a graph of trivial kernels (CudaGraphCache::trivialKernelMicros).
+nlohmann::json anatomyJson(const CudaGraphCache::Anatomy& a, double evalMs) {
+  if (!a.available) return {{"available", false}, {"note", a.note}};
+  nlohmann::json names = nlohmann::json::array();
+  for (size_t i = 0; i < a.kernelsByName.size() && i < 25; ++i)
+    names.push_back({{"kernel", a.kernelsByName[i].first}, {"count", a.kernelsByName[i].second}});
+  const double floorUs = CudaGraphCache::trivialKernelMicros(std::max<long>(a.kernels, 100));
+  nlohmann::json j = {{"available", true},
+                      {"kernels", a.kernels},
+                      {"copies", a.copies},
+                      {"sets", a.sets},
+                      {"other_nodes", a.others},
+                      {"small_grid_kernels", a.smallGridKernels},
+                      {"us_per_kernel", a.kernels > 0 ? evalMs * 1000.0 / static_cast<double>(a.kernels) : 0.0},
+                      {"trivial_kernel_us", floorUs},
+                      {"kernels_by_name", names}};
+  if (floorUs > 0) j["launch_floor_ms"] = floorUs * static_cast<double>(a.kernels) / 1000.0;
+  return j;
+}
 }  // namespace
 
 void registerBench(CLI::App& app, int& exitCode) {
@@ -149,7 +169,8 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
-  cmd->add_flag("--profile", profile, "also profile one network evaluation: operator count and the slowest operators");
+  cmd->add_flag("--profile", profile, "also profile one network evaluation: operator count and the slowest operators; on CUDA also "
+               "the captured graph's kernels and what launching them alone costs");
   cmd->callback([&exitCode] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
@@ -229,6 +250,7 @@ void registerBench(CLI::App& app, int& exitCode) {
       nlohmann::json graphJ = nullptr;
       if (cuda && CudaGraphCache::enabled()) {
         CudaGraphCache cache;
+        cache.setInspectable(profile);
         double maxDiff = 0.0;
         {
           torch::InferenceMode g;
@@ -245,6 +267,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                   {"max_abs_diff_vs_eager", maxDiff},
                   {"replays", cache.replays()},
                   {"error", cache.lastError()}};
+        if (profile) graphJ["anatomy"] = anatomyJson(cache.anatomy(), graphJ["eval_ms"]["median"].get<double>());
       }
 
       // One-step segmentation of one image through the facade (pre/post-processing included).

@@ -124,3 +124,37 @@ TEST(CudaGraphCache, HalfPrecisionNetworkTakesAndReturnsTheSamplersDtype) {
   EXPECT_EQ(cache->graphs(), 1) << cache->lastError();
   EXPECT_EQ(cache->replays(), 2);
 }
+
+// The anatomy of a captured evaluation (bench --profile): every kernel node counted once,
+// by name, and a replay of the kept graph still gives the eager velocities.
+TEST(CudaGraphCache, AnatomyCountsTheKernelsOfACapturedEvaluation) {
+  CudaGraphCache idle;
+  EXPECT_FALSE(idle.anatomy().available);
+  EXPECT_FALSE(idle.anatomy().note.empty()) << "an unavailable anatomy says why";
+  if (!cudaAvailable()) {
+    EXPECT_LT(CudaGraphCache::trivialKernelMicros(10), 0.0) << "no GPU: no launch floor";
+  }
+  if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
+  auto net = symmflow::testing::randomNet();
+  net->to(torch::kCUDA);
+  torch::InferenceMode guard;
+  CudaGraphCache cache;
+  cache.setInspectable(true);
+  auto x = seededNoise({1, 3, 16, 24}, 5, torch::kCUDA);
+  auto y = seededNoise({1, 3, 16, 24}, 6, torch::kCUDA);
+  auto t = torch::full({1}, 0.6, x.options());
+  const auto graphed = cache.evaluate(*net, x, y, t);
+  EXPECT_LT(relativeError(graphed, net->forward(x, y, t)), 1e-5) << cache.lastError();
+  const auto a = cache.anatomy();
+  if (!a.available) GTEST_SKIP() << a.note;
+  // randomNet has at least its convolutions as kernels; each kernel is named exactly once.
+  EXPECT_GE(a.kernels, 10);
+  long named = 0;
+  for (const auto& [name, count] : a.kernelsByName) {
+    EXPECT_FALSE(name.empty());
+    named += count;
+  }
+  EXPECT_EQ(named, a.kernels);
+  EXPECT_LE(a.smallGridKernels, a.kernels);
+  EXPECT_GT(CudaGraphCache::trivialKernelMicros(50), 0.0);
+}

@@ -103,8 +103,17 @@ run_row() {  # label, bench arguments...
   [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
 }
 run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16 --channels-last
-run_row "engine fp32" -m models/fasseg.safetensors
-run_row "engine fp32" -m models/cifar10.safetensors
+run_row "engine fp32" -m models/fasseg.safetensors --profile
+run_row "engine fp32" -m models/cifar10.safetensors --profile
+# Time per evaluation against size and kernel count: does it follow the FLOPs or the kernels?
+"$PYTHON" -c "
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line); a = r.get('graph', {}).get('anatomy') or {}
+    if a.get('available'):
+        print(r['model'].split('/')[-1], r['precision'], round(r['gflops_per_eval'], 2), 'GFLOP,', round(r['graph']['eval_ms']['median'], 3), 'ms/eval,',
+              a['kernels'], 'kernels,', round(a['us_per_kernel'], 2), 'us/kernel, floor', round(a.get('launch_floor_ms', -1), 3), 'ms,', a['small_grid_kernels'], 'small-grid')
+" "$W/bench/results.jsonl" 2>/dev/null
 "$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
 mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
 cat "$W/bench/table.md"

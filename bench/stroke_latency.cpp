@@ -19,9 +19,10 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/runtime_env.h"
 #include "ui/canvas_widget.h"
@@ -54,8 +55,8 @@ nlohmann::json stats(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   auto q = [&](double p) { return v[static_cast<size_t>(p * (v.size() - 1) + 0.5)]; };
   const auto over = std::count_if(v.begin(), v.end(), [](double x) { return x > 16.0; });
-  return {{"median_ms", q(0.5)}, {"p90_ms", q(0.9)}, {"p99_ms", q(0.99)}, {"max_ms", v.back()},
-          {"moves", v.size()}, {"over_16ms", over}};
+  return {{"median_ms", q(0.5)}, {"p90_ms", q(0.9)},  {"p99_ms", q(0.99)},
+          {"max_ms", v.back()},  {"moves", v.size()}, {"over_16ms", over}};
 }
 
 std::string argValue(int argc, char** argv, const std::string& name, const std::string& fallback) {
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
   double angle = 0;
   auto strokeMoves = [&](int n, const std::function<bool()>& keep, std::vector<double>& out) {
     auto pos = [&] { return c + QPointF(r * std::cos(angle), r * std::sin(angle)); };
-    QMouseEvent press(QEvent::MouseButtonPress, pos(), canvas->mapToGlobal(pos()), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent press(QEvent::MouseButtonPress, pos(), canvas->mapToGlobal(pos()), Qt::LeftButton, Qt::LeftButton,
+                      Qt::NoModifier);
     QCoreApplication::sendEvent(canvas, &press);
     for (int i = 0; i < n; ++i) {
       angle += 0.05;
@@ -117,13 +119,15 @@ int main(int argc, char** argv) {
       if (counted && keep()) out.push_back(ms);
       pump(std::max(0, 8 - static_cast<int>(ms)));
     }
-    QMouseEvent release(QEvent::MouseButtonRelease, pos(), canvas->mapToGlobal(pos()), Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, pos(), canvas->mapToGlobal(pos()), Qt::LeftButton, Qt::NoButton,
+                        Qt::NoModifier);
     QCoreApplication::sendEvent(canvas, &release);
   };
 
   std::vector<double> idle, busy;
   for (int s = 0; s < movesPerPhase / 50; ++s) {
-    strokeMoves(50, [] { return true; }, idle);
+    strokeMoves(
+        50, [] { return true; }, idle);
     pump(50);
   }
   w.session()->settings().steps = steps;
@@ -133,7 +137,8 @@ int main(int argc, char** argv) {
     ++generations;
     pump(30);
     while (w.session()->isBusy() && static_cast<int>(busy.size()) < movesPerPhase && clock.elapsed() < seconds * 1000)
-      strokeMoves(40, [&] { return w.session()->isBusy(); }, busy);
+      strokeMoves(
+          40, [&] { return w.session()->isBusy(); }, busy);
     w.session()->cancel();
     while (w.session()->isBusy()) pump(20);
   }

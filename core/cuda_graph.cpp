@@ -11,12 +11,13 @@
 #include "core/unet.h"
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+#include <cuda_runtime_api.h>
+#include <cxxabi.h>
+
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
-#include <cuda_runtime_api.h>
-#include <cxxabi.h>
 #endif
 
 namespace symmflow {
@@ -148,9 +149,9 @@ void CudaGraphCache::setInspectable(bool on) { m_impl->inspectable = on; }
 CudaGraphCache::Anatomy CudaGraphCache::anatomy() const {
   Anatomy a = m_impl->anatomy;
   if (!a.available && a.note.empty()) {
-    a.note = !compiled()                 ? "CUDA graphs are not compiled in"
-             : !m_impl->inspectable      ? "setInspectable(true) was not called before the capture"
-                                         : "no graph captured";
+    a.note = !compiled()            ? "CUDA graphs are not compiled in"
+             : !m_impl->inspectable ? "setInspectable(true) was not called before the capture"
+                                    : "no graph captured";
   }
   return a;
 }

@@ -19,12 +19,12 @@
 // - Weights must not change while a graph exists (reset() after moving or converting
 //   the network). Not thread-safe: one caller at a time (the Engine serializes calls).
 // LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <torch/torch.h>
 
 namespace symmflow {
 
@@ -47,8 +47,8 @@ class CudaGraphCache {
   std::pair<torch::Tensor, torch::Tensor> evaluate(SymmFlowUNetImpl& net, const torch::Tensor& x,
                                                    const torch::Tensor& y, const torch::Tensor& t);
   void reset();
-  int graphs() const;            // captured graphs held
-  long replays() const;          // evaluations served by a replay
+  int graphs() const;             // captured graphs held
+  long replays() const;           // evaluations served by a replay
   std::string lastError() const;  // why capture was switched off, if it was
 
   // What a captured evaluation consists of, for benchmarks (issue 6: is an evaluation bound by
@@ -59,7 +59,7 @@ class CudaGraphCache {
     bool available = false;
     std::string note;
     long kernels = 0, copies = 0, sets = 0, others = 0;  // graph nodes by kind
-    long smallGridKernels = 0;  // kernels of fewer blocks than the GPU has multiprocessors
+    long smallGridKernels = 0;                           // kernels of fewer blocks than the GPU has multiprocessors
     std::vector<std::pair<std::string, long>> kernelsByName;  // most frequent first ("?" when unnamed)
   };
   void setInspectable(bool on);

@@ -3,9 +3,6 @@
 // and turned into a message a user can act on.
 #include "core/engine.h"
 
-#include <torch/torch.h>
-#include <torch/version.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -15,6 +12,9 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+
+#include <torch/torch.h>
+#include <torch/version.h>
 
 #include "core/cuda_graph.h"
 #include "core/inference.h"
@@ -139,7 +139,8 @@ struct Engine::Impl {
   // (1,3,H,W) in [-1,1] on the device: the bytes travel (a quarter of the floats) and are
   // converted there.
   torch::Tensor imageTensor(const RgbImage& img) const {
-    auto t = torch::from_blob(const_cast<std::uint8_t*>(img.pixels.data()), {1, img.height, img.width, 3}, torch::kByte);
+    auto t =
+        torch::from_blob(const_cast<std::uint8_t*>(img.pixels.data()), {1, img.height, img.width, 3}, torch::kByte);
     return t.to(device).permute({0, 3, 1, 2}).contiguous().to(torch::kFloat).div_(127.5).sub_(1.0);
   }
 
@@ -151,12 +152,15 @@ struct Engine::Impl {
     if (!atLabelRes && !atImageRes)
       return Error{"the label map is " + std::to_string(map.width) + "x" + std::to_string(map.height) +
                    " but this model expects " + std::to_string(c.labelWidth()) + "x" + std::to_string(c.labelHeight()) +
-                   (c.imageLevel() ? "" : " (or the image size " + std::to_string(c.imageWidth) + "x" + std::to_string(c.imageHeight) + ")")};
+                   (c.imageLevel() ? ""
+                                   : " (or the image size " + std::to_string(c.imageWidth) + "x" +
+                                         std::to_string(c.imageHeight) + ")")};
     std::int64_t bad = 0;
     int firstBad = -1;
     std::vector<std::uint8_t> ids(map.ids);
     for (auto& v : ids) {
-      if (v == LabelMap::kIgnoreId && info.classes.ignoreIndex >= 0) v = static_cast<std::uint8_t>(info.classes.ignoreIndex);
+      if (v == LabelMap::kIgnoreId && info.classes.ignoreIndex >= 0)
+        v = static_cast<std::uint8_t>(info.classes.ignoreIndex);
       else if (v >= K) {
         ++bad;
         if (firstBad < 0) firstBad = v;
@@ -173,10 +177,12 @@ struct Engine::Impl {
 
   Status checkImage(const RgbImage& img) const {
     if (img.width != info.config.imageWidth || img.height != info.config.imageHeight)
-      return Error{"the image is " + std::to_string(img.width) + "x" + std::to_string(img.height) + " but this model works at " +
-                   std::to_string(info.config.imageWidth) + "x" + std::to_string(info.config.imageHeight) +
+      return Error{"the image is " + std::to_string(img.width) + "x" + std::to_string(img.height) +
+                   " but this model works at " + std::to_string(info.config.imageWidth) + "x" +
+                   std::to_string(info.config.imageHeight) +
                    "; resize it first (the studio and the CLI do this for photos)"};
-    if (img.pixels.size() != static_cast<size_t>(img.width) * img.height * 3) return Error{"the image buffer has the wrong size"};
+    if (img.pixels.size() != static_cast<size_t>(img.width) * img.height * 3)
+      return Error{"the image buffer has the wrong size"};
     return {};
   }
 
@@ -337,7 +343,8 @@ Status Engine::moveTo(DeviceKind device) {
   return m_impl->place(device);
 }
 
-Result<std::vector<RgbImage>> Engine::generate(const LabelMap& labels, const RunParams& p, const CallControl& control) const {
+Result<std::vector<RgbImage>> Engine::generate(const LabelMap& labels, const RunParams& p,
+                                               const CallControl& control) const {
   if (!m_impl) return Error{"no model is loaded"};
   if (p.steps < 1 || p.steps > 1000) return Error{"steps must be between 1 and 1000"};
   if (p.count < 1 || p.count > 64) return Error{"variations must be between 1 and 64"};
@@ -395,7 +402,8 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
   });
 }
 
-Result<ClassifyResult> Engine::classify(const RgbImage& image, const SegmentParams& p, const CallControl& control) const {
+Result<ClassifyResult> Engine::classify(const RgbImage& image, const SegmentParams& p,
+                                        const CallControl& control) const {
   auto seg = segment(image, p, control);
   if (!seg) return Error{seg.error()};
   const auto& pr = seg->probabilities;
@@ -407,7 +415,8 @@ Result<ClassifyResult> Engine::classify(const RgbImage& image, const SegmentPara
     for (size_t i = 0; i < plane; ++i) s += pr.data[c * plane + i];
     out.probabilities[c] = static_cast<float>(s / std::max<size_t>(1, plane));
   }
-  out.top = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) - out.probabilities.begin());
+  out.top = static_cast<int>(std::max_element(out.probabilities.begin(), out.probabilities.end()) -
+                             out.probabilities.begin());
   return out;
 }
 
@@ -447,8 +456,10 @@ Result<RgbImage> Engine::edit(const Inversion& inversion, const LabelMap& edited
     auto ids = d.labelTensor(edited);
     if (!ids) return Error{ids.error()};
     // Changed pixels: where the edited map differs from the inversion's labels.
-    auto before = torch::from_blob(const_cast<std::uint8_t*>(inv->labels.ids.data()), {1, inv->labels.height, inv->labels.width},
-                                   torch::kByte).to(torch::kLong).to(d.device);
+    auto before = torch::from_blob(const_cast<std::uint8_t*>(inv->labels.ids.data()),
+                                   {1, inv->labels.height, inv->labels.width}, torch::kByte)
+                      .to(torch::kLong)
+                      .to(d.device);
     auto changedLab = (*ids != before).to(torch::kFloat).unsqueeze(1);
     auto changed = upsampleLabels(changedLab, c.imageHeight, c.imageWidth);
     auto mask = editMask(changed, p.dilate, p.feather);

@@ -44,27 +44,27 @@ Result<Precision> parsePrecision(const std::string& name);
 const char* precisionName(Precision p);
 
 struct RunParams {
-  int steps = 25;                 // network evaluations per sample = steps (Euler) or ~2*steps (Heun)
+  int steps = 25;  // network evaluations per sample = steps (Euler) or ~2*steps (Heun)
   Solver solver = Solver::Euler;
-  std::uint64_t seed = 0;         // same seed + same inputs -> same output
-  int count = 1;                  // variations (generate): batched, seeds seed, seed+1, ...;
-                                  // variation i matches a run with seed+i up to the rounding of
-                                  // batched kernels (a level or two on some CPUs)
+  std::uint64_t seed = 0;  // same seed + same inputs -> same output
+  int count = 1;           // variations (generate): batched, seeds seed, seed+1, ...;
+                           // variation i matches a run with seed+i up to the rounding of
+                           // batched kernels (a level or two on some CPUs)
 };
 
 // One step of a running sampler, reported through CallControl::progress.
 struct StepReport {
-  int step = 0;          // 1-based index of the completed step
+  int step = 0;  // 1-based index of the completed step
   int totalSteps = 0;
-  double t = 0.0;        // time reached after this step (0 = noise image/clean label, 1 = clean image)
-  double vxNorm = 0.0;   // RMS of the image velocity at this step
-  double vyNorm = 0.0;   // RMS of the label velocity at this step
+  double t = 0.0;       // time reached after this step (0 = noise image/clean label, 1 = clean image)
+  double vxNorm = 0.0;  // RMS of the image velocity at this step
+  double vyNorm = 0.0;  // RMS of the label velocity at this step
   // Filled only when CallControl::previews is true (first item of the batch):
-  RgbImage x;                          // x_t decoded to RGB
-  LabelMap y;                          // argmax of y_t (label resolution)
-  LabelMap yHat;                       // argmax of the one-step estimate y0 = y_t - t*v_y
-  std::vector<double> classCoverage;   // share of each class in yHat
-  double meanConfidence = 0.0;         // mean max-softmax of the one-step estimate
+  RgbImage x;                         // x_t decoded to RGB
+  LabelMap y;                         // argmax of y_t (label resolution)
+  LabelMap yHat;                      // argmax of the one-step estimate y0 = y_t - t*v_y
+  std::vector<double> classCoverage;  // share of each class in yHat
+  double meanConfidence = 0.0;        // mean max-softmax of the one-step estimate
 };
 
 struct CallControl {
@@ -74,17 +74,17 @@ struct CallControl {
 };
 
 struct SegmentParams {
-  int steps = 1;            // 1 = one step from the clean image
+  int steps = 1;  // 1 = one step from the clean image
   Solver solver = Solver::Euler;
   std::uint64_t seed = 0;
-  int draws = 4;            // one-step estimates averaged over this many noise draws (batched)
-  bool mirror = false;      // also average each draw on the mirrored photo (twice the work)
+  int draws = 4;        // one-step estimates averaged over this many noise draws (batched)
+  bool mirror = false;  // also average each draw on the mirrored photo (twice the work)
 };
 
 struct SegmentResult {
-  LabelMap labels;          // argmax, at the label resolution
-  FloatPlanes probabilities;  // K planes, softmax of the averaged estimate
-  std::vector<float> entropy; // per pixel, normalised to [0,1] by log(K)
+  LabelMap labels;             // argmax, at the label resolution
+  FloatPlanes probabilities;   // K planes, softmax of the averaged estimate
+  std::vector<float> entropy;  // per pixel, normalised to [0,1] by log(K)
 };
 
 struct ClassifyResult {
@@ -113,9 +113,9 @@ class Inversion {
 
 struct EditParams {
   Solver solver = Solver::Euler;
-  int dilate = 2;                 // pixels of dilation of the changed region (model resolution)
-  float feather = 3.0f;           // pixels over which the mask blends (model resolution)
-  bool rerollChanged = false;     // fresh noise (from seed) inside the changed region
+  int dilate = 2;              // pixels of dilation of the changed region (model resolution)
+  float feather = 3.0f;        // pixels over which the mask blends (model resolution)
+  bool rerollChanged = false;  // fresh noise (from seed) inside the changed region
   std::uint64_t seed = 0;
 };
 
@@ -134,7 +134,7 @@ class Engine {
 
   bool loaded() const;
   const ModelInfo& info() const;
-  std::string deviceName() const;   // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+  std::string deviceName() const;  // "cpu" or "cuda:0 (NVIDIA H100 ...)"
   bool onCuda() const;
   // The precision in use now (fp32 on the CPU whatever was asked).
   Precision precision() const;
@@ -163,8 +163,7 @@ class Engine {
   Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,
                                   const CallControl& control = {}) const;
   // Photo -> (noise, label map) recording the whole trajectory (steps steps).
-  Result<Inversion> invert(const RgbImage& image, const RunParams& params,
-                           const CallControl& control = {}) const;
+  Result<Inversion> invert(const RgbImage& image, const RunParams& params, const CallControl& control = {}) const;
   // Regenerates the inverted photo with an edited label map; outside the changed
   // region (dilated, feathered) the recorded trajectory is reused, so those pixels
   // come back exactly.

@@ -7,8 +7,7 @@
 namespace symmflow {
 
 ConfusionMatrix evaluateShard(SymmFlowUNet net, const Shard& shard, const EvalOptions& o,
-                              const std::function<void(int64_t, int64_t)>& progress,
-                              const std::atomic<bool>* cancel) {
+                              const std::function<void(int64_t, int64_t)>& progress, const std::atomic<bool>* cancel) {
   torch::InferenceMode guard;
   const auto& cfg = net->config();
   const int K = cfg.numClasses;

@@ -10,8 +10,10 @@ namespace F = torch::nn::functional;
 
 std::string TimeSampling::toString() const {
   std::ostringstream s;
-  if (kind == Kind::Uniform) s << "uniform";
-  else s << "logit_normal:" << mean << ":" << std;
+  if (kind == Kind::Uniform)
+    s << "uniform";
+  else
+    s << "logit_normal:" << mean << ":" << std;
   s << "+end:" << pEnd;
   return s.str();
 }
@@ -24,7 +26,8 @@ Result<TimeSampling> TimeSampling::parse(const std::string& text) {
     tail = text.substr(p + 5);
   }
   try {
-    if (head == "uniform") ts.kind = Kind::Uniform;
+    if (head == "uniform")
+      ts.kind = Kind::Uniform;
     else if (head.rfind("logit_normal", 0) == 0) {
       ts.kind = Kind::LogitNormal;
       auto a = head.find(':');
@@ -44,8 +47,8 @@ Result<TimeSampling> TimeSampling::parse(const std::string& text) {
   return ts;
 }
 
-FlowPaths makePaths(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& xiX,
-                    const torch::Tensor& xiY, const torch::Tensor& t) {
+FlowPaths makePaths(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& xiX, const torch::Tensor& xiY,
+                    const torch::Tensor& t) {
   auto tv = t.view({-1, 1, 1, 1}).to(x.scalar_type());
   FlowPaths p;
   p.xt = (1 - tv) * xiX + tv * x;
@@ -68,8 +71,7 @@ torch::Tensor sampleTimes(int64_t batch, const TimeSampling& s, const torch::Dev
   return t;
 }
 
-FlowLoss symmflowLoss(SymmFlowUNet& net, const torch::Tensor& x, const torch::Tensor& ids,
-                      const FlowLossOptions& o) {
+FlowLoss symmflowLoss(SymmFlowUNet& net, const torch::Tensor& x, const torch::Tensor& ids, const FlowLossOptions& o) {
   const int K = net->config().numClasses;
   const auto B = x.size(0);
   auto y = encodeLabels(ids, K);
@@ -97,8 +99,10 @@ FlowLoss symmflowLoss(SymmFlowUNet& net, const torch::Tensor& x, const torch::Te
     opts = opts.weight(w);
     // Sum over valid pixels divided by their total weight; no host sync when none is valid.
     auto perPixel = F::cross_entropy(logits.to(torch::kFloat), target, opts);
-    auto denom = (w.index_select(0, torch::where(valid, ids, torch::zeros_like(ids)).to(torch::kLong).flatten())
-                      .view_as(ids) * valid.to(torch::kFloat)).sum();
+    auto denom =
+        (w.index_select(0, torch::where(valid, ids, torch::zeros_like(ids)).to(torch::kLong).flatten()).view_as(ids) *
+         valid.to(torch::kFloat))
+            .sum();
     lsem = perPixel.sum() / denom.clamp_min(1e-6);
   }
   FlowLoss out;

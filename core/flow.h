@@ -6,9 +6,9 @@
 // loss = lambda |v^_x - v_x|^2 + (1 - lambda) |v^_y - v_y|^2 + mu CE(tau * (y_t - t v^_y), c)
 // with y = 2 onehot(c) - 1 + U(-beta/2, beta/2); ignore pixels excluded from the label terms.
 // LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <string>
+
+#include <torch/torch.h>
 
 #include "core/result.h"
 #include "core/unet.h"
@@ -17,9 +17,9 @@ namespace symmflow {
 
 struct TimeSampling {
   enum class Kind { Uniform, LogitNormal } kind = Kind::Uniform;
-  double mean = 0.0;     // logit-normal location
-  double std = 1.0;      // logit-normal scale
-  double pEnd = 0.1;     // probability of t = 1 exactly (one-step segmentation from the clean image)
+  double mean = 0.0;  // logit-normal location
+  double std = 1.0;   // logit-normal scale
+  double pEnd = 0.1;  // probability of t = 1 exactly (one-step segmentation from the clean image)
   std::string toString() const;
   static Result<TimeSampling> parse(const std::string& text);  // "uniform", "logit_normal:0:1", "+end:0.1"
 };
@@ -28,7 +28,7 @@ struct FlowLossOptions {
   double lambda = 0.7;
   double mu = 0.1;
   double beta = 0.1;
-  double tau = 4.0;            // temperature of the one-step estimate's logits in the CE term
+  double tau = 4.0;  // temperature of the one-step estimate's logits in the CE term
   TimeSampling time;
   int ignoreIndex = -1;
   torch::Tensor classWeights;  // (K) weights of the CE term, or undefined
@@ -38,8 +38,8 @@ struct FlowLossOptions {
 struct FlowPaths {
   torch::Tensor xt, yt, vx, vy;
 };
-FlowPaths makePaths(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& xiX,
-                    const torch::Tensor& xiY, const torch::Tensor& t);
+FlowPaths makePaths(const torch::Tensor& x, const torch::Tensor& y, const torch::Tensor& xiX, const torch::Tensor& xiY,
+                    const torch::Tensor& t);
 
 // One-step label estimate y0 = y_t - t v_y (t broadcast per batch item).
 torch::Tensor oneStepLabels(const torch::Tensor& yt, const torch::Tensor& vy, const torch::Tensor& t);

@@ -76,7 +76,8 @@ KernelParams kernelParams(torch::ScalarType dtype, std::vector<torch::Tensor> pa
 }
 const void* ptrOr(const torch::Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
 void checkLaunch(int code, const char* what) {
-  if (code != 0) throw std::runtime_error(std::string(what) + ": CUDA kernel launch failed (error " + std::to_string(code) + ")");
+  if (code != 0)
+    throw std::runtime_error(std::string(what) + ": CUDA kernel launch failed (error " + std::to_string(code) + ")");
 }
 #endif
 }  // namespace
@@ -99,9 +100,9 @@ bool fusedKernelsEnabled() {
 
 long fusedKernelCalls() { return g_kernelCalls.load(); }
 
-torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tensor& gamma,
-                           const torch::Tensor& beta, double eps, const torch::Tensor& bias,
-                           const torch::Tensor& scale, const torch::Tensor& shift, bool silu) {
+torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tensor& gamma, const torch::Tensor& beta,
+                           double eps, const torch::Tensor& bias, const torch::Tensor& scale,
+                           const torch::Tensor& shift, bool silu) {
   require(x.dim() == 4, "groupNormAct: x must be (N, C, H, W)");
   const int64_t n = x.size(0), c = x.size(1);
   require(groups > 0 && c % groups == 0, "groupNormAct: groups must divide the channels");
@@ -125,8 +126,8 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
     a.groups = groups;
     a.splits = cuda::groupNormSplits(n, groups, c / groups * a.hw);
     // Workspace for the partial statistics; one block per group needs none.
-    const auto partials = a.splits > 1 ? torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble))
-                                       : torch::Tensor();
+    const auto partials =
+        a.splits > 1 ? torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble)) : torch::Tensor();
     a.x = x.data_ptr();
     a.y = y.data_ptr();
     a.partials = partials.defined() ? partials.data_ptr<double>() : nullptr;
@@ -182,8 +183,7 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
     args.hw = a.size(2) * a.size(3);
     args.channelsLast = channelsLast;
     args.dtype = kernelDtype(a);
-    checkLaunch(cuda::launchAddBias(args, c10::cuda::getCurrentCUDAStream(a.device().index()).stream()),
-                "addWithBias");
+    checkLaunch(cuda::launchAddBias(args, c10::cuda::getCurrentCUDAStream(a.device().index()).stream()), "addWithBias");
     ++g_kernelCalls;
     return out;
   }

@@ -21,9 +21,9 @@ namespace symmflow {
 
 // y = act((GroupNorm(x + bias) * gamma + beta) * scale + shift), act = SiLU or identity.
 // x: (N,C,H,W); bias, gamma, beta: (C); scale, shift: (N,C); groups divides C.
-torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tensor& gamma,
-                           const torch::Tensor& beta, double eps, const torch::Tensor& bias,
-                           const torch::Tensor& scale, const torch::Tensor& shift, bool silu);
+torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tensor& gamma, const torch::Tensor& beta,
+                           double eps, const torch::Tensor& bias, const torch::Tensor& scale,
+                           const torch::Tensor& shift, bool silu);
 
 // a + b + bias1 + bias2 with a, b: (N,C,H,W) and the biases (C) broadcast over channels.
 torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& bias1,

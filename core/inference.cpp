@@ -33,8 +33,8 @@ torch::Tensor perItemNoise(int64_t batch, at::IntArrayRef itemShape, std::uint64
 }
 }  // namespace
 
-IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver,
-                               std::uint64_t seed, const StepCallback& onStep, const std::atomic<bool>* cancel) {
+IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver, std::uint64_t seed,
+                               const StepCallback& onStep, const std::atomic<bool>* cancel) {
   const auto& cfg = net->config();
   const auto dev = ids.device();
   const int64_t B = ids.size(0);
@@ -44,8 +44,8 @@ IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int s
 }
 
 torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
-                            Solver solver, std::uint64_t seed, int draws, bool mirror,
-                            const StepCallback& onStep, const std::atomic<bool>* cancel) {
+                            Solver solver, std::uint64_t seed, int draws, bool mirror, const StepCallback& onStep,
+                            const std::atomic<bool>* cancel) {
   const int K = net->config().numClasses;
   const int64_t B = x.size(0);
   draws = std::max(1, draws);
@@ -91,8 +91,16 @@ IntegrateResult editImages(SymmFlowUNet net, const std::vector<FlowState>& inv, 
 }
 
 torch::Tensor imagesToBytes(const torch::Tensor& x) {
-  return x.detach().to(torch::kFloat).add(1.0).mul(127.5).round().clamp(0, 255).to(torch::kByte)
-      .permute({0, 2, 3, 1}).contiguous().cpu();
+  return x.detach()
+      .to(torch::kFloat)
+      .add(1.0)
+      .mul(127.5)
+      .round()
+      .clamp(0, 255)
+      .to(torch::kByte)
+      .permute({0, 2, 3, 1})
+      .contiguous()
+      .cpu();
 }
 
 }  // namespace symmflow

@@ -4,11 +4,11 @@
 // invert (recording the path) and edit (reusing it outside the changed region).
 // Used by the Engine facade, by evaluation and by the trainer's validation.
 // Call inside torch::InferenceMode. LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <atomic>
 #include <cstdint>
 #include <vector>
+
+#include <torch/torch.h>
 
 #include "core/samplers.h"
 #include "core/unet.h"
@@ -24,9 +24,8 @@ torch::Tensor seededNoise(at::IntArrayRef shape, std::uint64_t seed, const torch
 
 // Generate: start (xi_x, y) at t=0, integrate the joint ODE to t=1, return the state (x in ~[-1,1]).
 // ids: (B,h,w) int64 at the label resolution. Item b uses seed + b.
-IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver,
-                               std::uint64_t seed, const StepCallback& onStep = {},
-                               const std::atomic<bool>* cancel = nullptr);
+IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver, std::uint64_t seed,
+                               const StepCallback& onStep = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Segment: start (x, xi_y) at t=1, integrate to t=0; the label estimate is averaged over
 // `draws` noise draws (batched). With `mirror`, each draw is also run on the left-right
@@ -34,8 +33,7 @@ IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int s
 // Returns the averaged y0 (B,K,h,w); undefined if cancelled.
 torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
                             Solver solver, std::uint64_t seed, int draws, bool mirror = false,
-                            const StepCallback& onStep = {},
-                            const std::atomic<bool>* cancel = nullptr);
+                            const StepCallback& onStep = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Invert: segment with one draw, recording the state at every grid point (t from 1 down to 0).
 IntegrateResult invertImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,

@@ -36,8 +36,8 @@ torch::Tensor downsampleIds(const torch::Tensor& ids, int s, int numClasses, int
   auto valid = (ids >= 0) & (ids < numClasses);
   if (ignoreIndex >= 0) valid = valid & (ids != ignoreIndex);
   auto safe = torch::where(valid, ids, torch::zeros_like(ids)).to(torch::kLong);
-  auto votes = F::one_hot(safe, numClasses).permute({0, 3, 1, 2}).to(torch::kFloat) *
-               valid.unsqueeze(1).to(torch::kFloat);
+  auto votes =
+      F::one_hot(safe, numClasses).permute({0, 3, 1, 2}).to(torch::kFloat) * valid.unsqueeze(1).to(torch::kFloat);
   torch::Tensor pooled = s == 0 ? votes.sum({2, 3}, true) : F::avg_pool2d(votes, F::AvgPool2dFuncOptions(s));
   auto best = classIndices(pooled, 1);
   auto any = pooled.sum(1) > 0;

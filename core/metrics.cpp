@@ -3,13 +3,16 @@
 
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 namespace symmflow {
 
 ConfusionMatrix::ConfusionMatrix(int numClasses, int ignoreIndex)
-    : m_k(numClasses), m_ignore(ignoreIndex), m_counts(static_cast<std::size_t>(numClasses) * numClasses, 0),
+    : m_k(numClasses),
+      m_ignore(ignoreIndex),
+      m_counts(static_cast<std::size_t>(numClasses) * numClasses, 0),
       m_outOfRange(static_cast<std::size_t>(numClasses), 0) {
   if (numClasses < 1) throw std::invalid_argument("ConfusionMatrix needs at least one class");
 }
@@ -82,8 +85,8 @@ std::string ConfusionMatrix::toJson(const std::vector<std::string>& names) const
     const std::string name = c < static_cast<int>(names.size()) ? names[c] : std::to_string(c);
     per[name] = std::isnan(ious[c]) ? nlohmann::json(nullptr) : nlohmann::json(ious[c]);
   }
-  nlohmann::json j = {{"miou", meanIou()}, {"pixel_accuracy", pixelAccuracy()}, {"per_class_iou", per},
-                      {"pixels", total()}};
+  nlohmann::json j = {
+      {"miou", meanIou()}, {"pixel_accuracy", pixelAccuracy()}, {"per_class_iou", per}, {"pixels", total()}};
   return j.dump();
 }
 

@@ -25,8 +25,7 @@ struct BadField : std::runtime_error {
 int intOf(const json& v, const char* what) {
   constexpr double kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
   if (v.is_number_unsigned()) {
-    if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax))
-      return static_cast<int>(v.get<std::uint64_t>());
+    if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(kMax)) return static_cast<int>(v.get<std::uint64_t>());
   } else if (v.is_number_integer()) {
     const auto i = v.get<std::int64_t>();
     if (i >= kMin && i <= kMax) return static_cast<int>(i);
@@ -47,8 +46,10 @@ std::vector<int> intsOf(const json& v, const char* what) {
 
 std::string ModelConfig::validate() const {
   if (imageHeight <= 0 || imageWidth <= 0 || imageHeight > 4096 || imageWidth > 4096)
-    return "image size " + std::to_string(imageWidth) + "x" + std::to_string(imageHeight) + " is out of range (1..4096)";
-  if (numClasses < 1 || numClasses > 254) return "class count " + std::to_string(numClasses) + " is out of range (1..254)";
+    return "image size " + std::to_string(imageWidth) + "x" + std::to_string(imageHeight) +
+           " is out of range (1..4096)";
+  if (numClasses < 1 || numClasses > 254)
+    return "class count " + std::to_string(numClasses) + " is out of range (1..254)";
   if (channelMult.empty() || channelMult.size() > 6) return "channel_mult must have 1..6 levels";
   for (int m : channelMult)
     if (m < 1 || m > 16) return "channel_mult entries must be in 1..16";
@@ -68,10 +69,10 @@ std::string ModelConfig::validate() const {
 }
 
 std::string ModelConfig::toJson() const {
-  json j = {{"image_height", imageHeight}, {"image_width", imageWidth},   {"label_downsample", labelDownsample},
-            {"num_classes", numClasses},   {"base_channels", baseChannels}, {"channel_mult", channelMult},
-            {"res_blocks", numResBlocks},  {"attention_levels", attentionLevels},
-            {"attention_heads", attentionHeads}, {"dropout", dropout}};
+  json j = {{"image_height", imageHeight}, {"image_width", imageWidth},           {"label_downsample", labelDownsample},
+            {"num_classes", numClasses},   {"base_channels", baseChannels},       {"channel_mult", channelMult},
+            {"res_blocks", numResBlocks},  {"attention_levels", attentionLevels}, {"attention_heads", attentionHeads},
+            {"dropout", dropout}};
   return j.dump();
 }
 
@@ -86,11 +87,9 @@ Result<ModelConfig> ModelConfig::fromJson(const std::string& text) {
     c.baseChannels = intOf(j.at("base_channels"), "base_channels");
     c.channelMult = intsOf(j.at("channel_mult"), "channel_mult");
     c.numResBlocks = intOf(j.at("res_blocks"), "res_blocks");
-    c.attentionLevels = j.contains("attention_levels")
-                            ? intsOf(j["attention_levels"], "attention_levels")
-                            : std::vector<int>{};
-    c.attentionHeads =
-        j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
+    c.attentionLevels =
+        j.contains("attention_levels") ? intsOf(j["attention_levels"], "attention_levels") : std::vector<int>{};
+    c.attentionHeads = j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
     c.dropout = j.value("dropout", 0.0f);
   } catch (const json::exception& e) {
     return Error{std::string("model config is malformed: ") + e.what()};
@@ -129,14 +128,14 @@ Result<ClassList> classListFromJson(const std::string& text) {
       ClassInfo info;
       info.name = c.at("name").get<std::string>();
       // Classes without a colour (e.g. image-level data sets) get one from a fixed palette.
-      static const int kPalette[10][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-                                          {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127},
+      static const int kPalette[10][3] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                                          {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
                                           {188, 189, 34},  {23, 190, 207}};
       const auto* p = kPalette[id % 10];
-      const auto col = c.contains("color") ? intsOf(c.at("color"), "class colour")
-                                           : std::vector<int>{(p[0] + 37 * (id / 10)) % 256,
-                                                              (p[1] + 91 * (id / 10)) % 256,
-                                                              (p[2] + 53 * (id / 10)) % 256};
+      const auto col = c.contains("color")
+                           ? intsOf(c.at("color"), "class colour")
+                           : std::vector<int>{(p[0] + 37 * (id / 10)) % 256, (p[1] + 91 * (id / 10)) % 256,
+                                              (p[2] + 53 * (id / 10)) % 256};
       if (col.size() != 3) return Error{"class '" + info.name + "' colour is not [r, g, b]"};
       for (int k = 0; k < 3; ++k) {
         if (col[k] < 0 || col[k] > 255) return Error{"class '" + info.name + "' colour is out of 0..255"};
@@ -144,14 +143,12 @@ Result<ClassList> classListFromJson(const std::string& text) {
       }
       out.classes[id] = info;
     }
-    out.ignoreIndex = j.contains("ignore_index") && !j["ignore_index"].is_null()
-                          ? intOf(j["ignore_index"], "ignore_index")
-                          : -1;
+    out.ignoreIndex =
+        j.contains("ignore_index") && !j["ignore_index"].is_null() ? intOf(j["ignore_index"], "ignore_index") : -1;
     // -1 is "none"; other negatives were accepted and then lost on writing (classListToJson
     // drops them): found by tests/fuzz/fuzz_model_json's round-trip check.
     if (out.ignoreIndex < -1 || out.ignoreIndex >= out.size())
-      return Error{"ignore_index " + std::to_string(out.ignoreIndex) +
-                   " is not a class id (or -1 for none)"};
+      return Error{"ignore_index " + std::to_string(out.ignoreIndex) + " is not a class id (or -1 for none)"};
   } catch (const json::exception& e) {
     return Error{std::string("class list is malformed: ") + e.what()};
   } catch (const BadField& e) {

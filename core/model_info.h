@@ -38,12 +38,12 @@ struct ModelConfig {
 
 struct ModelInfo {
   std::string path;
-  std::string name;        // file stem, e.g. "camvid"
+  std::string name;  // file stem, e.g. "camvid"
   ModelConfig config;
   ClassList classes;
-  std::string recipeJson;  // training options, as recorded by the trainer
-  std::string metricsJson; // measured validation metrics
-  std::string trainedJson; // where/how long it trained
+  std::string recipeJson;    // training options, as recorded by the trainer
+  std::string metricsJson;   // measured validation metrics
+  std::string trainedJson;   // where/how long it trained
   std::string weightsDtype;  // "F16", "BF16" or "F32"
   std::int64_t parameterCount = 0;
   std::int64_t fileBytes = 0;
@@ -57,10 +57,10 @@ struct ModelInfo {
 
 // Metadata keys written into every model file.
 namespace meta {
-inline constexpr const char* kFormat = "format";           // "symmflow-model"
+inline constexpr const char* kFormat = "format";                 // "symmflow-model"
 inline constexpr const char* kFormatVersion = "format_version";  // "1"
-inline constexpr const char* kConfig = "config";           // ModelConfig JSON
-inline constexpr const char* kClasses = "classes";         // ClassList JSON
+inline constexpr const char* kConfig = "config";                 // ModelConfig JSON
+inline constexpr const char* kClasses = "classes";               // ClassList JSON
 inline constexpr const char* kRecipe = "recipe";
 inline constexpr const char* kMetrics = "metrics";
 inline constexpr const char* kTrained = "trained";

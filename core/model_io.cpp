@@ -84,7 +84,8 @@ Status loadWeightsInto(const SafetensorsFile& file, SymmFlowUNet& net) {
   for (auto& b : net->named_buffers())
     if (auto s = load(b.key(), b.value()); !s) return s;
   for (const auto& t : file.tensors())
-    if (!expected.count(t.name)) return Error{"the file holds an unexpected weight '" + t.name + "' (wrong architecture?)"};
+    if (!expected.count(t.name))
+      return Error{"the file holds an unexpected weight '" + t.name + "' (wrong architecture?)"};
   return {};
 }
 

@@ -3,10 +3,10 @@
 // Reading and writing SymmFlow model files: one .safetensors file with the network's
 // weights (F32/F16/BF16) and __metadata__ (config, classes, recipe, metrics; see
 // core/model_info.h). LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <map>
 #include <string>
+
+#include <torch/torch.h>
 
 #include "core/model_info.h"
 #include "core/result.h"

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/model_paths.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -39,7 +38,8 @@ std::vector<std::string> modelSearchDirs() {
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("SYMMFLOW_MODELS"); env && *env) candidates.emplace_back(env);
   candidates.push_back(userModelDir());
-  if (auto d = exeDir(); !d.empty()) candidates.push_back((fs::path(d) / ".." / "share" / "symmflow" / "models").string());
+  if (auto d = exeDir(); !d.empty())
+    candidates.push_back((fs::path(d) / ".." / "share" / "symmflow" / "models").string());
 #ifdef SYMMFLOW_DATA_DIR
   candidates.push_back(std::string(SYMMFLOW_DATA_DIR) + "/models");
 #endif
@@ -78,7 +78,8 @@ std::vector<std::string> listModelFiles() {
 std::string findModel(const std::string& nameOrPath) {
   std::error_code ec;
   if (fs::is_regular_file(nameOrPath, ec)) return nameOrPath;
-  const std::string file = fs::path(nameOrPath).extension() == ".safetensors" ? nameOrPath : nameOrPath + ".safetensors";
+  const std::string file =
+      fs::path(nameOrPath).extension() == ".safetensors" ? nameOrPath : nameOrPath + ".safetensors";
   if (nameOrPath.find('/') != std::string::npos) return {};
   for (const auto& dir : modelSearchDirs())
     if (fs::is_regular_file(fs::path(dir) / file, ec)) return (fs::path(dir) / file).string();

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "core/runtime_env.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <dlfcn.h>
+#include <unistd.h>
 
 namespace symmflow {
 
@@ -33,8 +32,8 @@ std::string openBlasCoreOverride(const std::string& detected, const CpuFeatures&
   // OpenBLAS's x86 kernel families without AVX2: what it falls back to for a CPU it does
   // not know. A known modern family (Haswell, Zen, SkylakeX, Cooperlake, ...) is left alone.
   static const std::array<const char*, 16> kPreAvx2{
-      "prescott", "core2",   "penryn",   "dunnington", "nehalem",      "sandybridge", "atom",   "katmai",
-      "coppermine", "northwood", "banias", "barcelona", "opteron", "opteron_sse3", "bobcat", "generic"};
+      "prescott",   "core2",     "penryn", "dunnington", "nehalem", "sandybridge",  "atom",   "katmai",
+      "coppermine", "northwood", "banias", "barcelona",  "opteron", "opteron_sse3", "bobcat", "generic"};
   if (!cpu.avx2Fma) return {};
   const auto name = lower(detected);
   if (std::find(kPreAvx2.begin(), kPreAvx2.end(), name) == kPreAvx2.end()) return {};

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/safetensors.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -10,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <random>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 namespace symmflow {
 namespace {
@@ -39,17 +39,23 @@ const char* dtypeName(DType t) {
 
 std::size_t dtypeSize(DType t) {
   switch (t) {
-    case DType::F64: case DType::I64: return 8;
-    case DType::F32: case DType::I32: return 4;
-    case DType::F16: case DType::BF16: case DType::I16: return 2;
-    case DType::I8: case DType::U8: case DType::Bool: return 1;
+    case DType::F64:
+    case DType::I64: return 8;
+    case DType::F32:
+    case DType::I32: return 4;
+    case DType::F16:
+    case DType::BF16:
+    case DType::I16: return 2;
+    case DType::I8:
+    case DType::U8:
+    case DType::Bool: return 1;
   }
   return 1;
 }
 
 Result<DType> parseDType(const std::string& name) {
-  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64, DType::I32,
-                  DType::I16, DType::I8, DType::U8, DType::Bool})
+  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64, DType::I32, DType::I16, DType::I8,
+                  DType::U8, DType::Bool})
     if (name == dtypeName(t)) return t;
   return Error{"unsupported tensor dtype " + quoted(name)};
 }
@@ -76,9 +82,7 @@ namespace {
 // Files people pick instead of a model, recognised by their first bytes (at least 8 are
 // there): what they are, or "" when unknown.
 std::string foreignKind(const std::uint8_t* b, std::size_t n) {
-  auto starts = [&](const char* magic, std::size_t len) {
-    return n >= len && std::memcmp(b, magic, len) == 0;
-  };
+  auto starts = [&](const char* magic, std::size_t len) { return n >= len && std::memcmp(b, magic, len) == 0; };
   if (starts("\x89PNG", 4)) return "a PNG image";
   if (starts("\xFF\xD8\xFF", 3)) return "a JPEG image";
   if (starts("GIF8", 4)) return "a GIF image";
@@ -102,14 +106,16 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
   if (n > kMaxHeaderBytes || n > fileSize - 8) {
     if (const std::string kind = foreignKind(bytes, available); !kind.empty())
-      return Error{"this is " + kind + ", not a .safetensors file (SymmFlow models come from `symmflow "
+      return Error{"this is " + kind +
+                   ", not a .safetensors file (SymmFlow models come from `symmflow "
                    "train`, data shards from `symmflow pack`; `symmflow info` lists the installed models)"};
   }
   if (n > kMaxHeaderBytes)
-    return Error{"header length " + std::to_string(n) + " is larger than the 100 MiB limit: not a safetensors file, or corrupt"};
+    return Error{"header length " + std::to_string(n) +
+                 " is larger than the 100 MiB limit: not a safetensors file, or corrupt"};
   if (n > fileSize - 8)
-    return Error{"header length " + std::to_string(n) + " runs past the end of the file (" +
-                 std::to_string(fileSize) + " bytes): the file is truncated or not a safetensors file"};
+    return Error{"header length " + std::to_string(n) + " runs past the end of the file (" + std::to_string(fileSize) +
+                 " bytes): the file is truncated or not a safetensors file"};
   if (8 + n > available) return Error{"internal: header not fully read"};
   nlohmann::json header;
   try {
@@ -156,12 +162,10 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
       e.shape.push_back(static_cast<std::int64_t>(dim));
       if (dim == 0) {
         anyZero = true;
-      } else if (numel >
-                 static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / dim) {
-        return Error{
-            "tensor " + quoted(name) +
-            ": shape and dtype need more bytes than the file holds (the product of its sizes "
-            "overflows 64 bits)"};
+      } else if (numel > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / dim) {
+        return Error{"tensor " + quoted(name) +
+                     ": shape and dtype need more bytes than the file holds (the product of its sizes "
+                     "overflows 64 bits)"};
       } else {
         numel *= dim;
       }
@@ -173,7 +177,8 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
     const auto b = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
     if (b > end || end > dataBytes)
       return Error{"tensor " + quoted(name) + ": data range [" + std::to_string(b) + ", " + std::to_string(end) +
-                   ") lies outside the data section (" + std::to_string(dataBytes) + " bytes): the file is truncated or corrupt"};
+                   ") lies outside the data section (" + std::to_string(dataBytes) +
+                   " bytes): the file is truncated or corrupt"};
     if (numel > dataBytes || numel * dtypeSize(e.dtype) != end - b)
       return Error{"tensor " + quoted(name) + ": shape and dtype need " +
                    (numel > dataBytes ? std::string("more bytes than the file holds")
@@ -194,8 +199,7 @@ Result<SafetensorsFile> SafetensorsFile::parseHeader(const std::uint8_t* bytes, 
   for (const TensorEntry* t : order) {
     if (furthest != nullptr && furthest->offset + furthest->bytes > t->offset)
       return Error{"tensors " + quoted(furthest->name) + " and " + quoted(t->name) + " overlap"};
-    if (furthest == nullptr || t->offset + t->bytes > furthest->offset + furthest->bytes)
-      furthest = t;
+    if (furthest == nullptr || t->offset + t->bytes > furthest->offset + furthest->bytes) furthest = t;
   }
   return f;
 }
@@ -250,9 +254,8 @@ std::vector<std::uint8_t> serializeSafetensors(const std::vector<TensorBlob>& te
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::uint64_t offset = 0;
   for (const auto* t : sorted) {
-    header[t->name] = {{"dtype", dtypeName(t->dtype)},
-                       {"shape", t->shape},
-                       {"data_offsets", {offset, offset + t->bytes.size()}}};
+    header[t->name] = {
+        {"dtype", dtypeName(t->dtype)}, {"shape", t->shape}, {"data_offsets", {offset, offset + t->bytes.size()}}};
     offset += t->bytes.size();
   }
   std::string text = header.dump();

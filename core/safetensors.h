@@ -19,7 +19,7 @@ namespace symmflow {
 
 enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool };
 
-const char* dtypeName(DType t);        // "F32", ...
+const char* dtypeName(DType t);  // "F32", ...
 std::size_t dtypeSize(DType t);
 Result<DType> parseDType(const std::string& name);
 
@@ -53,8 +53,7 @@ class SafetensorsFile {
   std::size_t m_dataStart = 0;
   std::map<std::string, std::string> m_metadata;
   std::vector<TensorEntry> m_tensors;
-  static Result<SafetensorsFile> parseHeader(const std::uint8_t* bytes, std::size_t available,
-                                             std::uint64_t fileSize);
+  static Result<SafetensorsFile> parseHeader(const std::uint8_t* bytes, std::size_t available, std::uint64_t fileSize);
 };
 
 // A tensor to write: raw little-endian bytes of the given dtype and shape.

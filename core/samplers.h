@@ -3,12 +3,12 @@
 // ODE samplers over a velocity callable (DESIGN.md §2; Caetano et al. 2026, eq. for the
 // joint flow d(x, y)/dt = f(x_t, y_t, t)). Free functions, independent of the network,
 // tested against analytic fields. LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <atomic>
 #include <functional>
 #include <utility>
 #include <vector>
+
+#include <torch/torch.h>
 
 #include "core/types.h"
 
@@ -20,11 +20,12 @@ struct FlowState {
 };
 
 // The joint velocity at (x, y, t): returns (v_x, v_y) shaped like (x, y).
-using VelocityFn = std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&, const torch::Tensor&, double)>;
+using VelocityFn =
+    std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&, const torch::Tensor&, double)>;
 
 // Called after each step with the state reached and the velocity evaluated at the step's start.
 struct StepEvent {
-  int step;        // 1-based
+  int step;  // 1-based
   int total;
   double tFrom;
   double tTo;

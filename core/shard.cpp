@@ -15,7 +15,9 @@ Result<Shard> Shard::load(const std::string& path) {
   auto file = SafetensorsFile::read(path);
   if (!file) return Error{file.error()};
   if (file->metadataOr("format") != "symmflow-shard")
-    return Error{path + " is not a SymmFlow data shard (metadata 'format' is not 'symmflow-shard'); make one with 'symmflow pack'"};
+    return Error{
+        path +
+        " is not a SymmFlow data shard (metadata 'format' is not 'symmflow-shard'); make one with 'symmflow pack'"};
   auto classes = classListFromJson(file->metadataOr("classes", "{}"));
   if (!classes) return Error{path + ": " + classes.error()};
   Shard s;
@@ -81,8 +83,7 @@ namespace {
 
 // Per-item random zoom: item b's window of (h/z, w/z) at a random place, resized to (h, w).
 // imgs (B,H,W,3) uint8 -> (B,3,h,w) float in [-1,1]; masks (B,H,W) uint8 -> (B,h,w) uint8.
-void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs, int64_t h, int64_t w,
-              double zoomMax) {
+void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs, int64_t h, int64_t w, double zoomMax) {
   namespace F = torch::nn::functional;
   const int64_t B = imgs.size(0), H = imgs.size(1), W = imgs.size(2);
   const auto zoom = torch::rand({B}, torch::kDouble).mul_(zoomMax - 1.0).add_(1.0);
@@ -92,14 +93,14 @@ void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs,
     const double z = zoom[b].item<double>();
     const int64_t wh = std::clamp<int64_t>(std::llround(h / z), 1, H);
     const int64_t ww = std::clamp<int64_t>(std::llround(w / z), 1, W);
-    const int64_t y0 = std::min(H - wh, static_cast<int64_t>(place[b][0].item<double>() * static_cast<double>(H - wh + 1)));
-    const int64_t x0 = std::min(W - ww, static_cast<int64_t>(place[b][1].item<double>() * static_cast<double>(W - ww + 1)));
+    const int64_t y0 =
+        std::min(H - wh, static_cast<int64_t>(place[b][0].item<double>() * static_cast<double>(H - wh + 1)));
+    const int64_t x0 =
+        std::min(W - ww, static_cast<int64_t>(place[b][1].item<double>() * static_cast<double>(W - ww + 1)));
     auto win = imgs[b].narrow(0, y0, wh).narrow(1, x0, ww);
-    xs.push_back(F::interpolate(win.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat),
-                                F::InterpolateFuncOptions()
-                                    .size(std::vector<int64_t>{h, w})
-                                    .mode(torch::kBilinear)
-                                    .align_corners(false)));
+    xs.push_back(F::interpolate(
+        win.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat),
+        F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kBilinear).align_corners(false)));
     if (masks.defined()) {
       // Nearest-exact by index: output pixel i takes source y0 + floor((i + 0.5) wh / h), the
       // same pixel centres as the image's bilinear resize (LibTorch 1.13's kNearestExact
@@ -123,9 +124,7 @@ void zoomCrop(torch::Tensor& x, torch::Tensor& masks, const torch::Tensor& imgs,
 // Brightness, contrast and saturation factors U(1-j, 1+j) per item; x (B,3,h,w) in [-1,1].
 torch::Tensor jitterColours(torch::Tensor x, double j) {
   const int64_t B = x.size(0);
-  auto factor = [&] {
-    return torch::rand({B, 1, 1, 1}, x.options()).mul_(2 * j).add_(1 - j);
-  };
+  auto factor = [&] { return torch::rand({B, 1, 1, 1}, x.options()).mul_(2 * j).add_(1 - j); };
   auto v = x.add(1.0).mul_(0.5);  // [0,1]
   v = v * factor();
   const auto mean = v.mean({1, 2, 3}, true);
@@ -173,7 +172,8 @@ Shard::Batch Shard::sample(int64_t batch, int64_t cropH, int64_t cropW, const Au
 
 Shard::Batch Shard::slice(int64_t start, int64_t count, int s) const {
   count = std::min(count, size() - start);
-  auto index = torch::arange(start, start + count, torch::TensorOptions().dtype(torch::kLong).device(m_images.device()));
+  auto index =
+      torch::arange(start, start + count, torch::TensorOptions().dtype(torch::kLong).device(m_images.device()));
   auto x = m_images.narrow(0, start, count).permute({0, 3, 1, 2}).to(torch::kFloat).div_(127.5).sub_(1.0);
   torch::Tensor masks = m_masks.defined() ? m_masks.narrow(0, start, count) : torch::Tensor();
   return {x.contiguous(), idsFor(index, masks, s)};
@@ -182,8 +182,10 @@ Shard::Batch Shard::slice(int64_t start, int64_t count, int s) const {
 std::vector<double> Shard::classFrequencies() const {
   const int K = m_classes.size();
   torch::Tensor counts;
-  if (m_masks.defined()) counts = torch::bincount(m_masks.flatten().to(torch::kLong).cpu(), {}, 256).to(torch::kDouble);
-  else counts = torch::bincount(m_labels.cpu(), {}, 256).to(torch::kDouble);
+  if (m_masks.defined())
+    counts = torch::bincount(m_masks.flatten().to(torch::kLong).cpu(), {}, 256).to(torch::kDouble);
+  else
+    counts = torch::bincount(m_labels.cpu(), {}, 256).to(torch::kDouble);
   std::vector<double> f(K, 0.0);
   double total = 0;
   for (int c = 0; c < K; ++c)

@@ -4,10 +4,10 @@
 // masks (N,H,W) of class ids, optional labels (N) for image-level classes, and the class
 // list in the metadata ("format" = "symmflow-shard"). Batches are drawn on the shard's
 // device with random crops and the augmentation of `Augment`. LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <string>
 #include <vector>
+
+#include <torch/torch.h>
 
 #include "core/result.h"
 #include "core/types.h"
@@ -16,7 +16,7 @@ namespace symmflow {
 
 // Training-time augmentation, applied per item; every draw comes from torch's generator.
 struct Augment {
-  bool flip = true;          // horizontal flip with probability 1/2
+  bool flip = true;  // horizontal flip with probability 1/2
   // Random zoom z ~ U(1, zoomMax): a window of (crop / z) at a random place is resized to
   // the crop (image bilinear, mask nearest-exact: the same pixel centres, so labels stay on
   // their pixels), so objects are seen at up to zoomMax times

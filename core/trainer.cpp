@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "core/trainer.h"
 
-#include <ATen/autocast_mode.h>
-#include <torch/torch.h>
-#include <torch/version.h>
-
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 #include <thread>
+
+#include <ATen/autocast_mode.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+#include <torch/version.h>
 
 #include "core/evaluate.h"
 #include "core/inference.h"
@@ -25,7 +25,8 @@
 
 // LibTorch >= 2.4 has per-device autocast setters; 1.13 has the CUDA-only ones.
 // SYMMFLOW_NO_AUTOCAST (CMake option) builds without autocast at all.
-#if !defined(SYMMFLOW_NO_AUTOCAST) && (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+#if !defined(SYMMFLOW_NO_AUTOCAST) && \
+    (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
 #define SYMMFLOW_DEVICE_AUTOCAST 1
 #endif
 
@@ -43,7 +44,9 @@ Result<std::string> resolveDevice(const std::string& name) {
   const bool cuda = torch::cuda::is_available();
   if (name == "auto") return std::string(cuda ? "cuda" : "cpu");
   if (name.rfind("cuda", 0) == 0) {
-    if (!cuda) return Error{"CUDA was asked for but no CUDA device is available (this build or machine has none); use --device cpu"};
+    if (!cuda)
+      return Error{
+          "CUDA was asked for but no CUDA device is available (this build or machine has none); use --device cpu"};
     return name;
   }
   return Error{"unknown device '" + name + "' (use auto, cpu or cuda)"};
@@ -191,7 +194,8 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     if (!o.initFrom.empty()) {
       auto file = SafetensorsFile::read(o.initFrom);
       if (!file) return Error{file.error()};
-      if (auto s = loadWeightsInto(*file, net); !s) return Error{"cannot warm-start from " + o.initFrom + ": " + s.error()};
+      if (auto s = loadWeightsInto(*file, net); !s)
+        return Error{"cannot warm-start from " + o.initFrom + ": " + s.error()};
       log << "warm start from " << o.initFrom << "\n";
     }
     net->to(device);
@@ -216,16 +220,22 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     double elapsedBefore = 0;
     double best = -1;
     bool resumed = false;
-    const std::string ckpt = o.runDir.empty() ? std::string() : (fs::path(o.runDir) / "checkpoint.safetensors").string();
+    const std::string ckpt =
+        o.runDir.empty() ? std::string() : (fs::path(o.runDir) / "checkpoint.safetensors").string();
     if (!o.runDir.empty()) fs::create_directories(o.runDir);
     if (!ckpt.empty() && fs::exists(ckpt)) {
       auto file = SafetensorsFile::read(ckpt);
       if (!file) return Error{"cannot resume: " + file.error()};
       if (file->metadataOr("config") != cfg.toJson())
-        return Error{"cannot resume from " + ckpt + ": it was made with another model config (delete it or use another --run-dir)"};
-      for (auto [name, target] : {std::pair<const char*, torch::Tensor*>{"params", &flat.params}, {"ema", &ema}, {"adam_m", &m}, {"adam_v", &v}}) {
+        return Error{"cannot resume from " + ckpt +
+                     ": it was made with another model config (delete it or use another --run-dir)"};
+      for (auto [name, target] : {std::pair<const char*, torch::Tensor*>{"params", &flat.params},
+                                  {"ema", &ema},
+                                  {"adam_m", &m},
+                                  {"adam_v", &v}}) {
         const auto* e = file->find(name);
-        if (!e || e->dtype != DType::F32 || e->numel() != P) return Error{"cannot resume: checkpoint entry '" + std::string(name) + "' is missing or has the wrong size"};
+        if (!e || e->dtype != DType::F32 || e->numel() != P)
+          return Error{"cannot resume: checkpoint entry '" + std::string(name) + "' is missing or has the wrong size"};
         torch::NoGradGuard g;
         target->copy_(fromEntry(*file, *e)->to(device));
       }
@@ -241,20 +251,36 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
       return writeSafetensors(ckpt,
                               {toBlob("params", flat.params, DType::F32), toBlob("ema", ema, DType::F32),
                                toBlob("adam_m", m, DType::F32), toBlob("adam_v", v, DType::F32)},
-                              {{"config", cfg.toJson()}, {"step", std::to_string(step)},
-                               {"seconds", std::to_string(seconds)}, {"best", std::to_string(best)}});
+                              {{"config", cfg.toJson()},
+                               {"step", std::to_string(step)},
+                               {"seconds", std::to_string(seconds)},
+                               {"best", std::to_string(best)}});
     };
 
-    nlohmann::json recipe = {
-        {"trainer", "symmflow train"}, {"train_shard", fs::path(o.trainShard).filename().string()},
-        {"val_shard", o.valShard.empty() ? "" : fs::path(o.valShard).filename().string()},
-        {"batch", o.batch}, {"crop", {o.cropHeight, o.cropWidth}}, {"flip", o.augment.flip},
-        {"zoom_max", o.augment.zoomMax}, {"color_jitter", o.augment.colorJitter}, {"lr", o.lr},
-        {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps}, {"min_lr_fraction", o.minLrFraction},
-        {"schedule", "linear warm-up, cosine decay over steps or wall-clock budget"}, {"clip_norm", o.clipNorm},
-        {"ema_decay", o.emaDecay}, {"lambda", lossOpts.lambda}, {"mu", lossOpts.mu}, {"beta", lossOpts.beta},
-        {"tau", lossOpts.tau}, {"time_sampling", lossOpts.time.toString()}, {"class_balance", o.classBalance},
-        {"amp", o.amp && cuda ? "bf16" : "off"}, {"seed", o.seed}, {"init_from", o.initFrom}};
+    nlohmann::json recipe = {{"trainer", "symmflow train"},
+                             {"train_shard", fs::path(o.trainShard).filename().string()},
+                             {"val_shard", o.valShard.empty() ? "" : fs::path(o.valShard).filename().string()},
+                             {"batch", o.batch},
+                             {"crop", {o.cropHeight, o.cropWidth}},
+                             {"flip", o.augment.flip},
+                             {"zoom_max", o.augment.zoomMax},
+                             {"color_jitter", o.augment.colorJitter},
+                             {"lr", o.lr},
+                             {"weight_decay", o.weightDecay},
+                             {"warmup_steps", o.warmupSteps},
+                             {"min_lr_fraction", o.minLrFraction},
+                             {"schedule", "linear warm-up, cosine decay over steps or wall-clock budget"},
+                             {"clip_norm", o.clipNorm},
+                             {"ema_decay", o.emaDecay},
+                             {"lambda", lossOpts.lambda},
+                             {"mu", lossOpts.mu},
+                             {"beta", lossOpts.beta},
+                             {"tau", lossOpts.tau},
+                             {"time_sampling", lossOpts.time.toString()},
+                             {"class_balance", o.classBalance},
+                             {"amp", o.amp && cuda ? "bf16" : "off"},
+                             {"seed", o.seed},
+                             {"init_from", o.initFrom}};
 
     const bool imageLevel = cfg.imageLevel();
     auto validate = [&]() -> std::pair<double, double> {
@@ -288,17 +314,23 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
       auto backup = flat.params.detach().clone();
       flat.params.detach().copy_(ema);
       nlohmann::json metrics = {{"val_steps", 1}};
-      if (imageLevel) metrics["val_accuracy"] = metric;
+      if (imageLevel)
+        metrics["val_accuracy"] = metric;
       else {
         metrics["val_miou"] = metric;
         metrics["val_pixel_accuracy"] = pixAcc;
       }
-      nlohmann::json trained = {{"device", cuda ? "cuda" : "cpu"}, {"hardware", o.trainedOn}, {"steps", step},
-                                {"seconds", seconds}, {"finished", nowUtc()}, {"parameters", P},
+      nlohmann::json trained = {{"device", cuda ? "cuda" : "cpu"},
+                                {"hardware", o.trainedOn},
+                                {"steps", step},
+                                {"seconds", seconds},
+                                {"finished", nowUtc()},
+                                {"parameters", P},
                                 {"torch", TORCH_VERSION}};
-      auto s = saveModel(o.output, net, classes,
-                         {{meta::kRecipe, recipe.dump()}, {meta::kMetrics, metrics.dump()}, {meta::kTrained, trained.dump()}},
-                         o.saveDtype);
+      auto s = saveModel(
+          o.output, net, classes,
+          {{meta::kRecipe, recipe.dump()}, {meta::kMetrics, metrics.dump()}, {meta::kTrained, trained.dump()}},
+          o.saveDtype);
       flat.params.detach().copy_(backup);
       return s;
     };
@@ -312,8 +344,8 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
     }
 
     log << "training " << P << " parameters (" << std::fixed << std::setprecision(2) << net->gflops()
-        << " GFLOP/eval at " << cfg.imageHeight << "x" << cfg.imageWidth << ") on " << *devName << ", "
-        << train->size() << " training items, batch " << o.batch << std::endl;
+        << " GFLOP/eval at " << cfg.imageHeight << "x" << cfg.imageWidth << ") on " << *devName << ", " << train->size()
+        << " training items, batch " << o.batch << std::endl;
     // Model FLOPs of one training image: forward + backward (~2x forward) at the crop size.
     const double trainGflopPerImage = 3.0 * net->gflops(o.cropHeight > 0 ? o.cropHeight : cfg.imageHeight,
                                                         o.cropWidth > 0 ? o.cropWidth : cfg.imageWidth);
@@ -349,9 +381,9 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
       if (budget > 0 && elapsedBefore + elapsedRun >= budget) break;
       const double frac = std::max(static_cast<double>(step) / static_cast<double>(o.maxSteps),
                                    budget > 0 ? (elapsedBefore + elapsedRun) / budget : 0.0);
-      double lr = o.lr * (step < o.warmupSteps
-                              ? static_cast<double>(step + 1) / o.warmupSteps
-                              : o.minLrFraction + (1 - o.minLrFraction) * 0.5 * (1 + std::cos(M_PI * std::min(1.0, frac))));
+      double lr = o.lr * (step < o.warmupSteps ? static_cast<double>(step + 1) / o.warmupSteps
+                                               : o.minLrFraction + (1 - o.minLrFraction) * 0.5 *
+                                                                       (1 + std::cos(M_PI * std::min(1.0, frac))));
 
       auto batch = train->sample(o.batch, o.cropHeight, o.cropWidth, o.augment, cfg.labelDownsample);
       FlowLoss loss;
@@ -368,7 +400,8 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
         if (o.clipNorm > 0) gr.mul_(torch::clamp_max(o.clipNorm / (gnorm + 1e-6), 1.0));
         gr.nan_to_num_(0.0, 0.0, 0.0);
         ++step;
-        const double bc1 = 1 - std::pow(b1, static_cast<double>(step)), bc2 = 1 - std::pow(b2, static_cast<double>(step));
+        const double bc1 = 1 - std::pow(b1, static_cast<double>(step)),
+                     bc2 = 1 - std::pow(b2, static_cast<double>(step));
         m.mul_(b1).add_(gr, 1 - b1);
         v.mul_(b2).addcmul_(gr, gr, 1 - b2);
         auto& p = flat.params;
@@ -381,7 +414,8 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
       ++sinceLog;
 
       const bool timeForVal = (o.valEverySteps > 0 && step % o.valEverySteps == 0) ||
-                              (o.valEveryMinutes > 0 && std::chrono::duration<double>(Clock::now() - lastVal).count() >= o.valEveryMinutes * 60);
+                              (o.valEveryMinutes > 0 &&
+                               std::chrono::duration<double>(Clock::now() - lastVal).count() >= o.valEveryMinutes * 60);
       if (step % o.logEvery == 0 || timeForVal) {
         auto l = (sumLoss / static_cast<double>(sinceLog)).cpu();
         const double dt = std::chrono::duration<double>(Clock::now() - lastLog).count();
@@ -393,13 +427,13 @@ Result<TrainSummary> train(const TrainOptions& o, std::ostream& log, const std::
         if (budget > 0) eta = std::min(eta, (o.maxSteps - step) / std::max(ips, 1e-9));
         log << "step " << step << " | " << std::setprecision(2) << ips << " it/s (" << std::setprecision(0)
             << ips * o.batch << " img/s, " << std::setprecision(3) << ips * o.batch * trainGflopPerImage / 1000.0
-            << " TFLOP/s) | loss " << std::setprecision(4) << l[0].item<double>() << " (x "
-            << l[1].item<double>() << ", y " << l[2].item<double>() << ", sem " << l[3].item<double>() << ") | lr "
-            << std::scientific << std::setprecision(2) << lr << std::fixed << " | " << fmtTime(s) << " elapsed, eta "
+            << " TFLOP/s) | loss " << std::setprecision(4) << l[0].item<double>() << " (x " << l[1].item<double>()
+            << ", y " << l[2].item<double>() << ", sem " << l[3].item<double>() << ") | lr " << std::scientific
+            << std::setprecision(2) << lr << std::fixed << " | " << fmtTime(s) << " elapsed, eta "
             << fmtTime(std::max(0.0, eta)) << std::endl;
         if (csv) {
-          csv << step << "," << s << "," << l[0].item<double>() << "," << l[1].item<double>() << "," << l[2].item<double>()
-              << "," << l[3].item<double>() << "," << lr << "," << gnorm.item<double>();
+          csv << step << "," << s << "," << l[0].item<double>() << "," << l[1].item<double>() << ","
+              << l[2].item<double>() << "," << l[3].item<double>() << "," << lr << "," << gnorm.item<double>();
           if (!timeForVal) csv << ",,\n";
         }
         sumLoss.zero_();

@@ -13,45 +13,45 @@
 
 #include "core/flow.h"
 #include "core/model_info.h"
+#include "core/result.h"
 #include "core/safetensors.h"
 #include "core/shard.h"
-#include "core/result.h"
 #include "core/types.h"
 
 namespace symmflow {
 
 struct TrainOptions {
   std::string trainShard;
-  std::string valShard;          // optional
-  std::string output;            // final model file (.safetensors, EMA weights)
-  std::string runDir;            // checkpoint, log.csv, sample grids
-  std::string initFrom;          // warm start from a model file (weights only)
-  ModelConfig config;            // numClasses and image size are taken from the shard
+  std::string valShard;  // optional
+  std::string output;    // final model file (.safetensors, EMA weights)
+  std::string runDir;    // checkpoint, log.csv, sample grids
+  std::string initFrom;  // warm start from a model file (weights only)
+  ModelConfig config;    // numClasses and image size are taken from the shard
   int batch = 8;
   int cropHeight = 0, cropWidth = 0;  // 0: full size
-  Augment augment;              // flips on; zoom and colour jitter off by default
+  Augment augment;                    // flips on; zoom and colour jitter off by default
   double lr = 5e-4;
   double weightDecay = 0.01;
   int warmupSteps = 200;
   double minLrFraction = 0.05;
   int64_t maxSteps = 1000000;
-  double minutes = 0;            // wall-clock budget (0: none)
+  double minutes = 0;  // wall-clock budget (0: none)
   double clipNorm = 1.0;
   double emaDecay = 0.999;
   FlowLossOptions loss;
-  bool classBalance = true;      // median-frequency weights in the CE term
+  bool classBalance = true;  // median-frequency weights in the CE term
   int valEverySteps = 500;
-  double valEveryMinutes = 0;    // also validate this often (0: steps only)
-  int valImages = 0;             // 0: the whole validation shard
+  double valEveryMinutes = 0;  // also validate this often (0: steps only)
+  int valImages = 0;           // 0: the whole validation shard
   int valDraws = 1;
   int logEvery = 25;
   int checkpointEverySteps = 500;
   std::string device = "auto";
-  bool amp = true;               // bf16 autocast on CUDA
-  int threads = 0;               // CPU threads (0: all cores)
+  bool amp = true;  // bf16 autocast on CUDA
+  int threads = 0;  // CPU threads (0: all cores)
   std::uint64_t seed = 0;
   DType saveDtype = DType::F16;
-  std::string trainedOn;         // hardware description for the model card
+  std::string trainedOn;  // hardware description for the model card
   // Writes a PNG (sample grids); empty when the build has no image writer.
   std::function<void(const std::string& path, const RgbImage& image)> writeImage;
 };
@@ -59,7 +59,7 @@ struct TrainOptions {
 struct TrainSummary {
   int64_t steps = 0;
   double seconds = 0;
-  double bestMetric = 0;     // mIoU (dense) or accuracy (image-level), one step
+  double bestMetric = 0;  // mIoU (dense) or accuracy (image-level), one step
   std::string metricsJson;
   // Throughput over the logged training windows (validation excluded): images per second
   // and model TFLOP/s, counting 3 network evaluations (forward + backward) per image at the

@@ -20,12 +20,8 @@ struct RgbImage {
       : width(w), height(h), pixels(static_cast<std::size_t>(w) * h * 3, fill) {}
   bool empty() const { return width <= 0 || height <= 0; }
   std::uint8_t* at(int x, int y) { return &pixels[(static_cast<std::size_t>(y) * width + x) * 3]; }
-  const std::uint8_t* at(int x, int y) const {
-    return &pixels[(static_cast<std::size_t>(y) * width + x) * 3];
-  }
-  bool operator==(const RgbImage& o) const {
-    return width == o.width && height == o.height && pixels == o.pixels;
-  }
+  const std::uint8_t* at(int x, int y) const { return &pixels[(static_cast<std::size_t>(y) * width + x) * 3]; }
+  bool operator==(const RgbImage& o) const { return width == o.width && height == o.height && pixels == o.pixels; }
 };
 
 // A label map: one class id per pixel. kIgnoreId marks "ignore/unknown" pixels.
@@ -36,14 +32,11 @@ struct LabelMap {
   std::vector<std::uint8_t> ids;  // size width*height
 
   LabelMap() = default;
-  LabelMap(int w, int h, std::uint8_t fill = 0)
-      : width(w), height(h), ids(static_cast<std::size_t>(w) * h, fill) {}
+  LabelMap(int w, int h, std::uint8_t fill = 0) : width(w), height(h), ids(static_cast<std::size_t>(w) * h, fill) {}
   bool empty() const { return width <= 0 || height <= 0; }
   std::uint8_t& at(int x, int y) { return ids[static_cast<std::size_t>(y) * width + x]; }
   std::uint8_t at(int x, int y) const { return ids[static_cast<std::size_t>(y) * width + x]; }
-  bool operator==(const LabelMap& o) const {
-    return width == o.width && height == o.height && ids == o.ids;
-  }
+  bool operator==(const LabelMap& o) const { return width == o.width && height == o.height && ids == o.ids; }
 };
 
 // A float map with C planes (e.g. per-class probabilities), planar: [c][y][x].
@@ -52,9 +45,7 @@ struct FloatPlanes {
   int width = 0;
   int height = 0;
   std::vector<float> data;
-  float at(int c, int x, int y) const {
-    return data[(static_cast<std::size_t>(c) * height + y) * width + x];
-  }
+  float at(int c, int x, int y) const { return data[(static_cast<std::size_t>(c) * height + y) * width + x]; }
 };
 
 using Rgb = std::array<std::uint8_t, 3>;

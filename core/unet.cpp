@@ -27,8 +27,8 @@ torch::Tensor convNoBias(const nn::Conv2d& c, const torch::Tensor& x) {
 }
 torch::Tensor normAct(const nn::GroupNorm& n, const torch::Tensor& x, bool silu, const torch::Tensor& bias = {},
                       const torch::Tensor& scale = {}, const torch::Tensor& shift = {}) {
-  return groupNormAct(x, static_cast<int>(n->options.num_groups()), n->weight, n->bias, n->options.eps(), bias,
-                      scale, shift, silu);
+  return groupNormAct(x, static_cast<int>(n->options.num_groups()), n->weight, n->bias, n->options.eps(), bias, scale,
+                      shift, silu);
 }
 void zeroInit(nn::Conv2d& c) {
   torch::NoGradGuard g;
@@ -230,7 +230,8 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
       if (m_upAttn[ui]) hcur = attn(m_upAttn[ui], hcur);
     }
     if (l > 0) {
-      hcur = F::interpolate(hcur, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
+      hcur = F::interpolate(
+          hcur, F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
       hcur = m_upsample[usi++](hcur);
     }
   }
@@ -262,16 +263,16 @@ int64_t SymmFlowUNetImpl::parameterCount() const {
   return n;
 }
 
-double SymmFlowUNetImpl::gflops() const {
-  return gflops(m_config.imageHeight, m_config.imageWidth);
-}
+double SymmFlowUNetImpl::gflops() const { return gflops(m_config.imageHeight, m_config.imageWidth); }
 
 double SymmFlowUNetImpl::gflops(int height, int width) const {
   // Count by running shapes through the network's convolutions analytically.
   const auto& c = m_config;
   const int K = c.numClasses, base = c.baseChannels, L = c.levels();
   double macs = 0;
-  auto convMacs = [&](int in, int out, int k, double pixels) { macs += static_cast<double>(in) * out * k * k * pixels; };
+  auto convMacs = [&](int in, int out, int k, double pixels) {
+    macs += static_cast<double>(in) * out * k * k * pixels;
+  };
   auto resMacs = [&](int in, int out, double px) {
     convMacs(in, out, 3, px);
     convMacs(out, out, 3, px);
@@ -282,7 +283,9 @@ double SymmFlowUNetImpl::gflops(int height, int width) const {
     convMacs(ch, ch, 1, px);
     macs += 2.0 * px * px * ch;
   };
-  auto hasAttn = [&](int l) { return std::find(c.attentionLevels.begin(), c.attentionLevels.end(), l) != c.attentionLevels.end(); };
+  auto hasAttn = [&](int l) {
+    return std::find(c.attentionLevels.begin(), c.attentionLevels.end(), l) != c.attentionLevels.end();
+  };
   double px = static_cast<double>(height) * width;
   convMacs(3 + K, base, 3, px);
   std::vector<int> skips{base};

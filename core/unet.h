@@ -4,11 +4,11 @@
 // upsampled to image resolution (flexible conditioning, DESIGN.md §2). It predicts the
 // image velocity and a full-resolution label velocity, which is average-pooled back to
 // the label's own resolution. LibTorch header: not for ui/.
-#include <torch/torch.h>
-
 #include <memory>
 #include <utility>
 #include <vector>
+
+#include <torch/torch.h>
 
 #include "core/model_info.h"
 

@@ -26,8 +26,8 @@
 set -euo pipefail
 
 # --- the packages, in one place (Debian 12 names; checked with apt-cache policy) ---------
-# Toolchain, engine, imaging, CLI, tests, packaging tools, and clang + its runtime for the
-# bounded libFuzzer run in the tests (tests/fuzz):
+# Toolchain, engine, imaging, CLI, tests, packaging tools, clang + its runtime for the
+# bounded libFuzzer run in the tests (tests/fuzz), clang-format for the style test:
 PACKAGES_BASE=(
   build-essential cmake ninja-build pkg-config dpkg-dev file
   libtorch-dev libopenblas0-pthread
@@ -35,7 +35,7 @@ PACKAGES_BASE=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libgtest-dev libgmock-dev
   appstream desktop-file-utils
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 # Only for the Qt studio (skipped with --no-ui); xvfb/xauth run it without a display
 # (offscreen tests, screenshots).

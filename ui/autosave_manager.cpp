@@ -12,11 +12,9 @@
 
 namespace symmflow::ui {
 
-AutosaveManager::AutosaveManager(QString dir, QObject* parent)
-    : QObject(parent), m_dir(std::move(dir)) {
+AutosaveManager::AutosaveManager(QString dir, QObject* parent) : QObject(parent), m_dir(std::move(dir)) {
   if (m_dir.isEmpty())
-    m_dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-            QStringLiteral("/recovery");
+    m_dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/recovery");
   QDir().mkpath(m_dir);
   m_id = QUuid::createUuid().toString(QUuid::WithoutBraces);
   m_file = QDir(m_dir).filePath(m_id + ".symmflow");
@@ -89,9 +87,7 @@ void AutosaveManager::waitForIdle() {
   if (m_watcher.isRunning()) m_watcher.waitForFinished();
 }
 
-bool AutosaveManager::hasAutosave() const {
-  return QFile::exists(m_file);
-}
+bool AutosaveManager::hasAutosave() const { return QFile::exists(m_file); }
 
 QList<RecoverableSession> AutosaveManager::recoverable() const {
   QList<RecoverableSession> out;
@@ -112,15 +108,12 @@ QList<RecoverableSession> AutosaveManager::recoverable() const {
     probe.unlock();
     out.push_back({fi.absoluteFilePath(), fi.lastModified(), lockPath});
   }
-  std::sort(out.begin(), out.end(), [](const RecoverableSession& a, const RecoverableSession& b) {
-    return a.modified > b.modified;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const RecoverableSession& a, const RecoverableSession& b) { return a.modified > b.modified; });
   return out;
 }
 
-Result<ProjectData> AutosaveManager::load(const RecoverableSession& s) {
-  return loadProject(s.path);
-}
+Result<ProjectData> AutosaveManager::load(const RecoverableSession& s) { return loadProject(s.path); }
 
 void AutosaveManager::discard(const RecoverableSession& s) {
   QFile::remove(s.path);

@@ -42,9 +42,7 @@ class AutosaveManager : public QObject {
   // Delay between a change and the autosave (ms).
   void setDelay(int ms) { m_timer.setInterval(ms); }
   // Supplies the snapshot to save (called on the GUI thread).
-  void setSnapshotProvider(std::function<ProjectData()> provider) {
-    m_provider = std::move(provider);
-  }
+  void setSnapshotProvider(std::function<ProjectData()> provider) { m_provider = std::move(provider); }
 
   // Something changed: schedule an autosave.
   void markDirty();

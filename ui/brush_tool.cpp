@@ -9,17 +9,11 @@
 
 namespace symmflow::ui {
 
-QString BrushTool::name() const {
-  return QStringLiteral("Brush");
-}
+QString BrushTool::name() const { return QStringLiteral("Brush"); }
 
-int BrushTool::paintClass() const {
-  return m_doc.currentClass();
-}
+int BrushTool::paintClass() const { return m_doc.currentClass(); }
 
-int BrushTool::brushSize() const {
-  return m_settings.brushSize;
-}
+int BrushTool::brushSize() const { return m_settings.brushSize; }
 
 void BrushTool::setBrushSize(int size) {
   m_settings.brushSize = std::clamp(size, ToolSettings::kMinSize, ToolSettings::kMaxSize);
@@ -30,8 +24,8 @@ void BrushTool::begin(const ToolInput& in) {
   m_doc.beginGesture(name());
   m_active = true;
   m_last = raster::snapBrushCenter(in.pos, brushSize());
-  const QRect r = raster::dab(m_doc.mutableLabels(), m_last, brushSize(),
-                              static_cast<std::uint8_t>(paintClass()), m_doc.lockedMask());
+  const QRect r = raster::dab(m_doc.mutableLabels(), m_last, brushSize(), static_cast<std::uint8_t>(paintClass()),
+                              m_doc.lockedMask());
   m_doc.touch(r);
 }
 
@@ -39,8 +33,8 @@ void BrushTool::motion(const ToolInput& in) {
   if (!m_active) return;
   const QPointF p = raster::snapBrushCenter(in.pos, brushSize());
   if (p == m_last) return;
-  const QRect r = raster::line(m_doc.mutableLabels(), m_last, p, brushSize(),
-                               static_cast<std::uint8_t>(paintClass()), m_doc.lockedMask());
+  const QRect r = raster::line(m_doc.mutableLabels(), m_last, p, brushSize(), static_cast<std::uint8_t>(paintClass()),
+                               m_doc.lockedMask());
   m_last = p;
   m_doc.touch(r);
 }

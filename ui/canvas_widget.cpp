@@ -56,12 +56,8 @@ CanvasWidget::CanvasWidget(LabelDocument* doc, ToolController* tools, QWidget* p
 
 CanvasWidget::~CanvasWidget() = default;
 
-QPointF CanvasWidget::toMap(QPointF w) const {
-  return (w - m_offset) / m_zoom;
-}
-QPointF CanvasWidget::toWidget(QPointF m) const {
-  return m * m_zoom + m_offset;
-}
+QPointF CanvasWidget::toMap(QPointF w) const { return (w - m_offset) / m_zoom; }
+QPointF CanvasWidget::toWidget(QPointF m) const { return m * m_zoom + m_offset; }
 
 QRect CanvasWidget::mapRectToWidget(const QRect& r) const {
   const QPointF a = toWidget(r.topLeft());
@@ -103,8 +99,7 @@ void CanvasWidget::rebuildDiff(const QRect& rect) {
     auto* line = reinterpret_cast<QRgb*>(m_diffImage.scanLine(y));
     for (int x = r.left(); x <= r.right(); ++x) {
       const bool changed = ref.at(x, y) != cur.at(x, y);
-      line[x] =
-          changed ? (((x + y) & 3) < 2 ? qRgba(255, 0, 255, 255) : qRgba(255, 255, 255, 255)) : 0;
+      line[x] = changed ? (((x + y) & 3) < 2 ? qRgba(255, 0, 255, 255) : qRgba(255, 255, 255, 255)) : 0;
     }
   }
 }
@@ -124,21 +119,15 @@ void CanvasWidget::setZoom(double zoom, QPointF anchor) {
   update();
 }
 
-void CanvasWidget::zoomIn() {
-  setZoom(m_zoom * 1.25, rect().center());
-}
-void CanvasWidget::zoomOut() {
-  setZoom(m_zoom / 1.25, rect().center());
-}
+void CanvasWidget::zoomIn() { setZoom(m_zoom * 1.25, rect().center()); }
+void CanvasWidget::zoomOut() { setZoom(m_zoom / 1.25, rect().center()); }
 
 void CanvasWidget::fitToWindow() {
   if (m_doc->isEmpty() || width() <= 0 || height() <= 0) return;
   const double margin = 16.0;
-  const double z =
-      std::min((width() - 2 * margin) / m_doc->width(), (height() - 2 * margin) / m_doc->height());
+  const double z = std::min((width() - 2 * margin) / m_doc->width(), (height() - 2 * margin) / m_doc->height());
   m_zoom = std::clamp(z, kMinZoom, kMaxZoom);
-  m_offset = QPointF((width() - m_doc->width() * m_zoom) / 2.0,
-                     (height() - m_doc->height() * m_zoom) / 2.0);
+  m_offset = QPointF((width() - m_doc->width() * m_zoom) / 2.0, (height() - m_doc->height() * m_zoom) / 2.0);
   m_fitPending = true;  // keep fitting on resize until the user zooms
   Q_EMIT zoomChanged(m_zoom);
   update();
@@ -175,9 +164,7 @@ void CanvasWidget::setShowDiff(bool show) {
   update();
 }
 
-double CanvasWidget::tolerance() const {
-  return 5.0 / m_zoom;
-}
+double CanvasWidget::tolerance() const { return 5.0 / m_zoom; }
 
 const QPainterPath& CanvasWidget::footprintPath(int size) {
   auto it = m_footprints.find(size);
@@ -231,8 +218,7 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
   p.fillRect(event->rect(), QColor(0x2b, 0x2b, 0x2b));
   if (m_doc->isEmpty()) {
     p.setPen(QColor(200, 200, 200));
-    p.drawText(rect(), Qt::AlignCenter,
-               tr("No label map.\nFile ▸ New map, open a mask or a photo."));
+    p.drawText(rect(), Qt::AlignCenter, tr("No label map.\nFile ▸ New map, open a mask or a photo."));
     return;
   }
   const QRectF target(m_offset, QSizeF(m_doc->width() * m_zoom, m_doc->height() * m_zoom));
@@ -260,8 +246,7 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
     p.drawImage(target, m_diffImage, source);
     p.setOpacity(1.0);
   }
-  if (m_zoom >= kGridZoom)
-    paintGrid(p, QRectF(toMap(QPointF(0, 0)), toMap(QPointF(width(), height()))));
+  if (m_zoom >= kGridZoom) paintGrid(p, QRectF(toMap(QPointF(0, 0)), toMap(QPointF(width(), height()))));
   p.setPen(QPen(QColor(0, 0, 0, 160), 1));
   p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5));
 
@@ -273,8 +258,7 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
     p.setRenderHint(QPainter::Antialiasing, true);
     const QColor c = classColor(m_doc->classes(), m_doc->currentClass());
     if (m_tools->currentToolId() == ToolId::Line) {
-      p.setPen(QPen(c, std::max(1.0, m_tools->currentTool()->brushSize() * m_zoom), Qt::SolidLine,
-                    Qt::RoundCap));
+      p.setPen(QPen(c, std::max(1.0, m_tools->currentTool()->brushSize() * m_zoom), Qt::SolidLine, Qt::RoundCap));
       p.drawPolyline(w);
     } else {
       QColor fill = c;
@@ -291,8 +275,7 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
 
   // Brush footprint: the exact pixels the next dab will paint.
   const int size = m_tools->currentTool()->brushSize();
-  if (m_hovering && size > 0 && !m_panning && !m_spaceDown &&
-      m_tools->currentToolId() != ToolId::Line) {
+  if (m_hovering && size > 0 && !m_panning && !m_spaceDown && m_tools->currentToolId() != ToolId::Line) {
     const QPointF c = raster::snapBrushCenter(toMap(m_hoverWidget), size);
     QTransform t;
     t.translate(toWidget(c).x(), toWidget(c).y());
@@ -356,8 +339,7 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
   const QPointF mp = toMap(event->position());
   m_tools->move({mp, event->modifiers(), tolerance()});
   const QPoint px(static_cast<int>(std::floor(mp.x())), static_cast<int>(std::floor(mp.y())));
-  Q_EMIT hoverChanged(
-      px, px.x() >= 0 && px.y() >= 0 && px.x() < m_doc->width() && px.y() < m_doc->height());
+  Q_EMIT hoverChanged(px, px.x() >= 0 && px.y() >= 0 && px.x() < m_doc->width() && px.y() < m_doc->height());
   // Repaint only around the old and new cursor footprints.
   const int size = m_tools->currentTool()->brushSize();
   const double r = (size / 2.0 + 2) * m_zoom + 4;
@@ -371,8 +353,7 @@ void CanvasWidget::mouseReleaseEvent(QMouseEvent* event) {
     updateCursor();
     return;
   }
-  if (event->button() == Qt::LeftButton)
-    m_tools->release({toMap(event->position()), event->modifiers(), tolerance()});
+  if (event->button() == Qt::LeftButton) m_tools->release({toMap(event->position()), event->modifiers(), tolerance()});
 }
 
 void CanvasWidget::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -410,9 +391,7 @@ void CanvasWidget::leaveEvent(QEvent*) {
   update();
 }
 
-void CanvasWidget::enterEvent(QEnterEvent*) {
-  m_hovering = true;
-}
+void CanvasWidget::enterEvent(QEnterEvent*) { m_hovering = true; }
 
 void CanvasWidget::focusOutEvent(QFocusEvent*) {
   m_spaceDown = false;

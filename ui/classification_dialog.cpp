@@ -21,8 +21,7 @@ ClassificationDialog::ClassificationDialog(const QString& path, const QVector<Cl
   auto* pic = new QLabel(this);
   const QImage img(path);
   if (!img.isNull())
-    pic->setPixmap(
-        QPixmap::fromImage(img.scaled(160, 160, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    pic->setPixmap(QPixmap::fromImage(img.scaled(160, 160, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
   pic->setAlignment(Qt::AlignHCenter);
   v->addWidget(pic);
   auto* grid = new QGridLayout();

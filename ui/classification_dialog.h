@@ -11,8 +11,8 @@ namespace symmflow::ui {
 class ClassificationDialog : public QDialog {
   Q_OBJECT
  public:
-  ClassificationDialog(const QString& path, const QVector<ClassScore>& top,
-                       const ClassList& classes, QWidget* parent = nullptr);
+  ClassificationDialog(const QString& path, const QVector<ClassScore>& top, const ClassList& classes,
+                       QWidget* parent = nullptr);
 };
 
 }  // namespace symmflow::ui

@@ -7,8 +7,7 @@
 
 namespace symmflow::ui {
 
-Result<std::shared_ptr<EngineBackend>> EngineBackend::load(const std::string& path,
-                                                           DeviceKind device) {
+Result<std::shared_ptr<EngineBackend>> EngineBackend::load(const std::string& path, DeviceKind device) {
   auto engine = Engine::load(path, device);
   if (!engine) return Error{engine.error()};
   return std::make_shared<EngineBackend>(std::move(engine).value(), previewCompanion(path));
@@ -49,8 +48,7 @@ std::string EngineBackend::previewModel() const {
   return m_companion && !m_engine.onCuda() ? m_companionPath : std::string();
 }
 
-Result<std::vector<RgbImage>> EngineBackend::generate(const LabelMap& labels,
-                                                      const RunParams& params,
+Result<std::vector<RgbImage>> EngineBackend::generate(const LabelMap& labels, const RunParams& params,
                                                       const CallControl& control) {
   return m_engine.generate(labels, params, control);
 }
@@ -65,13 +63,12 @@ Result<ClassifyResult> EngineBackend::classify(const RgbImage& image, const Segm
   return m_engine.classify(image, params, control);
 }
 
-Result<Inversion> EngineBackend::invert(const RgbImage& image, const RunParams& params,
-                                        const CallControl& control) {
+Result<Inversion> EngineBackend::invert(const RgbImage& image, const RunParams& params, const CallControl& control) {
   return m_engine.invert(image, params, control);
 }
 
-Result<RgbImage> EngineBackend::edit(const Inversion& inversion, const LabelMap& edited,
-                                     const EditParams& params, const CallControl& control) {
+Result<RgbImage> EngineBackend::edit(const Inversion& inversion, const LabelMap& edited, const EditParams& params,
+                                     const CallControl& control) {
   return m_engine.edit(inversion, edited, params, control);
 }
 

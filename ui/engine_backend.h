@@ -19,8 +19,7 @@ namespace symmflow::ui {
 class EngineBackend : public InferenceBackend {
  public:
   // Loads a model file (weights included). Errors carry the engine's message.
-  static Result<std::shared_ptr<EngineBackend>> load(const std::string& path,
-                                                     DeviceKind device = DeviceKind::Auto);
+  static Result<std::shared_ptr<EngineBackend>> load(const std::string& path, DeviceKind device = DeviceKind::Auto);
   explicit EngineBackend(Engine engine, std::string companionPath = {});
 
   const ModelInfo& info() const override { return m_engine.info(); }
@@ -38,10 +37,9 @@ class EngineBackend : public InferenceBackend {
                                 const CallControl& control) override;
   Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,
                                   const CallControl& control) override;
-  Result<Inversion> invert(const RgbImage& image, const RunParams& params,
-                           const CallControl& control) override;
-  Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited,
-                        const EditParams& params, const CallControl& control) override;
+  Result<Inversion> invert(const RgbImage& image, const RunParams& params, const CallControl& control) override;
+  Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited, const EditParams& params,
+                        const CallControl& control) override;
 
  private:
   // The companion engine, loaded on first use; empty if absent or unsuitable.

@@ -8,17 +8,11 @@
 
 namespace symmflow::ui {
 
-QString EraserTool::name() const {
-  return QStringLiteral("Eraser");
-}
+QString EraserTool::name() const { return QStringLiteral("Eraser"); }
 
-int EraserTool::paintClass() const {
-  return m_doc.backgroundClass();
-}
+int EraserTool::paintClass() const { return m_doc.backgroundClass(); }
 
-int EraserTool::brushSize() const {
-  return m_settings.eraserSize;
-}
+int EraserTool::brushSize() const { return m_settings.eraserSize; }
 
 void EraserTool::setBrushSize(int size) {
   m_settings.eraserSize = std::clamp(size, ToolSettings::kMinSize, ToolSettings::kMaxSize);

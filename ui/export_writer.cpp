@@ -15,8 +15,8 @@ namespace symmflow::ui {
 
 QStringList exportFileNames(const QString& dir, const QString& stem) {
   const QDir d(dir);
-  return {d.filePath(stem + ".png"), d.filePath(stem + "-index.png"),
-          d.filePath(stem + "-color.png"), d.filePath(stem + ".json")};
+  return {d.filePath(stem + ".png"), d.filePath(stem + "-index.png"), d.filePath(stem + "-color.png"),
+          d.filePath(stem + ".json")};
 }
 
 QString uniqueExportStem(const QString& dir, const QString& stem) {
@@ -32,8 +32,8 @@ QString uniqueExportStem(const QString& dir, const QString& stem) {
   }
 }
 
-Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes,
-                                 const QString& dir, const QString& stem) {
+Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes, const QString& dir,
+                                 const QString& stem) {
   if (item.labels.empty()) return Error{"there is no label map to export"};
   if (!QDir(dir).exists()) return Error{"the folder " + dir.toStdString() + " does not exist"};
   ExportOutcome out;
@@ -51,11 +51,9 @@ Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classe
     if (!s) return fail(s.error());
     out.files << names[0];
   }
-  if (const Status s = imaging::saveIndexMask(item.labels, names[1].toStdString(), text); !s)
-    return fail(s.error());
+  if (const Status s = imaging::saveIndexMask(item.labels, names[1].toStdString(), text); !s) return fail(s.error());
   out.files << names[1];
-  if (const Status s = imaging::saveColorMask(item.labels, classes, names[2].toStdString(), text);
-      !s)
+  if (const Status s = imaging::saveColorMask(item.labels, classes, names[2].toStdString(), text); !s)
     return fail(s.error());
   out.files << names[2];
 
@@ -82,9 +80,8 @@ Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classe
   return out;
 }
 
-Result<std::vector<ExportOutcome>> exportBatch(const std::vector<ExportItem>& items,
-                                               const ClassList& classes, const QString& dir,
-                                               const QString& stem) {
+Result<std::vector<ExportOutcome>> exportBatch(const std::vector<ExportItem>& items, const ClassList& classes,
+                                               const QString& dir, const QString& stem) {
   std::vector<ExportOutcome> all;
   for (std::size_t i = 0; i < items.size(); ++i) {
     auto r = exportPair(items[i], classes, dir, QStringLiteral("%1-v%2").arg(stem).arg(i + 1));

@@ -33,11 +33,10 @@ QString uniqueExportStem(const QString& dir, const QString& stem);
 
 // Writes one pair (atomically per file). On error the files already written are
 // removed, so a failed export leaves nothing behind.
-Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes,
-                                 const QString& dir, const QString& stem);
+Result<ExportOutcome> exportPair(const ExportItem& item, const ClassList& classes, const QString& dir,
+                                 const QString& stem);
 // Writes every variation as stem-v1, stem-v2, ... (each made unique).
-Result<std::vector<ExportOutcome>> exportBatch(const std::vector<ExportItem>& items,
-                                               const ClassList& classes, const QString& dir,
-                                               const QString& stem);
+Result<std::vector<ExportOutcome>> exportBatch(const std::vector<ExportItem>& items, const ClassList& classes,
+                                               const QString& dir, const QString& stem);
 
 }  // namespace symmflow::ui

@@ -7,9 +7,7 @@
 
 namespace symmflow::ui {
 
-QString EyedropperTool::name() const {
-  return QStringLiteral("Class picker");
-}
+QString EyedropperTool::name() const { return QStringLiteral("Class picker"); }
 
 void EyedropperTool::pick(const ToolInput& in) {
   const int x = static_cast<int>(std::floor(in.pos.x()));

@@ -19,31 +19,26 @@
 
 namespace symmflow::ui {
 namespace {
-const QString kImageFilter =
-    QObject::tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)");
+const QString kImageFilter = QObject::tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)");
 const QString kProjectFilter = QObject::tr("SymmFlow projects (*.symmflow)");
 
-QString q(const std::string& s) {
-  return QString::fromStdString(s);
-}
+QString q(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
-FileController::FileController(StudioSession* session, SettingsStore* settings,
-                               AutosaveManager* autosave, QWidget* window)
+FileController::FileController(StudioSession* session, SettingsStore* settings, AutosaveManager* autosave,
+                               QWidget* window)
     : QObject(window),
       m_session(session),
       m_doc(session->document()),
       m_settings(settings),
       m_autosave(autosave),
       m_window(window) {
-  connect(session, &StudioSession::classified, this,
-          [this](const QString& path, const QVector<ClassScore>& top) {
-            const ClassList classes =
-                m_session->modelInfo() ? m_session->modelInfo()->classes : ClassList{};
-            auto* dlg = new ClassificationDialog(path, top, classes, m_window);
-            dlg->setAttribute(Qt::WA_DeleteOnClose);
-            dlg->show();
-          });
+  connect(session, &StudioSession::classified, this, [this](const QString& path, const QVector<ClassScore>& top) {
+    const ClassList classes = m_session->modelInfo() ? m_session->modelInfo()->classes : ClassList{};
+    auto* dlg = new ClassificationDialog(path, top, classes, m_window);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->show();
+  });
   connect(session, &StudioSession::photoSegmented, this, [this] {
     m_projectPath.clear();
     Q_EMIT titleChanged();
@@ -70,13 +65,11 @@ void FileController::remember(const QString& path) {
 void FileController::newMap() {
   const ModelInfo* info = m_session->modelInfo();
   if (!info) {
-    showError(tr("New map"),
-              tr("Load a model first (Model menu): its classes and size define the map."));
+    showError(tr("New map"), tr("Load a model first (Model menu): its classes and size define the map."));
     return;
   }
   if (!maybeSave()) return;
-  NewMapDialog dlg(info->classes, info->labelWidth(), info->labelHeight(), m_doc->backgroundClass(),
-                   m_window);
+  NewMapDialog dlg(info->classes, info->labelWidth(), info->labelHeight(), m_doc->backgroundClass(), m_window);
   if (dlg.exec() != QDialog::Accepted) return;
   m_session->newMap(dlg.fillClass(), dlg.mapWidth(), dlg.mapHeight());
   m_projectPath.clear();
@@ -86,8 +79,8 @@ void FileController::newMap() {
 
 void FileController::openProjectDialog() {
   if (!maybeSave()) return;
-  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open project"),
-                                                    m_settings->lastDirectory(), kProjectFilter);
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Open project"), m_settings->lastDirectory(), kProjectFilter);
   if (!path.isEmpty()) openProject(path);
 }
 
@@ -103,8 +96,7 @@ bool FileController::openProject(const QString& path) {
   m_autosave->markClean();
   // The project remembers its model; load it when it is not the current one.
   const QString model = r->modelPath;
-  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model))
-    m_session->loadModelAsync(model);
+  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model)) m_session->loadModelAsync(model);
   Q_EMIT titleChanged();
   Q_EMIT statusMessage(tr("Opened %1.").arg(QFileInfo(path).fileName()));
   return true;
@@ -128,10 +120,9 @@ bool FileController::save() {
 bool FileController::saveAs() {
   QString suggestion = m_projectPath;
   if (suggestion.isEmpty())
-    suggestion = m_settings->lastDirectory() + QLatin1Char('/') +
-                 QFileInfo(displayName()).completeBaseName() + QStringLiteral(".symmflow");
-  QString path =
-      QFileDialog::getSaveFileName(m_window, tr("Save project"), suggestion, kProjectFilter);
+    suggestion = m_settings->lastDirectory() + QLatin1Char('/') + QFileInfo(displayName()).completeBaseName() +
+                 QStringLiteral(".symmflow");
+  QString path = QFileDialog::getSaveFileName(m_window, tr("Save project"), suggestion, kProjectFilter);
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".symmflow");
   return saveTo(path);
@@ -144,30 +135,28 @@ bool FileController::saveTo(const QString& path) {
 
 bool FileController::maybeSave() {
   if (!m_doc->isModified()) return true;
-  const auto answer = QMessageBox::question(
-      m_window, tr("Unsaved changes"), tr("Save the changes to %1?").arg(displayName()),
-      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  const auto answer =
+      QMessageBox::question(m_window, tr("Unsaved changes"), tr("Save the changes to %1?").arg(displayName()),
+                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
   if (answer == QMessageBox::Cancel) return false;
   if (answer == QMessageBox::Save) return save();
   return true;
 }
 
 void FileController::importMaskDialog() {
-  const QString path = QFileDialog::getOpenFileName(m_window, tr("Import label map"),
-                                                    m_settings->lastDirectory(), kImageFilter);
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Import label map"), m_settings->lastDirectory(), kImageFilter);
   if (!path.isEmpty()) importMask(path, false);
 }
 
 bool FileController::importMask(const QString& path, bool quiet) {
   if (!m_session->hasModel()) {
-    showError(tr("Import label map"),
-              tr("Load a model first: its classes define what the mask's values mean."));
+    showError(tr("Import label map"), tr("Load a model first: its classes define what the mask's values mean."));
     return false;
   }
   auto r = m_session->readMask(path, {});
   if (!r) {
-    showError(tr("Import label map"),
-              tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), q(r.error())));
+    showError(tr("Import label map"), tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), q(r.error())));
     return false;
   }
   LabelMap labels = r->first;
@@ -179,14 +168,13 @@ bool FileController::importMask(const QString& path, bool quiet) {
   m_session->applyImportedMask(labels, path);
   remember(path);
   Q_EMIT titleChanged();
-  Q_EMIT statusMessage(
-      tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary())), 15000);
+  Q_EMIT statusMessage(tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary())), 15000);
   return true;
 }
 
 void FileController::openPhotoDialog() {
-  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open photo"),
-                                                    m_settings->lastDirectory(), kImageFilter);
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Open photo"), m_settings->lastDirectory(), kImageFilter);
   if (!path.isEmpty()) openPhoto(path);
 }
 
@@ -194,8 +182,7 @@ bool FileController::openPhoto(const QString& path) {
   if (!maybeSave()) return false;
   const Status s = m_session->openPhoto(path);
   if (!s) {
-    showError(tr("Open photo"),
-              tr("%1 could not be opened: %2").arg(QFileInfo(path).fileName(), q(s.error())));
+    showError(tr("Open photo"), tr("%1 could not be opened: %2").arg(QFileInfo(path).fileName(), q(s.error())));
     return false;
   }
   remember(path);
@@ -204,12 +191,11 @@ bool FileController::openPhoto(const QString& path) {
 }
 
 void FileController::classifyDialog() {
-  const QString path = QFileDialog::getOpenFileName(m_window, tr("Classify image"),
-                                                    m_settings->lastDirectory(), kImageFilter);
+  const QString path =
+      QFileDialog::getOpenFileName(m_window, tr("Classify image"), m_settings->lastDirectory(), kImageFilter);
   if (path.isEmpty()) return;
   const Status s = m_session->classifyImage(path);
-  if (!s)
-    showError(tr("Classify image"), tr("%1: %2").arg(QFileInfo(path).fileName(), q(s.error())));
+  if (!s) showError(tr("Classify image"), tr("%1: %2").arg(QFileInfo(path).fileName(), q(s.error())));
 }
 
 bool FileController::openAny(const QString& path) {
@@ -220,19 +206,16 @@ bool FileController::openAny(const QString& path) {
   imaging::MaskImportOptions strict;
   strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
   strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
-  if (m_session->hasModel() && m_session->readMask(path, strict).ok())
-    return importMask(path, true);
+  if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, true);
   return openPhoto(path);
 }
 
 QString FileController::askSaveDir(const QString& title, QString& stem) {
-  const QString suggestion =
-      m_settings->lastDirectory() + QLatin1Char('/') + stem + QStringLiteral(".png");
+  const QString suggestion = m_settings->lastDirectory() + QLatin1Char('/') + stem + QStringLiteral(".png");
   // Our writer never overwrites: it picks a free name and says so, so the dialog
   // need not ask about replacing.
-  const QString path =
-      QFileDialog::getSaveFileName(m_window, title, suggestion, tr("PNG images (*.png)"), nullptr,
-                                   QFileDialog::DontConfirmOverwrite);
+  const QString path = QFileDialog::getSaveFileName(m_window, title, suggestion, tr("PNG images (*.png)"), nullptr,
+                                                    QFileDialog::DontConfirmOverwrite);
   if (path.isEmpty()) return {};
   QFileInfo fi(path);
   stem = fi.completeBaseName();
@@ -243,8 +226,7 @@ QString FileController::askSaveDir(const QString& title, QString& stem) {
 void FileController::exportResult() {
   const int i = m_session->currentResult();
   if (i < 0) {
-    showError(tr("Export"),
-              tr("There is no result to export yet: press Generate (Ctrl+Return) first."));
+    showError(tr("Export"), tr("There is no result to export yet: press Generate (Ctrl+Return) first."));
     return;
   }
   const ResultEntry& r = m_session->results()[i];
@@ -296,23 +278,21 @@ void FileController::exportMap() {
     showError(tr("Export"), tr("Nothing was exported: %1").arg(q(out.error())));
     return;
   }
-  Q_EMIT statusMessage(tr("Exported the map as %1-index.png and %1-color.png.").arg(out->stem),
-                       12000);
+  Q_EMIT statusMessage(tr("Exported the map as %1-index.png and %1-color.png.").arg(out->stem), 12000);
 }
 
 void FileController::offerRecovery() {
   const auto list = m_autosave->recoverable();
   if (list.isEmpty()) return;
   const RecoverableSession& s = list.front();
-  QMessageBox box(
-      QMessageBox::Question, tr("Recover unsaved work"),
-      tr("SymmFlow Studio did not close properly last time. Unsaved work from %1 was kept.%2")
-          .arg(QLocale().toString(s.modified, QLocale::LongFormat),
-               list.size() > 1 ? tr("\n(%1 older autosaves are kept too; they are offered one at a "
-                                    "time at the next starts.)")
-                                     .arg(list.size() - 1)
-                               : QString()),
-      QMessageBox::NoButton, m_window);
+  QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
+                  tr("SymmFlow Studio did not close properly last time. Unsaved work from %1 was kept.%2")
+                      .arg(QLocale().toString(s.modified, QLocale::LongFormat),
+                           list.size() > 1 ? tr("\n(%1 older autosaves are kept too; they are offered one at a "
+                                                "time at the next starts.)")
+                                                 .arg(list.size() - 1)
+                                           : QString()),
+                  QMessageBox::NoButton, m_window);
   auto* recoverButton = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
   auto* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
   box.addButton(tr("Later"), QMessageBox::RejectRole);
@@ -332,8 +312,7 @@ bool FileController::recoverLatest() {
 bool FileController::recover(const RecoverableSession& s) {
   auto p = AutosaveManager::load(s);
   if (!p) {
-    showError(tr("Recover unsaved work"),
-              tr("The autosave could not be read: %1").arg(q(p.error())));
+    showError(tr("Recover unsaved work"), tr("The autosave could not be read: %1").arg(q(p.error())));
     return false;
   }
   m_session->restore(p.value(), /*recovered=*/true);
@@ -341,8 +320,7 @@ bool FileController::recover(const RecoverableSession& s) {
   AutosaveManager::discard(s);
   m_autosave->markDirty();  // it is ours now: keep it safe until saved
   const QString model = p->modelPath;
-  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model))
-    m_session->loadModelAsync(model);
+  if (!model.isEmpty() && model != m_session->modelPath() && QFileInfo::exists(model)) m_session->loadModelAsync(model);
   Q_EMIT titleChanged();
   Q_EMIT statusMessage(tr("Recovered the unsaved work. Save it to keep it."), 15000);
   return true;

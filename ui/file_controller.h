@@ -20,8 +20,7 @@ class StudioSession;
 class FileController : public QObject {
   Q_OBJECT
  public:
-  FileController(StudioSession* session, SettingsStore* settings, AutosaveManager* autosave,
-                 QWidget* window);
+  FileController(StudioSession* session, SettingsStore* settings, AutosaveManager* autosave, QWidget* window);
 
   QString projectPath() const { return m_projectPath; }
   // A name for the title bar ("Untitled", the project's or the photo's name).

@@ -38,10 +38,9 @@ class InferenceBackend {
                                         const CallControl& control) = 0;
   virtual Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,
                                           const CallControl& control) = 0;
-  virtual Result<Inversion> invert(const RgbImage& image, const RunParams& params,
-                                   const CallControl& control) = 0;
-  virtual Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited,
-                                const EditParams& params, const CallControl& control) = 0;
+  virtual Result<Inversion> invert(const RgbImage& image, const RunParams& params, const CallControl& control) = 0;
+  virtual Result<RgbImage> edit(const Inversion& inversion, const LabelMap& edited, const EditParams& params,
+                                const CallControl& control) = 0;
 };
 
 }  // namespace symmflow::ui

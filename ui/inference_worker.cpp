@@ -226,8 +226,7 @@ void InferenceWorker::run(const Job& job) {
       // CUDA failed (out of memory included): move to the CPU and try once more.
       const Status moved = backend->moveTo(DeviceKind::Cpu);
       if (moved.ok()) {
-        result->warning =
-            tr("CUDA failed (%1); switched to the CPU.").arg(QString::fromStdString(err));
+        result->warning = tr("CUDA failed (%1); switched to the CPU.").arg(QString::fromStdString(err));
         err = attempt();
       }
     }

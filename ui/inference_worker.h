@@ -73,11 +73,11 @@ struct InferenceResult {
   QString warning;  // e.g. the CUDA -> CPU fallback
   QString device;   // where it ran
   double seconds = 0.0;
-  std::vector<RgbImage> images;   // Generate/Preview: variations; InvertEdit: the edited image
-  SegmentResult segmentation;     // Segment
-  ClassifyResult classification;  // Classify
-  Inversion inversion;            // InvertEdit: the inversion used (cache it)
-  std::vector<StepReport> steps;  // every step's report (with previews when asked)
+  std::vector<RgbImage> images;                     // Generate/Preview: variations; InvertEdit: the edited image
+  SegmentResult segmentation;                       // Segment
+  ClassifyResult classification;                    // Classify
+  Inversion inversion;                              // InvertEdit: the inversion used (cache it)
+  std::vector<StepReport> steps;                    // every step's report (with previews when asked)
   std::shared_ptr<const InferenceRequest> request;  // the inputs (after prepare), for provenance
   // Filled by a `finish` hook: photo-size outputs.
   RgbImage photoImage;

@@ -11,8 +11,7 @@
 namespace symmflow::ui {
 
 LabelDocument::LabelDocument(QObject* parent) : QObject(parent) {
-  connect(&m_undo, &QUndoStack::cleanChanged, this,
-          [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+  connect(&m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
 }
 
 LabelDocument::~LabelDocument() = default;
@@ -22,8 +21,7 @@ void LabelDocument::reset(LabelMap labels, ClassList classes, RgbImage photo) {
   m_undo.clear();
   m_labels = std::move(labels);
   m_classes = std::move(classes);
-  m_photo = (photo.width == m_labels.width && photo.height == m_labels.height) ? std::move(photo)
-                                                                               : RgbImage{};
+  m_photo = (photo.width == m_labels.width && photo.height == m_labels.height) ? std::move(photo) : RgbImage{};
   m_reference = {};
   m_locked.reset();
   m_hidden.reset();
@@ -40,8 +38,7 @@ void LabelDocument::reset(LabelMap labels, ClassList classes, RgbImage photo) {
 }
 
 bool LabelDocument::setPhoto(RgbImage photo) {
-  if (!photo.empty() && (photo.width != m_labels.width || photo.height != m_labels.height))
-    return false;
+  if (!photo.empty() && (photo.width != m_labels.width || photo.height != m_labels.height)) return false;
   m_photo = std::move(photo);
   Q_EMIT photoChanged();
   return true;
@@ -60,9 +57,7 @@ void LabelDocument::beginGesture(const QString& name) {
   m_gestureDirty = QRect();
 }
 
-LabelMap& LabelDocument::mutableLabels() {
-  return m_labels;
-}
+LabelMap& LabelDocument::mutableLabels() { return m_labels; }
 
 void LabelDocument::touch(const QRect& dirty) {
   if (dirty.isEmpty()) return;
@@ -73,8 +68,7 @@ void LabelDocument::touch(const QRect& dirty) {
 void LabelDocument::endGesture() {
   if (!m_gestureActive) return;
   m_gestureActive = false;
-  auto cmd = std::make_unique<LabelEditCommand>(this, m_gestureName, m_gestureBefore, m_labels,
-                                                m_gestureDirty);
+  auto cmd = std::make_unique<LabelEditCommand>(this, m_gestureName, m_gestureBefore, m_labels, m_gestureDirty);
   m_gestureBefore = {};
   if (cmd->isEmpty()) return;
   m_undo.push(cmd.release());
@@ -94,8 +88,7 @@ void LabelDocument::replaceLabels(LabelMap labels, const QString& name) {
   if (labels.width == m_labels.width && labels.height == m_labels.height) {
     LabelMap before = m_labels;
     m_labels = std::move(labels);
-    auto cmd =
-        std::make_unique<LabelEditCommand>(this, name, before, m_labels, raster::mapRect(m_labels));
+    auto cmd = std::make_unique<LabelEditCommand>(this, name, before, m_labels, raster::mapRect(m_labels));
     if (cmd->isEmpty()) return;
     notifyLabelsChanged(cmd->bounds());
     m_undo.push(cmd.release());
@@ -145,9 +138,7 @@ void LabelDocument::setClassLocked(int id, bool locked) {
   Q_EMIT classStateChanged(id);
 }
 
-void LabelDocument::pasteTile(const QRect& rect, const LabelMap& patch) {
-  raster::pasteRect(m_labels, rect, patch);
-}
+void LabelDocument::pasteTile(const QRect& rect, const LabelMap& patch) { raster::pasteRect(m_labels, rect, patch); }
 
 void LabelDocument::notifyLabelsChanged(const QRect& rect) {
   recount();

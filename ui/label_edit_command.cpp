@@ -19,13 +19,12 @@ LabelEditCommand::LabelEditCommand(LabelDocument* doc, const QString& text, cons
   const int ty1 = area.bottom() / kTileSize;
   for (int ty = ty0; ty <= ty1; ++ty) {
     for (int tx = tx0; tx <= tx1; ++tx) {
-      const QRect tile = QRect(tx * kTileSize, ty * kTileSize, kTileSize, kTileSize)
-                             .intersected(raster::mapRect(after));
+      const QRect tile =
+          QRect(tx * kTileSize, ty * kTileSize, kTileSize, kTileSize).intersected(raster::mapRect(after));
       bool differs = false;
       for (int y = tile.top(); y <= tile.bottom() && !differs; ++y) {
         const std::size_t row = static_cast<std::size_t>(y) * after.width;
-        differs = !std::equal(before.ids.begin() + row + tile.left(),
-                              before.ids.begin() + row + tile.right() + 1,
+        differs = !std::equal(before.ids.begin() + row + tile.left(), before.ids.begin() + row + tile.right() + 1,
                               after.ids.begin() + row + tile.left());
       }
       if (!differs) continue;

@@ -25,8 +25,8 @@ class LabelEditCommand : public QUndoCommand {
   // Compares `before` and `after` (same size) inside `dirty` and keeps the changed
   // tiles. The command assumes `after` is already in the document: its first
   // redo() does nothing.
-  LabelEditCommand(LabelDocument* doc, const QString& text, const LabelMap& before,
-                   const LabelMap& after, const QRect& dirty);
+  LabelEditCommand(LabelDocument* doc, const QString& text, const LabelMap& before, const LabelMap& after,
+                   const QRect& dirty);
 
   // True when no pixel changed: such a command should not be pushed.
   bool isEmpty() const { return m_tiles.empty(); }

@@ -10,13 +10,9 @@
 
 namespace symmflow::ui {
 
-QString LineTool::name() const {
-  return QStringLiteral("Line");
-}
+QString LineTool::name() const { return QStringLiteral("Line"); }
 
-int LineTool::brushSize() const {
-  return m_settings.lineWidth;
-}
+int LineTool::brushSize() const { return m_settings.lineWidth; }
 
 void LineTool::setBrushSize(int size) {
   m_settings.lineWidth = std::clamp(size, ToolSettings::kMinSize, ToolSettings::kMaxSize);

@@ -19,12 +19,11 @@ QIcon toolIcon(const QString& name) {
   return icon;
 }
 
-QAction* make(QObject* parent, const QString& text, const QKeySequence& key = {},
-              const QString& tip = {}, const QIcon& icon = {}) {
+QAction* make(QObject* parent, const QString& text, const QKeySequence& key = {}, const QString& tip = {},
+              const QIcon& icon = {}) {
   auto* a = new QAction(icon, text, parent);
   if (!key.isEmpty()) a->setShortcut(key);
-  QString t =
-      tip.isEmpty() ? QString(text).remove(QLatin1Char('&')).remove(QStringLiteral("…")) : tip;
+  QString t = tip.isEmpty() ? QString(text).remove(QLatin1Char('&')).remove(QStringLiteral("…")) : tip;
   if (!key.isEmpty()) t += QStringLiteral(" (%1)").arg(key.toString(QKeySequence::NativeText));
   a->setToolTip(t);
   a->setStatusTip(t);
@@ -35,25 +34,19 @@ QAction* make(QObject* parent, const QString& text, const QKeySequence& key = {}
 
 MainActions::MainActions(QMainWindow* w) : QObject(w) {
   QStyle* st = w->style();
-  newMap = make(this, tr("&New map…"), QKeySequence::New, tr("New label map"),
-                st->standardIcon(QStyle::SP_FileIcon));
-  openProject = make(this, tr("&Open project…"), QKeySequence::Open, {},
-                     st->standardIcon(QStyle::SP_DialogOpenButton));
-  saveProject = make(this, tr("&Save project"), QKeySequence::Save, {},
-                     st->standardIcon(QStyle::SP_DialogSaveButton));
+  newMap = make(this, tr("&New map…"), QKeySequence::New, tr("New label map"), st->standardIcon(QStyle::SP_FileIcon));
+  openProject = make(this, tr("&Open project…"), QKeySequence::Open, {}, st->standardIcon(QStyle::SP_DialogOpenButton));
+  saveProject = make(this, tr("&Save project"), QKeySequence::Save, {}, st->standardIcon(QStyle::SP_DialogSaveButton));
   saveProjectAs = make(this, tr("Save project &as…"), QKeySequence::SaveAs);
-  importMask =
-      make(this, tr("&Import label map…"), QKeySequence(tr("Ctrl+I")),
-           tr("Open an index or colour mask; its encoding and unknown colours are reported"));
+  importMask = make(this, tr("&Import label map…"), QKeySequence(tr("Ctrl+I")),
+                    tr("Open an index or colour mask; its encoding and unknown colours are reported"));
   openPhoto = make(this, tr("Open &photo…"), QKeySequence(tr("Ctrl+Shift+O")),
                    tr("Open a photo: it is segmented into an editable label map"));
-  classifyImage =
-      make(this, tr("&Classify image…"), {}, tr("Top classes of an image (image-level models)"));
+  classifyImage = make(this, tr("&Classify image…"), {}, tr("Top classes of an image (image-level models)"));
   exportResult = make(this, tr("&Export result…"), QKeySequence(tr("Ctrl+E")),
                       tr("Image, index mask, colour mask and JSON sidecar"));
   exportBatch = make(this, tr("Export &all variations…"), QKeySequence(tr("Ctrl+Shift+E")));
-  exportMap =
-      make(this, tr("Export label &map…"), {}, tr("Index and colour mask of the current map"));
+  exportMap = make(this, tr("Export label &map…"), {}, tr("Index and colour mask of the current map"));
   quit = make(this, tr("&Quit"), QKeySequence::Quit);
   quit->setMenuRole(QAction::QuitRole);
 
@@ -61,22 +54,19 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   redo = make(this, tr("&Redo"), QKeySequence::Redo, {}, st->standardIcon(QStyle::SP_ArrowForward));
 
   toolGroup = new QActionGroup(this);
-  auto tool = [&](const QString& text, const QString& key, const QString& icon,
-                  const QString& tip) {
+  auto tool = [&](const QString& text, const QString& key, const QString& icon, const QString& tip) {
     QAction* a = make(this, text, QKeySequence(key), tip, toolIcon(icon));
     a->setCheckable(true);
     toolGroup->addAction(a);
     return a;
   };
-  brush = tool(tr("&Brush"), QStringLiteral("B"), QStringLiteral("brush"),
-               tr("Brush: paint the current class"));
+  brush = tool(tr("&Brush"), QStringLiteral("B"), QStringLiteral("brush"), tr("Brush: paint the current class"));
   eraser = tool(tr("&Eraser"), QStringLiteral("E"), QStringLiteral("eraser"),
                 tr("Eraser: paint the background class (right-click a class to choose it)"));
   fill = tool(tr("&Fill"), QStringLiteral("G"), QStringLiteral("fill"), tr("Flood fill a region"));
   polygon = tool(tr("&Polygon / lasso"), QStringLiteral("P"), QStringLiteral("polygon"),
                  tr("Click corners then Enter or double-click; or drag a lasso"));
-  line = tool(tr("&Line"), QStringLiteral("L"), QStringLiteral("line"),
-              tr("Straight line; Shift snaps to 45°"));
+  line = tool(tr("&Line"), QStringLiteral("L"), QStringLiteral("line"), tr("Straight line; Shift snaps to 45°"));
   eyedropper = tool(tr("Class &picker"), QStringLiteral("I"), QStringLiteral("eyedropper"),
                     tr("Pick the class under the pointer (Alt+click with any tool)"));
   brush->setChecked(true);
@@ -89,17 +79,15 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
     classKeys[i]->setData(i);
   }
 
-  generate = make(this, tr("&Generate"), QKeySequence(tr("Ctrl+Return")),
-                  tr("Generate images from the map"), toolIcon(QStringLiteral("generate")));
-  cancel = make(this, tr("&Cancel"), QKeySequence(Qt::Key_Escape),
-                tr("Cancel the running model work"), toolIcon(QStringLiteral("cancel")));
-  applyEdit = make(
-      this, tr("&Apply edit"), QKeySequence(tr("Ctrl+Shift+Return")),
-      tr("Regenerate the photo from the edited map; unedited regions stay the camera's pixels"),
-      toolIcon(QStringLiteral("apply_edit")));
+  generate = make(this, tr("&Generate"), QKeySequence(tr("Ctrl+Return")), tr("Generate images from the map"),
+                  toolIcon(QStringLiteral("generate")));
+  cancel = make(this, tr("&Cancel"), QKeySequence(Qt::Key_Escape), tr("Cancel the running model work"),
+                toolIcon(QStringLiteral("cancel")));
+  applyEdit = make(this, tr("&Apply edit"), QKeySequence(tr("Ctrl+Shift+Return")),
+                   tr("Regenerate the photo from the edited map; unedited regions stay the camera's pixels"),
+                   toolIcon(QStringLiteral("apply_edit")));
   reroll = make(this, tr("&Re-roll changed"), QKeySequence(tr("Ctrl+R")),
-                tr("Regenerate only the changed region with a new seed"),
-                toolIcon(QStringLiteral("reroll")));
+                tr("Regenerate only the changed region with a new seed"), toolIcon(QStringLiteral("reroll")));
 
   zoomIn = make(this, tr("Zoom &in"), QKeySequence::ZoomIn);
   zoomOut = make(this, tr("Zoom &out"), QKeySequence::ZoomOut);
@@ -118,11 +106,9 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   showDiff->setCheckable(true);
   showDiff->setIconText(tr("Changes"));
   compareSplit = make(this, tr("Compare: &split"), QKeySequence(tr("Ctrl+K")),
-                      tr("A/B slider between the original photo and the result"),
-                      toolIcon(QStringLiteral("compare")));
+                      tr("A/B slider between the original photo and the result"), toolIcon(QStringLiteral("compare")));
   compareSplit->setCheckable(true);
-  compareToggle = make(this, tr("Compare: &toggle"), {},
-                       tr("Hold the mouse on the result to see the original"));
+  compareToggle = make(this, tr("Compare: &toggle"), {}, tr("Hold the mouse on the result to see the original"));
   compareToggle->setCheckable(true);
 
   openModel = make(this, tr("&Open model file…"), {}, tr("Load another .safetensors model"));

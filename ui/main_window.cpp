@@ -88,17 +88,15 @@ void MainWindow::buildUi() {
 
   m_palette = new PaletteDock(m_doc, this);
   addDockWidget(Qt::RightDockWidgetArea, m_palette);
-  m_run = new RunDock(m_session, m_actions->generate, m_actions->cancel, m_actions->applyEdit,
-                      m_actions->reroll, this);
+  m_run = new RunDock(m_session, m_actions->generate, m_actions->cancel, m_actions->applyEdit, m_actions->reroll, this);
   addDockWidget(Qt::RightDockWidgetArea, m_run);
   m_results = new ResultsDock(m_session, m_actions->exportResult, m_actions->exportBatch, this);
   addDockWidget(Qt::BottomDockWidgetArea, m_results);
   m_trajectory = new TrajectoryDock(m_session, this);
   addDockWidget(Qt::BottomDockWidgetArea, m_trajectory);
   splitDockWidget(m_results, m_trajectory, Qt::Horizontal);
-  for (QDockWidget* d :
-       {static_cast<QDockWidget*>(m_palette), static_cast<QDockWidget*>(m_run),
-        static_cast<QDockWidget*>(m_results), static_cast<QDockWidget*>(m_trajectory)})
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_palette), static_cast<QDockWidget*>(m_run),
+                         static_cast<QDockWidget*>(m_results), static_cast<QDockWidget*>(m_trajectory)})
     m_actions->viewMenu()->addAction(d->toggleViewAction());
 
   // Tool options: brush size and overlay opacity.
@@ -158,26 +156,22 @@ void MainWindow::wireActions() {
   connect(a->exportBatch, &QAction::triggered, m_files, &FileController::exportBatch);
   connect(a->exportMap, &QAction::triggered, m_files, &FileController::exportMap);
   connect(a->quit, &QAction::triggered, this, &QWidget::close);
-  connect(a->about, &QAction::triggered, this,
-          [this] { AboutDialog(m_session->deviceName(), this).exec(); });
+  connect(a->about, &QAction::triggered, this, [this] { AboutDialog(m_session->deviceName(), this).exec(); });
 
   connect(a->undo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::undo);
   connect(a->redo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::redo);
   connect(m_doc->undoStack(), &QUndoStack::canUndoChanged, a->undo, &QAction::setEnabled);
   connect(m_doc->undoStack(), &QUndoStack::canRedoChanged, a->redo, &QAction::setEnabled);
-  connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this, [a](const QString& t) {
-    a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t));
-  });
-  connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this, [a](const QString& t) {
-    a->redo->setText(t.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(t));
-  });
+  connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this,
+          [a](const QString& t) { a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t)); });
+  connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this,
+          [a](const QString& t) { a->redo->setText(t.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(t)); });
   a->undo->setEnabled(false);
   a->redo->setEnabled(false);
 
-  const std::pair<QAction*, ToolId> tools[] = {
-      {a->brush, ToolId::Brush}, {a->eraser, ToolId::Eraser},
-      {a->fill, ToolId::Fill},   {a->polygon, ToolId::Polygon},
-      {a->line, ToolId::Line},   {a->eyedropper, ToolId::Eyedropper}};
+  const std::pair<QAction*, ToolId> tools[] = {{a->brush, ToolId::Brush}, {a->eraser, ToolId::Eraser},
+                                               {a->fill, ToolId::Fill},   {a->polygon, ToolId::Polygon},
+                                               {a->line, ToolId::Line},   {a->eyedropper, ToolId::Eyedropper}};
   for (const auto& [action, id] : tools) {
     const ToolId tid = id;
     connect(action, &QAction::triggered, this, [this, tid] { m_tools->setTool(tid); });
@@ -185,24 +179,12 @@ void MainWindow::wireActions() {
   connect(m_tools, &ToolController::toolChanged, this, [this, a](ToolId id) {
     for (QAction* act : a->toolGroup->actions()) act->setChecked(false);
     switch (id) {
-      case ToolId::Brush:
-        a->brush->setChecked(true);
-        break;
-      case ToolId::Eraser:
-        a->eraser->setChecked(true);
-        break;
-      case ToolId::Fill:
-        a->fill->setChecked(true);
-        break;
-      case ToolId::Polygon:
-        a->polygon->setChecked(true);
-        break;
-      case ToolId::Line:
-        a->line->setChecked(true);
-        break;
-      case ToolId::Eyedropper:
-        a->eyedropper->setChecked(true);
-        break;
+      case ToolId::Brush: a->brush->setChecked(true); break;
+      case ToolId::Eraser: a->eraser->setChecked(true); break;
+      case ToolId::Fill: a->fill->setChecked(true); break;
+      case ToolId::Polygon: a->polygon->setChecked(true); break;
+      case ToolId::Line: a->line->setChecked(true); break;
+      case ToolId::Eyedropper: a->eyedropper->setChecked(true); break;
     }
     const int size = m_tools->currentTool()->brushSize();
     m_sizeSpin->setEnabled(size > 0);
@@ -214,8 +196,7 @@ void MainWindow::wireActions() {
   connect(m_tools, &ToolController::sizeChanged, this, [this](int s) {
     if (s > 0 && m_sizeSpin->value() != s) m_sizeSpin->setValue(s);
   });
-  connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this,
-          [this](int v) { m_tools->setSize(v); });
+  connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_tools->setSize(v); });
   connect(a->finishShape, &QAction::triggered, m_tools, &ToolController::finish);
   for (QAction* k : a->classKeys)
     connect(k, &QAction::triggered, this, [this, k] { m_doc->setCurrentClass(k->data().toInt()); });
@@ -237,23 +218,20 @@ void MainWindow::wireActions() {
   connect(a->showDiff, &QAction::toggled, m_canvas, &CanvasWidget::setShowDiff);
   connect(a->compareSplit, &QAction::toggled, this, [this, a](bool on) {
     if (on) a->compareToggle->setChecked(false);
-    m_resultView->setMode(
-        on ? ResultView::Mode::Split
-           : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
+    m_resultView->setMode(on ? ResultView::Mode::Split
+                             : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
   });
   connect(a->compareToggle, &QAction::toggled, this, [this, a](bool on) {
     if (on) a->compareSplit->setChecked(false);
-    m_resultView->setMode(
-        on ? ResultView::Mode::Toggle
-           : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
+    m_resultView->setMode(on ? ResultView::Mode::Toggle
+                             : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
   });
   connect(m_opacity, &QSlider::valueChanged, this, [this](int v) {
     m_canvas->setOverlayOpacity(v / 100.0);
     m_settings->setOverlayOpacity(v / 100.0);
   });
-  connect(m_canvas, &CanvasWidget::zoomChanged, this, [this](double z) {
-    m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0));
-  });
+  connect(m_canvas, &CanvasWidget::zoomChanged, this,
+          [this](double z) { m_zoomLabel->setText(QStringLiteral("%1 %").arg(z * 100.0, 0, 'f', z < 0.1 ? 1 : 0)); });
   connect(m_canvas, &CanvasWidget::hoverChanged, this, [this](QPoint p, bool valid) {
     if (!valid) {
       m_cursorLabel->clear();
@@ -288,9 +266,7 @@ void MainWindow::wireSession() {
   });
   connect(m_doc, &LabelDocument::currentClassChanged, this, [this](int id) {
     if (id < m_doc->classes().size())
-      showStatus(
-          tr("Painting with %1").arg(QString::fromStdString(m_doc->classes().classes[id].name)),
-          2500);
+      showStatus(tr("Painting with %1").arg(QString::fromStdString(m_doc->classes().classes[id].name)), 2500);
   });
   connect(m_session, &StudioSession::modelChanged, this, [this] {
     const ModelInfo* info = m_session->modelInfo();
@@ -298,11 +274,10 @@ void MainWindow::wireSession() {
     m_deviceLabel->setToolTip(tr("Where the model runs"));
     updateTitle();
     updateEnabled();
-    m_resultView->setPlaceholder(
-        info && info->imageLevel()
-            ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
-                 "or File ▸ Classify image.")
-            : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
+    m_resultView->setPlaceholder(info && info->imageLevel()
+                                     ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
+                                          "or File ▸ Classify image.")
+                                     : tr("Results appear here.\nPaint a map and press Generate (Ctrl+Return)."));
     if (m_startPending) finishStart();
   });
   connect(m_session, &StudioSession::modelLoadFailed, this, [this](const QString& message) {
@@ -310,9 +285,8 @@ void MainWindow::wireSession() {
       qCritical("symmflow-studio: the script did not run: %s", qPrintable(message));
     m_startPending = false;
   });
-  connect(
-      m_session, &StudioSession::errorOccurred, this,
-      [this](const QString& title, const QString& msg) { QMessageBox::warning(this, title, msg); });
+  connect(m_session, &StudioSession::errorOccurred, this,
+          [this](const QString& title, const QString& msg) { QMessageBox::warning(this, title, msg); });
   connect(m_session, &StudioSession::warningOccurred, this, [this](const QString& msg) {
     showStatus(msg, 15000);
     m_deviceLabel->setText(m_session->deviceName());
@@ -320,10 +294,8 @@ void MainWindow::wireSession() {
   connect(m_session, &StudioSession::runFinished, this, [this](const QString& summary) {
     showStatus(summary, 15000);
     m_deviceLabel->setText(m_session->deviceName());
-    const QString timing =
-        summary.section(QStringLiteral(" in "), 1).section(QLatin1Char(' '), 0, 1);
-    if (!timing.isEmpty() && timing.endsWith(QLatin1Char('s')))
-      m_timingLabel->setText(tr("last run %1").arg(timing));
+    const QString timing = summary.section(QStringLiteral(" in "), 1).section(QLatin1Char(' '), 0, 1);
+    if (!timing.isEmpty() && timing.endsWith(QLatin1Char('s'))) m_timingLabel->setText(tr("last run %1").arg(timing));
   });
   connect(m_session, &StudioSession::busyChanged, this, [this](bool busy) {
     m_actions->cancel->setEnabled(busy || m_tools->currentTool()->preview().size() > 0);
@@ -364,16 +336,14 @@ void MainWindow::start(const StartOptions& options) {
   m_pendingStart = options;
   m_startPending = true;
   if (options.autosaveDelayMs > 0) m_autosave->setDelay(options.autosaveDelayMs);
-  const bool loading =
-      options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
+  const bool loading = options.model.isEmpty() ? m_modelMenu->loadDefault() : m_modelMenu->load(options.model);
   if (!loading) {
     m_startPending = false;
     showStatus(tr("No model found: choose one with Model ▸ Open model file…"), 0);
     if (!options.file.isEmpty() && QFileInfo(options.file).suffix() == QLatin1String("symmflow"))
       m_files->openProject(options.file);
   }
-  if (options.recovery == RecoveryMode::Ask)
-    QTimer::singleShot(0, m_files, &FileController::offerRecovery);
+  if (options.recovery == RecoveryMode::Ask) QTimer::singleShot(0, m_files, &FileController::offerRecovery);
   // No dialog: recover now, so the document is in place before the model is.
   if (options.recovery == RecoveryMode::Latest) m_files->recoverLatest();
 }
@@ -442,10 +412,8 @@ void MainWindow::updateResultView() {
     m_resultView->setImage({}, {});
   }
   const bool editResult = i >= 0 && i < static_cast<int>(results.size()) &&
-                          results[i].provenance.kind.startsWith(QLatin1String("edit")) &&
-                          !m_showingPreview;
-  m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(),
-                          tr("Original"));
+                          results[i].provenance.kind.startsWith(QLatin1String("edit")) && !m_showingPreview;
+  m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(), tr("Original"));
 }
 
 void MainWindow::rebuildRecentMenu() {
@@ -461,9 +429,7 @@ void MainWindow::rebuildRecentMenu() {
   if (files.isEmpty()) menu->addAction(tr("(none)"))->setEnabled(false);
 }
 
-void MainWindow::showStatus(const QString& text, int timeoutMs) {
-  statusBar()->showMessage(text, timeoutMs);
-}
+void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (!m_files->maybeSave()) {

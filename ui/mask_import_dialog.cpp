@@ -20,12 +20,9 @@ namespace symmflow::ui {
 namespace {
 QString encodingName(imaging::MaskReport::Encoding e) {
   switch (e) {
-    case imaging::MaskReport::Encoding::Index:
-      return QObject::tr("index mask (grey value = class id)");
-    case imaging::MaskReport::Encoding::Color:
-      return QObject::tr("colour mask (class colours)");
-    case imaging::MaskReport::Encoding::ScaledGrey:
-      return QObject::tr("scaled grey mask");
+    case imaging::MaskReport::Encoding::Index: return QObject::tr("index mask (grey value = class id)");
+    case imaging::MaskReport::Encoding::Color: return QObject::tr("colour mask (class colours)");
+    case imaging::MaskReport::Encoding::ScaledGrey: return QObject::tr("scaled grey mask");
   }
   return {};
 }
@@ -36,8 +33,8 @@ QIcon swatch(const QColor& c) {
 }
 }  // namespace
 
-MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMap labels,
-                                   imaging::MaskReport report, QWidget* parent)
+MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMap labels, imaging::MaskReport report,
+                                   QWidget* parent)
     : QDialog(parent),
       m_session(session),
       m_path(std::move(path)),
@@ -66,8 +63,7 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   const ClassList& classes =
       m_session->modelInfo() ? m_session->modelInfo()->classes : m_session->document()->classes();
   for (int i = 0; i < classes.size(); ++i)
-    m_assignClass->addItem(swatch(classColor(classes, i)),
-                           QString::fromStdString(classes.classes[i].name));
+    m_assignClass->addItem(swatch(classColor(classes, i)), QString::fromStdString(classes.classes[i].name));
   m_assignClass->setEnabled(false);
   form->addRow(tr("Chosen class"), m_assignClass);
   v->addLayout(form);
@@ -88,8 +84,7 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
     m_assignClass->setEnabled(i == 1);
     reread();
   });
-  connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          [this] { reread(); });
+  connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { reread(); });
   resize(520, 520);
   showReport();
 }
@@ -100,13 +95,12 @@ void MaskImportDialog::reread() {
   o.offPalette = h == 0   ? imaging::MaskImportOptions::OffPalette::SnapNearest
                  : h == 1 ? imaging::MaskImportOptions::OffPalette::AssignClass
                           : imaging::MaskImportOptions::OffPalette::Ignore;
-  o.outOfRange = h == 1 ? imaging::MaskImportOptions::OutOfRange::AssignClass
-                        : imaging::MaskImportOptions::OutOfRange::Ignore;
+  o.outOfRange =
+      h == 1 ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Ignore;
   o.assignClass = std::max(0, m_assignClass->currentIndex());
   auto r = m_session->readMask(m_path, o);
   if (!r) {
-    m_details->setText(tr("<span style='color:#c33'>%1</span>")
-                           .arg(QString::fromStdString(r.error()).toHtmlEscaped()));
+    m_details->setText(tr("<span style='color:#c33'>%1</span>").arg(QString::fromStdString(r.error()).toHtmlEscaped()));
     return;
   }
   m_labels = r->first;
@@ -119,8 +113,7 @@ void MaskImportDialog::showReport() {
   m_summary->setText(QString::fromStdString(r.summary()));
   QStringList lines;
   lines << tr("Encoding: %1, %2×%3").arg(encodingName(r.encoding)).arg(r.width).arg(r.height);
-  if (r.encoding == imaging::MaskReport::Encoding::ScaledGrey)
-    lines << tr("Grey step per class: %1").arg(r.greyStep);
+  if (r.encoding == imaging::MaskReport::Encoding::ScaledGrey) lines << tr("Grey step per class: %1").arg(r.greyStep);
   lines << tr("Off-palette pixels: %1").arg(r.offPalettePixels);
   lines << tr("Ids outside the model's classes: %1").arg(r.outOfRangePixels);
   lines << tr("Ignore pixels (255): %1").arg(r.ignorePixels);
@@ -139,8 +132,7 @@ void MaskImportDialog::showReport() {
     lines << tr("Unknown values: %1").arg(cols.join(QStringLiteral(", ")));
   }
   if (const ModelInfo* info = m_session->modelInfo();
-      info && !info->imageLevel() &&
-      (r.width != info->labelWidth() || r.height != info->labelHeight())) {
+      info && !info->imageLevel() && (r.width != info->labelWidth() || r.height != info->labelHeight())) {
     lines << tr("The model works on %1×%2: the map is kept at its own size and framed (resized or "
                 "centre-cropped) to the model for every run.")
                  .arg(info->labelWidth())
@@ -154,8 +146,7 @@ void MaskImportDialog::showReport() {
   for (int i = 0; i < static_cast<int>(r.histogram.size()); ++i) {
     auto* item = new QTreeWidgetItem(m_histogram);
     item->setIcon(0, swatch(classColor(classes, i)));
-    item->setText(0, i < classes.size() ? QString::fromStdString(classes.classes[i].name)
-                                        : QString::number(i));
+    item->setText(0, i < classes.size() ? QString::fromStdString(classes.classes[i].name) : QString::number(i));
     item->setText(1, QString::number(r.histogram[i]));
     item->setText(2, QStringLiteral("%1 %").arg(100.0 * r.histogram[i] / total, 0, 'f', 1));
   }

@@ -20,8 +20,8 @@ class StudioSession;
 class MaskImportDialog : public QDialog {
   Q_OBJECT
  public:
-  MaskImportDialog(StudioSession* session, QString path, LabelMap labels,
-                   imaging::MaskReport report, QWidget* parent = nullptr);
+  MaskImportDialog(StudioSession* session, QString path, LabelMap labels, imaging::MaskReport report,
+                   QWidget* parent = nullptr);
   // The map to apply (valid after exec() == Accepted).
   const LabelMap& labels() const { return m_labels; }
 

@@ -12,14 +12,12 @@ namespace {
 QString prettyJson(const std::string& json) {
   if (json.empty()) return QObject::tr("(not recorded)");
   const QJsonDocument d = QJsonDocument::fromJson(QByteArray::fromStdString(json));
-  const QString text = d.isNull() ? QString::fromStdString(json)
-                                  : QString::fromUtf8(d.toJson(QJsonDocument::Indented));
+  const QString text = d.isNull() ? QString::fromStdString(json) : QString::fromUtf8(d.toJson(QJsonDocument::Indented));
   return QStringLiteral("<pre>%1</pre>").arg(text.toHtmlEscaped());
 }
 }  // namespace
 
-ModelCardDialog::ModelCardDialog(const ModelInfo& info, const QString& sha256,
-                                 const QString& device, QWidget* parent)
+ModelCardDialog::ModelCardDialog(const ModelInfo& info, const QString& sha256, const QString& device, QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(tr("Model card — %1").arg(QString::fromStdString(info.name)));
   auto* v = new QVBoxLayout(this);
@@ -38,9 +36,8 @@ ModelCardDialog::ModelCardDialog(const ModelInfo& info, const QString& sha256,
   row(tr("Parameters"), loc.toString(static_cast<qlonglong>(info.parameterCount)));
   row(tr("Weights"), QString::fromStdString(info.weightsDtype));
   row(tr("Image size"), QStringLiteral("%1 × %2").arg(info.imageWidth()).arg(info.imageHeight()));
-  row(tr("Labels"), info.imageLevel()
-                        ? tr("image-level (one class per image)")
-                        : QStringLiteral("%1 × %2").arg(info.labelWidth()).arg(info.labelHeight()));
+  row(tr("Labels"), info.imageLevel() ? tr("image-level (one class per image)")
+                                      : QStringLiteral("%1 × %2").arg(info.labelWidth()).arg(info.labelHeight()));
   row(tr("Device"), device);
   html += QStringLiteral("</table><h3>%1</h3><table cellspacing=2>").arg(tr("Classes"));
   for (int i = 0; i < info.classes.size(); ++i) {

@@ -11,8 +11,7 @@ namespace symmflow::ui {
 class ModelCardDialog : public QDialog {
   Q_OBJECT
  public:
-  ModelCardDialog(const ModelInfo& info, const QString& sha256, const QString& device,
-                  QWidget* parent = nullptr);
+  ModelCardDialog(const ModelInfo& info, const QString& sha256, const QString& device, QWidget* parent = nullptr);
 };
 
 }  // namespace symmflow::ui

@@ -16,8 +16,7 @@
 
 namespace symmflow::ui {
 
-ModelMenu::ModelMenu(StudioSession* session, SettingsStore* settings, MainActions* actions,
-                     QWidget* window)
+ModelMenu::ModelMenu(StudioSession* session, SettingsStore* settings, MainActions* actions, QWidget* window)
     : QObject(window),
       m_session(session),
       m_settings(settings),
@@ -35,12 +34,10 @@ ModelMenu::ModelMenu(StudioSession* session, SettingsStore* settings, MainAction
   connect(session, &StudioSession::modelChanged, this, [this] {
     m_settings->setLastModel(m_session->modelPath());
     const ModelInfo* info = m_session->modelInfo();
-    Q_EMIT statusMessage(tr("Model %1 loaded on %2.")
-                             .arg(QString::fromStdString(info->name), m_session->deviceName()));
+    Q_EMIT statusMessage(tr("Model %1 loaded on %2.").arg(QString::fromStdString(info->name), m_session->deviceName()));
   });
   connect(session, &StudioSession::modelLoadFailed, this, [this](const QString& msg) {
-    QMessageBox::warning(m_window, tr("Load model"),
-                         tr("The model could not be loaded: %1").arg(msg));
+    QMessageBox::warning(m_window, tr("Load model"), tr("The model could not be loaded: %1").arg(msg));
   });
   rebuild();
 }
@@ -57,11 +54,10 @@ void ModelMenu::rebuild() {
     QString label = QFileInfo(path).completeBaseName();
     auto info = inspectModel(f);
     if (info) {
-      label += info->imageLevel() ? tr("  — %1 classes, image-level").arg(info->classes.size())
-                                  : tr("  — %1 classes, %2×%3")
-                                        .arg(info->classes.size())
-                                        .arg(info->imageWidth())
-                                        .arg(info->imageHeight());
+      label +=
+          info->imageLevel()
+              ? tr("  — %1 classes, image-level").arg(info->classes.size())
+              : tr("  — %1 classes, %2×%3").arg(info->classes.size()).arg(info->imageWidth()).arg(info->imageHeight());
     } else {
       label += tr("  (unreadable)");
     }
@@ -102,16 +98,14 @@ bool ModelMenu::loadDefault() {
 }
 
 void ModelMenu::openOther() {
-  const QString path =
-      QFileDialog::getOpenFileName(m_window, tr("Open model"), m_settings->lastDirectory(),
-                                   tr("SymmFlow models (*.safetensors)"));
+  const QString path = QFileDialog::getOpenFileName(m_window, tr("Open model"), m_settings->lastDirectory(),
+                                                    tr("SymmFlow models (*.safetensors)"));
   if (path.isEmpty()) return;
   auto info = inspectModel(path.toStdString());
   if (!info) {
-    QMessageBox::warning(
-        m_window, tr("Open model"),
-        tr("%1 is not a usable SymmFlow model: %2")
-            .arg(QFileInfo(path).fileName(), QString::fromStdString(info.error())));
+    QMessageBox::warning(m_window, tr("Open model"),
+                         tr("%1 is not a usable SymmFlow model: %2")
+                             .arg(QFileInfo(path).fileName(), QString::fromStdString(info.error())));
     return;
   }
   m_session->loadModelAsync(path);

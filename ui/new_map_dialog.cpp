@@ -13,8 +13,7 @@
 
 namespace symmflow::ui {
 
-NewMapDialog::NewMapDialog(const ClassList& classes, int modelWidth, int modelHeight,
-                           int defaultClass, QWidget* parent)
+NewMapDialog::NewMapDialog(const ClassList& classes, int modelWidth, int modelHeight, int defaultClass, QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(tr("New label map"));
   auto* form = new QFormLayout(this);
@@ -51,14 +50,8 @@ NewMapDialog::NewMapDialog(const ClassList& classes, int modelWidth, int modelHe
   form->addRow(buttons);
 }
 
-int NewMapDialog::fillClass() const {
-  return m_class->currentIndex();
-}
-int NewMapDialog::mapWidth() const {
-  return m_width->value();
-}
-int NewMapDialog::mapHeight() const {
-  return m_height->value();
-}
+int NewMapDialog::fillClass() const { return m_class->currentIndex(); }
+int NewMapDialog::mapWidth() const { return m_width->value(); }
+int NewMapDialog::mapHeight() const { return m_height->value(); }
 
 }  // namespace symmflow::ui

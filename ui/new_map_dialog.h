@@ -13,8 +13,7 @@ namespace symmflow::ui {
 class NewMapDialog : public QDialog {
   Q_OBJECT
  public:
-  NewMapDialog(const ClassList& classes, int modelWidth, int modelHeight, int defaultClass,
-               QWidget* parent = nullptr);
+  NewMapDialog(const ClassList& classes, int modelWidth, int modelHeight, int defaultClass, QWidget* parent = nullptr);
   int fillClass() const;
   int mapWidth() const;
   int mapHeight() const;

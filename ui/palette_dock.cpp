@@ -32,8 +32,7 @@ QString shortcutFor(int id) {
 
 }  // namespace
 
-PaletteDock::PaletteDock(LabelDocument* doc, QWidget* parent)
-    : QDockWidget(tr("Classes"), parent), m_doc(doc) {
+PaletteDock::PaletteDock(LabelDocument* doc, QWidget* parent) : QDockWidget(tr("Classes"), parent), m_doc(doc) {
   setObjectName(QStringLiteral("PaletteDock"));
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
@@ -105,9 +104,7 @@ void PaletteDock::rebuild() {
   m_updating = false;
   const int bg = m_doc->backgroundClass();
   m_background->setText(
-      bg < classes.size()
-          ? tr("Eraser paints: %1").arg(QString::fromStdString(classes.classes[bg].name))
-          : QString());
+      bg < classes.size() ? tr("Eraser paints: %1").arg(QString::fromStdString(classes.classes[bg].name)) : QString());
   refreshCounts();
 }
 
@@ -138,8 +135,7 @@ void PaletteDock::refreshRow(int id) {
 void PaletteDock::onItemChanged(QTreeWidgetItem* item, int column) {
   if (m_updating) return;
   const int id = m_tree->indexOfTopLevelItem(item);
-  if (column == kColVisible)
-    m_doc->setClassVisible(id, item->checkState(kColVisible) == Qt::Checked);
+  if (column == kColVisible) m_doc->setClassVisible(id, item->checkState(kColVisible) == Qt::Checked);
   if (column == kColLocked) m_doc->setClassLocked(id, item->checkState(kColLocked) == Qt::Checked);
 }
 
@@ -149,8 +145,7 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   const int id = m_tree->indexOfTopLevelItem(item);
   QMenu menu(this);
   menu.addAction(tr("Paint with this class"), this, [this, id] { m_doc->setCurrentClass(id); });
-  menu.addAction(tr("Eraser paints this class"), this,
-                 [this, id] { m_doc->setBackgroundClass(id); });
+  menu.addAction(tr("Eraser paints this class"), this, [this, id] { m_doc->setBackgroundClass(id); });
   menu.addSeparator();
   menu.addAction(m_doc->isClassVisible(id) ? tr("Hide") : tr("Show"), this,
                  [this, id] { m_doc->setClassVisible(id, !m_doc->isClassVisible(id)); });

@@ -8,9 +8,7 @@
 
 namespace symmflow::ui {
 
-QString PolygonTool::name() const {
-  return QStringLiteral("Polygon fill");
-}
+QString PolygonTool::name() const { return QStringLiteral("Polygon fill"); }
 
 void PolygonTool::begin(const ToolInput& in) {
   if (m_doc.isEmpty()) return;
@@ -50,13 +48,9 @@ void PolygonTool::end(const ToolInput& in) {
   if (m_points.isEmpty() || QLineF(m_points.last(), in.pos).length() > 0.25) m_points << in.pos;
 }
 
-void PolygonTool::hover(const ToolInput& in) {
-  m_hover = in.pos;
-}
+void PolygonTool::hover(const ToolInput& in) { m_hover = in.pos; }
 
-void PolygonTool::doubleClick(const ToolInput&) {
-  finish();
-}
+void PolygonTool::doubleClick(const ToolInput&) { finish(); }
 
 bool PolygonTool::finish() {
   if (m_points.size() < 3) {
@@ -87,8 +81,7 @@ QPolygonF PolygonTool::preview() const {
 
 void PolygonTool::fill(const QPolygonF& polygon) {
   m_doc.beginGesture(name());
-  m_doc.touch(raster::polygonFill(m_doc.mutableLabels(), polygon,
-                                  static_cast<std::uint8_t>(m_doc.currentClass()),
+  m_doc.touch(raster::polygonFill(m_doc.mutableLabels(), polygon, static_cast<std::uint8_t>(m_doc.currentClass()),
                                   m_doc.lockedMask()));
   m_doc.endGesture();
 }

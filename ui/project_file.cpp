@@ -57,8 +57,7 @@ struct Reader {
 };
 
 QByteArray encodeMap(const LabelMap& m) {
-  return QByteArray(reinterpret_cast<const char*>(m.ids.data()),
-                    static_cast<qsizetype>(m.ids.size()));
+  return QByteArray(reinterpret_cast<const char*>(m.ids.data()), static_cast<qsizetype>(m.ids.size()));
 }
 
 QByteArray encodePng(const RgbImage& img) {
@@ -120,8 +119,7 @@ QByteArray encodeProject(const ProjectData& p) {
   if (!p.reference.empty()) blobs.emplace_back("reference", encodeMap(p.reference));
   if (!p.photo.empty()) blobs.emplace_back("photo", encodePng(p.photo));
   for (std::size_t i = 0; i < p.results.size(); ++i)
-    blobs.emplace_back("result/" + QByteArray::number(static_cast<qulonglong>(i)),
-                       encodePng(p.results[i].image));
+    blobs.emplace_back("result/" + QByteArray::number(static_cast<qulonglong>(i)), encodePng(p.results[i].image));
 
   QByteArray out(kMagic, kMagicSize);
   putU32(out, kVersion);
@@ -149,8 +147,7 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
   Reader r{payload, kMagicSize};
   const quint64 version = r.u(4);
   if (version != kVersion)
-    return Error{"was written by a newer SymmFlow Studio (project format " +
-                 std::to_string(version) + ")"};
+    return Error{"was written by a newer SymmFlow Studio (project format " + std::to_string(version) + ")"};
   const QByteArray json = r.bytes(r.u(4));
   std::map<QByteArray, QByteArray> blobs;
   const quint64 count = r.u(4);
@@ -162,8 +159,7 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
 
   QJsonParseError perr;
   const QJsonDocument doc = QJsonDocument::fromJson(json, &perr);
-  if (doc.isNull() || !doc.isObject())
-    return Error{"has an unreadable header: " + perr.errorString().toStdString()};
+  if (doc.isNull() || !doc.isObject()) return Error{"has an unreadable header: " + perr.errorString().toStdString()};
   const QJsonObject h = doc.object();
   if (h["format"].toString() != "symmflow-project") return Error{"is not a SymmFlow project"};
 
@@ -176,8 +172,7 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
     if (c.size() != 3) return Error{"has a class without a colour"};
     ClassInfo ci;
     ci.name = o["name"].toString().toStdString();
-    for (int k = 0; k < 3; ++k)
-      ci.color[k] = static_cast<std::uint8_t>(std::clamp(c[k].toInt(), 0, 255));
+    for (int k = 0; k < 3; ++k) ci.color[k] = static_cast<std::uint8_t>(std::clamp(c[k].toInt(), 0, 255));
     p.classes.classes.push_back(ci);
   }
   if (p.classes.size() == 0 || p.classes.size() > 255) return Error{"has no valid class list"};
@@ -199,18 +194,15 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
     return true;
   };
   if (!readMap("labels", p.labels)) return Error{"has a missing or damaged label map"};
-  if (h["has_reference"].toBool() && !readMap("reference", p.reference))
-    return Error{"has a damaged reference map"};
+  if (h["has_reference"].toBool() && !readMap("reference", p.reference)) return Error{"has a damaged reference map"};
   if (h["has_photo"].toBool()) {
-    if (!readPng("photo", p.photo) || p.photo.width != w || p.photo.height != hgt)
-      return Error{"has a damaged photo"};
+    if (!readPng("photo", p.photo) || p.photo.width != w || p.photo.height != hgt) return Error{"has a damaged photo"};
   }
   const QJsonArray results = h["results"].toArray();
   for (int i = 0; i < results.size(); ++i) {
     ProjectResult pr;
     pr.provenance = Provenance::fromJson(results[i].toObject());
-    if (!readPng("result/" + QByteArray::number(i), pr.image))
-      return Error{"has a damaged result image"};
+    if (!readPng("result/" + QByteArray::number(i), pr.image)) return Error{"has a damaged result image"};
     p.results.push_back(std::move(pr));
   }
   p.photoPath = h["photo_path"].toString();
@@ -233,8 +225,7 @@ Status saveProject(const ProjectData& project, const QString& path) {
     f.cancelWriting();
     return Error{"cannot write " + path.toStdString() + ": " + f.errorString().toStdString()};
   }
-  if (!f.commit())
-    return Error{"cannot write " + path.toStdString() + ": " + f.errorString().toStdString()};
+  if (!f.commit()) return Error{"cannot write " + path.toStdString() + ": " + f.errorString().toStdString()};
   return {};
 }
 
@@ -242,8 +233,7 @@ Result<ProjectData> loadProject(const QString& path) {
   QFile f(path);
   const std::string name = QFileInfo(path).fileName().toStdString();
   if (!f.exists()) return Error{name + " does not exist"};
-  if (!f.open(QIODevice::ReadOnly))
-    return Error{name + " cannot be read: " + f.errorString().toStdString()};
+  if (!f.open(QIODevice::ReadOnly)) return Error{name + " cannot be read: " + f.errorString().toStdString()};
   if (f.size() > kMaxProjectBytes) return Error{name + " is too large to be a project"};
   const QByteArray bytes = f.readAll();
   auto r = decodeProject(bytes);

@@ -64,11 +64,10 @@ QString labelMapHash(const LabelMap& labels) {
   const std::int32_t dims[2] = {labels.width, labels.height};
   unsigned char le[8];
   for (int i = 0; i < 2; ++i)
-    for (int b = 0; b < 4; ++b)
-      le[i * 4 + b] = static_cast<unsigned char>((dims[i] >> (8 * b)) & 0xff);
+    for (int b = 0; b < 4; ++b) le[i * 4 + b] = static_cast<unsigned char>((dims[i] >> (8 * b)) & 0xff);
   h.addData(QByteArrayView(reinterpret_cast<const char*>(le), 8));
-  h.addData(QByteArrayView(reinterpret_cast<const char*>(labels.ids.data()),
-                           static_cast<qsizetype>(labels.ids.size())));
+  h.addData(
+      QByteArrayView(reinterpret_cast<const char*>(labels.ids.data()), static_cast<qsizetype>(labels.ids.size())));
   return QString::fromLatin1(h.result().toHex());
 }
 

@@ -29,8 +29,8 @@ QColor classColor(const ClassList& classes, int id) {
   return QColor(c[0], c[1], c[2]);
 }
 
-void paintLabels(QImage& target, const LabelMap& labels, const ClassList& classes,
-                 const std::bitset<256>& hidden, const QRect& rect) {
+void paintLabels(QImage& target, const LabelMap& labels, const ClassList& classes, const std::bitset<256>& hidden,
+                 const QRect& rect) {
   QRgb lut[256];
   for (int i = 0; i < 256; ++i) {
     if (hidden.test(i)) {
@@ -48,15 +48,13 @@ void paintLabels(QImage& target, const LabelMap& labels, const ClassList& classe
     const std::uint8_t* ids = &labels.ids[static_cast<std::size_t>(y) * labels.width];
     for (int x = r.left(); x <= r.right(); ++x) {
       QRgb v = lut[ids[x]];
-      if (v == 1)
-        v = (((x >> 2) ^ (y >> 2)) & 1) ? qRgba(96, 96, 96, 255) : qRgba(160, 160, 160, 255);
+      if (v == 1) v = (((x >> 2) ^ (y >> 2)) & 1) ? qRgba(96, 96, 96, 255) : qRgba(160, 160, 160, 255);
       line[x] = v;
     }
   }
 }
 
-QImage labelsToImage(const LabelMap& labels, const ClassList& classes,
-                     const std::bitset<256>& hidden) {
+QImage labelsToImage(const LabelMap& labels, const ClassList& classes, const std::bitset<256>& hidden) {
   if (labels.empty()) return {};
   QImage img(labels.width, labels.height, QImage::Format_ARGB32_Premultiplied);
   paintLabels(img, labels, classes, hidden, QRect(0, 0, labels.width, labels.height));
@@ -64,8 +62,7 @@ QImage labelsToImage(const LabelMap& labels, const ClassList& classes,
 }
 
 QImage heatOverlay(const std::vector<float>& values, int width, int height) {
-  if (width <= 0 || height <= 0 || values.size() < static_cast<std::size_t>(width) * height)
-    return {};
+  if (width <= 0 || height <= 0 || values.size() < static_cast<std::size_t>(width) * height) return {};
   QImage img(width, height, QImage::Format_ARGB32_Premultiplied);
   for (int y = 0; y < height; ++y) {
     auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));

@@ -59,13 +59,11 @@ std::vector<QPoint> brushFootprint(int diameter) {
   return out;
 }
 
-QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id,
-          const ClassMask& locked) {
+QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const ClassMask& locked) {
   return line(map, center, center, diameter, id, locked);
 }
 
-QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id,
-           const ClassMask& locked) {
+QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id, const ClassMask& locked) {
   QRect changed;
   if (map.empty()) return changed;
   const double r = std::max(0.5, diameter / 2.0);
@@ -78,8 +76,7 @@ QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id
   const int y1 = std::min(map.height - 1, static_cast<int>(std::ceil(std::max(a.y(), b.y()) + r)));
   for (int y = y0; y <= y1; ++y) {
     for (int x = x0; x <= x1; ++x) {
-      if (distSqToSegment(x + 0.5, y + 0.5, a.x(), a.y(), b.x(), b.y()) <= r2 &&
-          set(map, x, y, id, locked)) {
+      if (distSqToSegment(x + 0.5, y + 0.5, a.x(), a.y(), b.x(), b.y()) <= r2 && set(map, x, y, id, locked)) {
         include(changed, x, y);
       }
     }
@@ -89,9 +86,7 @@ QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id
 
 QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked) {
   QRect changed;
-  if (map.empty() || seed.x() < 0 || seed.y() < 0 || seed.x() >= map.width ||
-      seed.y() >= map.height)
-    return changed;
+  if (map.empty() || seed.x() < 0 || seed.y() < 0 || seed.x() >= map.width || seed.y() >= map.height) return changed;
   const std::uint8_t from = map.at(seed.x(), seed.y());
   if (from == id || locked.test(from)) return changed;
   // Scanline fill with an explicit stack: no recursion, bounded memory.
@@ -124,8 +119,7 @@ QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& lo
   return QRect(QPoint(minX, minY), QPoint(maxX, maxY));
 }
 
-QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id,
-                  const ClassMask& locked) {
+QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id, const ClassMask& locked) {
   QRect changed;
   const int n = static_cast<int>(polygon.size());
   if (map.empty() || n < 3) return changed;
@@ -174,8 +168,7 @@ LabelMap copyRect(const LabelMap& map, const QRect& rect) {
 void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch) {
   for (int y = 0; y < rect.height(); ++y) {
     const auto* src = &patch.ids[static_cast<std::size_t>(y) * rect.width()];
-    std::copy(src, src + rect.width(),
-              &map.ids[static_cast<std::size_t>(rect.y() + y) * map.width + rect.x()]);
+    std::copy(src, src + rect.width(), &map.ids[static_cast<std::size_t>(rect.y() + y) * map.width + rect.x()]);
   }
 }
 

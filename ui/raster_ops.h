@@ -33,12 +33,10 @@ QPointF snapBrushCenter(QPointF pos, int diameter);
 std::vector<QPoint> brushFootprint(int diameter);
 
 // Paints a round dab of `diameter` pixels (>= 1) centred at `center`.
-QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id,
-          const ClassMask& locked = {});
+QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const ClassMask& locked = {});
 
 // Paints a capsule: every pixel whose centre is within diameter/2 of segment a-b.
-QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id,
-           const ClassMask& locked = {});
+QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id, const ClassMask& locked = {});
 
 // Replaces the 4-connected region of the seed's class that contains `seed` with
 // `id`. Nothing happens when the seed is outside, already `id`, or locked.
@@ -46,8 +44,7 @@ QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& lo
 
 // Fills the pixels whose centres are inside `polygon` (even-odd rule). Polygons
 // with fewer than 3 points fill nothing.
-QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id,
-                  const ClassMask& locked = {});
+QRect polygonFill(LabelMap& map, const QPolygonF& polygon, std::uint8_t id, const ClassMask& locked = {});
 
 // Pixel count per id (256 bins).
 std::vector<std::int64_t> histogram(const LabelMap& map);
@@ -61,8 +58,6 @@ void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch);
 QRect diffRect(const LabelMap& a, const LabelMap& b);
 
 // The full rectangle of a map.
-inline QRect mapRect(const LabelMap& map) {
-  return QRect(0, 0, map.width, map.height);
-}
+inline QRect mapRect(const LabelMap& map) { return QRect(0, 0, map.width, map.height); }
 
 }  // namespace symmflow::ui::raster

@@ -7,13 +7,10 @@
 
 namespace symmflow::ui {
 
-ReplaceMapCommand::ReplaceMapCommand(LabelDocument* doc, const QString& text, LabelMap before,
-                                     LabelMap after)
+ReplaceMapCommand::ReplaceMapCommand(LabelDocument* doc, const QString& text, LabelMap before, LabelMap after)
     : QUndoCommand(text), m_doc(doc), m_before(std::move(before)), m_after(std::move(after)) {}
 
-void ReplaceMapCommand::undo() {
-  m_doc->swapInMap(m_before);
-}
+void ReplaceMapCommand::undo() { m_doc->swapInMap(m_before); }
 
 void ReplaceMapCommand::redo() {
   if (m_firstRedo) {

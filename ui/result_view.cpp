@@ -48,8 +48,7 @@ void ResultView::setPlaceholder(const QString& text) {
 
 QRectF ResultView::imageRect() const {
   if (m_image.isNull()) return {};
-  const QSizeF s =
-      QSizeF(m_image.size()).scaled(QSizeF(size()) - QSizeF(16, 16), Qt::KeepAspectRatio);
+  const QSizeF s = QSizeF(m_image.size()).scaled(QSizeF(size()) - QSizeF(16, 16), Qt::KeepAspectRatio);
   return QRectF(QPointF((width() - s.width()) / 2.0, (height() - s.height()) / 2.0), s);
 }
 
@@ -58,8 +57,7 @@ void ResultView::paintEvent(QPaintEvent*) {
   p.fillRect(rect(), QColor(0x2b, 0x2b, 0x2b));
   if (m_image.isNull()) {
     p.setPen(QColor(190, 190, 190));
-    p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
-               m_placeholder);
+    p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
     return;
   }
   const QRectF r = imageRect();

@@ -16,8 +16,7 @@ namespace {
 constexpr int kThumb = 128;
 }
 
-ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch,
-                         QWidget* parent)
+ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch, QWidget* parent)
     : QDockWidget(tr("Results"), parent), m_session(session) {
   setObjectName(QStringLiteral("ResultsDock"));
   auto* body = new QWidget(this);
@@ -83,8 +82,7 @@ void ResultsDock::rebuild() {
       }
     }
     const auto& pv = r.provenance;
-    auto* item =
-        new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps), m_list);
+    auto* item = new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps), m_list);
     item->setToolTip(tr("%1\nseed %2, %3 steps, %4\n%5 s on %6\n%7×%8")
                          .arg(pv.kind)
                          .arg(pv.seed)

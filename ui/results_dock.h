@@ -16,8 +16,7 @@ class StudioSession;
 class ResultsDock : public QDockWidget {
   Q_OBJECT
  public:
-  ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch,
-              QWidget* parent = nullptr);
+  ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch, QWidget* parent = nullptr);
   QListWidget* list() const { return m_list; }
 
  private:

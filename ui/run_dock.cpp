@@ -29,8 +29,8 @@ QToolButton* actionButton(QAction* a, QWidget* parent) {
 }
 }  // namespace
 
-RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAction* applyEdit,
-                 QAction* reroll, QWidget* parent)
+RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAction* applyEdit, QAction* reroll,
+                 QWidget* parent)
     : QDockWidget(tr("Run"), parent), m_session(session) {
   setObjectName(QStringLiteral("RunDock"));
   auto* body = new QWidget(this);
@@ -65,9 +65,10 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   form->addRow(tr("Variations"), m_variations);
   auto* liveRow = new QHBoxLayout();
   m_live = new QCheckBox(tr("Live preview"), body);
-  m_live->setToolTip(tr("A quick run a moment after each stroke. On the CPU it uses the model's "
-                        "smaller companion (<name>-small) when one is installed; Generate always "
-                        "uses the full model"));
+  m_live->setToolTip(
+      tr("A quick run a moment after each stroke. On the CPU it uses the model's "
+         "smaller companion (<name>-small) when one is installed; Generate always "
+         "uses the full model"));
   m_previewSteps = new QSpinBox(body);
   m_previewSteps->setRange(1, 20);
   m_previewSteps->setSuffix(tr(" steps"));
@@ -112,10 +113,8 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
 
   for (auto* s : {m_steps, m_seed, m_variations, m_previewSteps})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &RunDock::pushToSettings);
-  connect(m_feather, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
-          &RunDock::pushToSettings);
-  connect(m_solver, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          &RunDock::pushToSettings);
+  connect(m_feather, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &RunDock::pushToSettings);
+  connect(m_solver, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunDock::pushToSettings);
   connect(m_randomSeed, &QCheckBox::toggled, this, &RunDock::pushToSettings);
   connect(m_live, &QCheckBox::toggled, this, [this](bool on) {
     pushToSettings();
@@ -139,8 +138,7 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   });
   connect(session, &StudioSession::runFinished, this, [this](const QString& summary) {
     m_progress->setRange(0, 1);
-    m_progress->setValue(summary.startsWith(tr("Failed")) || summary.startsWith(tr("Cancel")) ? 0
-                                                                                              : 1);
+    m_progress->setValue(summary.startsWith(tr("Failed")) || summary.startsWith(tr("Cancel")) ? 0 : 1);
     m_progress->setFormat(summary.startsWith(tr("Cancel")) ? tr("Cancelled") : tr("Done"));
     m_status->setText(summary);
     syncFromSettings();  // a random seed was drawn

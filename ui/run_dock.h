@@ -23,8 +23,8 @@ class StudioSession;
 class RunDock : public QDockWidget {
   Q_OBJECT
  public:
-  RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAction* applyEdit,
-          QAction* reroll, QWidget* parent = nullptr);
+  RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAction* applyEdit, QAction* reroll,
+          QWidget* parent = nullptr);
 
   // Copies the session's RunSettings into the widgets.
   void syncFromSettings();

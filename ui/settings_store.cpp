@@ -9,18 +9,13 @@ namespace symmflow::ui {
 
 SettingsStore::SettingsStore() = default;
 
-QString SettingsStore::lastModel() const {
-  return m_settings.value("model/last").toString();
-}
-void SettingsStore::setLastModel(const QString& path) {
-  m_settings.setValue("model/last", path);
-}
+QString SettingsStore::lastModel() const { return m_settings.value("model/last").toString(); }
+void SettingsStore::setLastModel(const QString& path) { m_settings.setValue("model/last", path); }
 
 ToolSettings SettingsStore::toolSettings() const {
   ToolSettings s;
   auto get = [&](const char* key, int def) {
-    return std::clamp(m_settings.value(key, def).toInt(), ToolSettings::kMinSize,
-                      ToolSettings::kMaxSize);
+    return std::clamp(m_settings.value(key, def).toInt(), ToolSettings::kMinSize, ToolSettings::kMaxSize);
   };
   s.brushSize = get("tools/brushSize", s.brushSize);
   s.eraserSize = get("tools/eraserSize", s.eraserSize);
@@ -43,9 +38,7 @@ void SettingsStore::setRunSettings(const RunSettings& s) {
   m_settings.setValue("run/settings", QJsonDocument(s.toJson()).toJson(QJsonDocument::Compact));
 }
 
-QStringList SettingsStore::recentFiles() const {
-  return m_settings.value("files/recent").toStringList();
-}
+QStringList SettingsStore::recentFiles() const { return m_settings.value("files/recent").toStringList(); }
 
 void SettingsStore::addRecentFile(const QString& path) {
   QStringList list = recentFiles();
@@ -59,26 +52,16 @@ void SettingsStore::addRecentFile(const QString& path) {
 double SettingsStore::overlayOpacity() const {
   return std::clamp(m_settings.value("view/opacity", 0.6).toDouble(), 0.0, 1.0);
 }
-void SettingsStore::setOverlayOpacity(double v) {
-  m_settings.setValue("view/opacity", v);
-}
+void SettingsStore::setOverlayOpacity(double v) { m_settings.setValue("view/opacity", v); }
 
-QByteArray SettingsStore::windowGeometry() const {
-  return m_settings.value("window/geometry").toByteArray();
-}
-QByteArray SettingsStore::windowState() const {
-  return m_settings.value("window/state").toByteArray();
-}
+QByteArray SettingsStore::windowGeometry() const { return m_settings.value("window/geometry").toByteArray(); }
+QByteArray SettingsStore::windowState() const { return m_settings.value("window/state").toByteArray(); }
 void SettingsStore::setWindowLayout(const QByteArray& geometry, const QByteArray& state) {
   m_settings.setValue("window/geometry", geometry);
   m_settings.setValue("window/state", state);
 }
 
-QString SettingsStore::lastDirectory() const {
-  return m_settings.value("files/lastDir", QDir::homePath()).toString();
-}
-void SettingsStore::setLastDirectory(const QString& dir) {
-  m_settings.setValue("files/lastDir", dir);
-}
+QString SettingsStore::lastDirectory() const { return m_settings.value("files/lastDir", QDir::homePath()).toString(); }
+void SettingsStore::setLastDirectory(const QString& dir) { m_settings.setValue("files/lastDir", dir); }
 
 }  // namespace symmflow::ui

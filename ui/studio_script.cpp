@@ -14,9 +14,9 @@ namespace {
 using Op = ScriptCommand::Op;
 
 Result<ToolId> parseTool(const QString& name) {
-  static const std::pair<const char*, ToolId> kTools[] = {
-      {"brush", ToolId::Brush},     {"eraser", ToolId::Eraser}, {"fill", ToolId::Fill},
-      {"polygon", ToolId::Polygon}, {"line", ToolId::Line},     {"eyedropper", ToolId::Eyedropper}};
+  static const std::pair<const char*, ToolId> kTools[] = {{"brush", ToolId::Brush}, {"eraser", ToolId::Eraser},
+                                                          {"fill", ToolId::Fill},   {"polygon", ToolId::Polygon},
+                                                          {"line", ToolId::Line},   {"eyedropper", ToolId::Eyedropper}};
   for (const auto& [text, id] : kTools)
     if (name == QLatin1String(text)) return id;
   return Error{"unknown tool '" + name.toStdString() + "'"};
@@ -26,8 +26,7 @@ Result<int> parseInt(const QString& word, int lo, int hi) {
   bool ok = false;
   const int v = word.toInt(&ok);
   if (!ok || v < lo || v > hi)
-    return Error{"'" + word.toStdString() + "' is not an integer in " + std::to_string(lo) + ".." +
-                 std::to_string(hi)};
+    return Error{"'" + word.toStdString() + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi)};
   return v;
 }
 
@@ -44,8 +43,7 @@ Result<ScriptCommand> parseLine(const QStringList& words) {
   const QString& verb = words.front();
   ScriptCommand c;
   const auto needArgs = [&](int n) -> Status {
-    if (words.size() - 1 != n)
-      return Error{"'" + verb.toStdString() + "' takes " + std::to_string(n) + " argument(s)"};
+    if (words.size() - 1 != n) return Error{"'" + verb.toStdString() + "' takes " + std::to_string(n) + " argument(s)"};
     return {};
   };
   if (verb == QLatin1String("tool")) {
@@ -102,8 +100,7 @@ Result<std::vector<ScriptCommand>> parseStudioScript(const QString& text) {
 Result<std::vector<ScriptCommand>> loadStudioScript(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
-    return Error{"cannot read the script " + path.toStdString() + ": " +
-                 f.errorString().toStdString()};
+    return Error{"cannot read the script " + path.toStdString() + ": " + f.errorString().toStdString()};
   auto r = parseStudioScript(QString::fromUtf8(f.readAll()));
   if (!r) return Error{path.toStdString() + ": " + r.error()};
   return r;
@@ -111,15 +108,9 @@ Result<std::vector<ScriptCommand>> loadStudioScript(const QString& path) {
 
 bool applyPaintCommand(const ScriptCommand& c, ToolController& tools) {
   switch (c.op) {
-    case Op::Tool:
-      tools.setTool(c.tool);
-      return true;
-    case Op::Class:
-      tools.document()->setCurrentClass(c.value);
-      return true;
-    case Op::Size:
-      tools.setSize(c.value);
-      return true;
+    case Op::Tool: tools.setTool(c.tool); return true;
+    case Op::Class: tools.document()->setCurrentClass(c.value); return true;
+    case Op::Size: tools.setSize(c.value); return true;
     case Op::Stroke: {
       // Exactly the canvas's sequence for a drag: press, moves while pressed, release.
       tools.press({c.points.front()});
@@ -128,8 +119,7 @@ bool applyPaintCommand(const ScriptCommand& c, ToolController& tools) {
       return true;
     }
     case Op::Save:
-    case Op::Quit:
-      return false;
+    case Op::Quit: return false;
   }
   return false;
 }

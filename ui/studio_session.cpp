@@ -24,9 +24,7 @@ using Kind = InferenceRequest::Kind;
 namespace {
 constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
-QString q(const std::string& s) {
-  return QString::fromStdString(s);
-}
+QString q(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
 QJsonObject RunSettings::toJson() const {
@@ -88,8 +86,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     if (id == m_previewId) return;
     // Apply edit runs two samplers in a row (inversion, then the edit); name the phase.
     if (m_runKind == static_cast<int>(Kind::InvertEdit) && r.step == 1) {
-      Q_EMIT runStarted(m_runSequence == 0 && m_editInverts ? tr("Inverting the photo")
-                                                            : tr("Editing"));
+      Q_EMIT runStarted(m_runSequence == 0 && m_editInverts ? tr("Inverting the photo") : tr("Editing"));
       ++m_runSequence;
     }
     Q_EMIT runProgress(r.step, r.totalSteps);
@@ -99,8 +96,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     if (id == m_previewId) return;
     m_runKind = kind;
     m_runSequence = 0;
-    static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying",
-                                  "Applying edit"};
+    static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
     Q_EMIT runStarted(tr(names[std::clamp(kind, 0, 4)]));
   });
   connect(&m_loadWatcher, &QFutureWatcher<std::shared_ptr<LoadOutcome>>::finished, this, [this] {
@@ -122,9 +118,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
   // Image-level models: the "map" is one pixel, and it is the class picked in the
   // palette, so the canvas always shows what Generate will make.
   connect(doc, &LabelDocument::currentClassChanged, this, [this](int id) {
-    if (!m_backend || !m_backend->info().imageLevel() || m_doc->width() != 1 ||
-        m_doc->height() != 1)
-      return;
+    if (!m_backend || !m_backend->info().imageLevel() || m_doc->width() != 1 || m_doc->height() != 1) return;
     if (m_syncingImageLevel || m_doc->labels().ids[0] == id) return;
     m_syncingImageLevel = true;
     m_doc->reset(LabelMap(1, 1, static_cast<std::uint8_t>(id)), m_backend->info().classes);
@@ -140,8 +134,7 @@ StudioSession::~StudioSession() {
 
 // ---- Model ---------------------------------------------------------------------
 
-void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path,
-                               const QString& sha256) {
+void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256) {
   m_worker->cancel();
   m_backend = std::move(backend);
   m_modelPath = path;
@@ -183,13 +176,9 @@ void StudioSession::loadModelAsync(const QString& path, DeviceKind device) {
   }));
 }
 
-const ModelInfo* StudioSession::modelInfo() const {
-  return m_backend ? &m_backend->info() : nullptr;
-}
+const ModelInfo* StudioSession::modelInfo() const { return m_backend ? &m_backend->info() : nullptr; }
 
-QString StudioSession::deviceName() const {
-  return m_backend ? q(m_backend->deviceName()) : QString();
-}
+QString StudioSession::deviceName() const { return m_backend ? q(m_backend->deviceName()) : QString(); }
 
 // ---- Documents -----------------------------------------------------------------
 
@@ -217,8 +206,7 @@ void StudioSession::newMap(int fillClass, int width, int height) {
 Result<std::pair<LabelMap, imaging::MaskReport>> StudioSession::readMask(
     const QString& path, const imaging::MaskImportOptions& options) const {
   const ClassList& classes = m_backend ? m_backend->info().classes : m_doc->classes();
-  if (classes.size() == 0)
-    return Error{"load a model first: its classes define the mask's meaning"};
+  if (classes.size() == 0) return Error{"load a model first: its classes define the mask's meaning"};
   return imaging::importMask(path.toStdString(), classes, options);
 }
 
@@ -242,8 +230,7 @@ void StudioSession::applyImportedMask(const LabelMap& labels, const QString& pat
 
 Status StudioSession::openPhoto(const QString& path) {
   if (!m_backend) return Error{"load a model first (Model menu)"};
-  if (m_backend->info().imageLevel())
-    return Error{"this model classifies whole images; use Classify image"};
+  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Classify image"};
   // Only the header is read here (cheap); decoding, framing and mapping the result
   // back to the photo's size run on the worker thread.
   auto header = imaging::probeImage(path.toStdString());
@@ -261,17 +248,15 @@ Status StudioSession::openPhoto(const QString& path) {
     auto img = imaging::loadImage(file);
     if (!img) return img.error();
     r.photo = std::move(img).value();
-    r.image =
-        imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
+    r.image = imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
     return {};
   };
   req.finish = [mw, mh](InferenceResult& res) -> std::string {
     const RgbImage& photo = res.request->photo;
     const SegmentResult& seg = res.segmentation;
     const imaging::Framing f = imaging::makeFraming(photo.width, photo.height, mw, mh);
-    res.photoLabels = seg.probabilities.channels > 0
-                          ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
-                          : imaging::labelsToPhoto(seg.labels, f);
+    res.photoLabels = seg.probabilities.channels > 0 ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
+                                                     : imaging::labelsToPhoto(seg.labels, f);
     if (!seg.entropy.empty() && seg.labels.width > 0) {
       FloatPlanes e;
       e.channels = 1;
@@ -282,8 +267,7 @@ Status StudioSession::openPhoto(const QString& path) {
       res.photoUncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
       for (int y = 0; y < f.cropHeight; ++y)
         for (int x = 0; x < f.cropWidth; ++x)
-          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] =
-              crop.at(0, x, y);
+          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] = crop.at(0, x, y);
     }
     return {};
   };
@@ -300,8 +284,7 @@ Status StudioSession::classifyImage(const QString& path) {
   InferenceRequest req;
   req.kind = Kind::Classify;
   try {
-    const auto f =
-        imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
+    const auto f = imaging::makeFraming(img->width, img->height, info.imageWidth(), info.imageHeight());
     req.image = imaging::toModel(img.value(), f);
   } catch (const std::exception& e) {
     return Error{std::string("cannot frame the image: ") + e.what()};
@@ -328,8 +311,7 @@ LabelMap StudioSession::modelGridLabels(const LabelMap& map) const {
   }
   if (map.width == info.labelWidth() && map.height == info.labelHeight()) return map;
   try {
-    return imaging::labelsToModel(map, mapFraming(map.width, map.height), info.labelWidth(),
-                                  info.labelHeight());
+    return imaging::labelsToModel(map, mapFraming(map.width, map.height), info.labelWidth(), info.labelHeight());
   } catch (const std::exception&) {
     return imaging::resizeLabels(map, info.labelWidth(), info.labelHeight());
   }
@@ -353,8 +335,7 @@ std::uint64_t StudioSession::generate() {
     return 0;
   }
   if (m_doc->isEmpty() && !m_backend->info().imageLevel()) {
-    Q_EMIT errorOccurred(tr("Generate"),
-                         tr("There is no label map: create one with File ▸ New map."));
+    Q_EMIT errorOccurred(tr("Generate"), tr("There is no label map: create one with File ▸ New map."));
     return 0;
   }
   m_previewTimer.stop();
@@ -379,21 +360,17 @@ void StudioSession::schedulePreview() {
 }
 
 bool StudioSession::canApplyEdit() const {
-  return m_backend && m_doc->hasPhoto() && !m_doc->referenceLabels().empty() &&
-         !m_backend->info().imageLevel();
+  return m_backend && m_doc->hasPhoto() && !m_doc->referenceLabels().empty() && !m_backend->info().imageLevel();
 }
 
 std::uint64_t StudioSession::applyEdit(bool reroll) {
   if (!canApplyEdit()) {
-    Q_EMIT errorOccurred(
-        tr("Apply edit"),
-        tr("Open a photo first: Apply edit regenerates a photo from its edited map."));
+    Q_EMIT errorOccurred(tr("Apply edit"),
+                         tr("Open a photo first: Apply edit regenerates a photo from its edited map."));
     return 0;
   }
   if (m_doc->labels() == m_doc->referenceLabels()) {
-    Q_EMIT errorOccurred(
-        tr("Apply edit"),
-        tr("Nothing to apply: the map is unchanged since the photo was segmented."));
+    Q_EMIT errorOccurred(tr("Apply edit"), tr("Nothing to apply: the map is unchanged since the photo was segmented."));
     return 0;
   }
   const ModelInfo& info = m_backend->info();
@@ -411,8 +388,8 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     r.labels = imaging::labelsToModel(r.photoLabels, f, lw, lh);
     r.reference = imaging::labelsToModel(r.photoReference, f, lw, lh);
     if (r.labels == r.reference)
-      return "the changes are smaller than one cell of the model's " + std::to_string(lw) + "x" +
-             std::to_string(lh) + " grid; paint a larger region";
+      return "the changes are smaller than one cell of the model's " + std::to_string(lw) + "x" + std::to_string(lh) +
+             " grid; paint a larger region";
     return {};
   };
   req.finish = [mw, mh, feather, dilate](InferenceResult& res) -> std::string {
@@ -421,8 +398,7 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     const LabelMap changed = imaging::changedMask(r.photoReference, r.photoLabels);
     // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
     const float scale = static_cast<float>(1.0 / std::max(1e-9, f.scaleX()));
-    res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f,
-                                            feather * scale, dilate * scale);
+    res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f, feather * scale, dilate * scale);
     return {};
   };
   // The cached inversion is reused only when it was made with the current steps.
@@ -449,9 +425,7 @@ void StudioSession::cancel() {
   m_worker->cancel();
 }
 
-bool StudioSession::isBusy() const {
-  return m_worker->isBusy();
-}
+bool StudioSession::isBusy() const { return m_worker->isBusy(); }
 
 void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) {
   if (r->cancelled) {
@@ -460,8 +434,7 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
   }
   if (!r->ok) {
     if (r->kind == Kind::Preview) return;  // a failing preview must not nag
-    static const char* titles[] = {"Generate", "Preview", "Segment photo", "Classify",
-                                   "Apply edit"};
+    static const char* titles[] = {"Generate", "Preview", "Segment photo", "Classify", "Apply edit"};
     Q_EMIT errorOccurred(tr(titles[static_cast<int>(r->kind)]), r->error);
     Q_EMIT runFinished(tr("Failed: %1").arg(r->error));
     return;
@@ -474,9 +447,7 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
         Q_EMIT previewChanged();
       }
       return;
-    case Kind::Generate:
-      onGenerated(*r);
-      break;
+    case Kind::Generate: onGenerated(*r); break;
     case Kind::Segment:
       if (r->id != m_segmentId) return;
       onSegmented(*r);
@@ -488,17 +459,14 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
       const ClassList& cls = m_backend->info().classes;
       for (int i = 0; i < static_cast<int>(p.size()); ++i)
         top.push_back({i, i < cls.size() ? q(cls.classes[i].name) : QString::number(i), p[i]});
-      std::sort(top.begin(), top.end(), [](const ClassScore& a, const ClassScore& b) {
-        return a.probability > b.probability;
-      });
+      std::sort(top.begin(), top.end(),
+                [](const ClassScore& a, const ClassScore& b) { return a.probability > b.probability; });
       if (top.size() > 5) top.resize(5);
       Q_EMIT classified(m_classifyPath, top);
       Q_EMIT runFinished(tr("Classified in %1 s on %2.").arg(r->seconds, 0, 'f', 2).arg(r->device));
       return;
     }
-    case Kind::InvertEdit:
-      onEdited(*r);
-      break;
+    case Kind::InvertEdit: onEdited(*r); break;
   }
   if (!r->steps.empty() && r->kind != Kind::Segment) {
     m_trajectory = r->steps;
@@ -555,12 +523,10 @@ void StudioSession::onSegmented(const InferenceResult& r) {
   const ModelInfo& info = m_backend->info();
   RgbImage photo = r.request->photo;
   if (photo.empty() || r.photoLabels.width != photo.width || r.photoLabels.height != photo.height) {
-    Q_EMIT errorOccurred(tr("Segment photo"),
-                         tr("The segmentation could not be mapped to the photo."));
+    Q_EMIT errorOccurred(tr("Segment photo"), tr("The segmentation could not be mapped to the photo."));
     return;
   }
-  m_framing =
-      imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
+  m_framing = imaging::makeFraming(photo.width, photo.height, info.imageWidth(), info.imageHeight());
   m_pinned = true;
   m_photoPath = m_pendingPhotoPath;
   m_inversion = Inversion();
@@ -585,8 +551,7 @@ void StudioSession::onEdited(const InferenceResult& r) {
   ResultEntry e;
   e.image = std::move(composite);
   e.labels = r.request->photoLabels;
-  e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll")
-                                                              : QStringLiteral("edit"));
+  e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll") : QStringLiteral("edit"));
   e.provenance.seed = r.request->edit.rerollChanged ? r.request->edit.seed : r.request->run.seed;
   e.provenance.steps = r.inversion.steps() > 0 ? r.inversion.steps() : r.request->run.steps;
   e.provenance.labelsSha256 = labelMapHash(r.request->labels);

@@ -75,8 +75,7 @@ class StudioSession : public QObject {
   // untouched document whose classes differ is replaced by a new map of the model's
   // size; the user's work (edited, opened or imported) is never replaced: a warning
   // says the classes differ instead.
-  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path,
-                  const QString& sha256);
+  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256);
   // Loads a model file on the thread pool; modelChanged or modelLoadFailed follows.
   void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto);
   bool isLoadingModel() const { return m_loadWatcher.isRunning(); }
@@ -92,8 +91,8 @@ class StudioSession : public QObject {
   void newMap(int fillClass, int width = 0, int height = 0);
   // Reads a mask with the model's classes. The map is not applied: call
   // applyImportedMask() with it after showing the report.
-  Result<std::pair<LabelMap, imaging::MaskReport>> readMask(
-      const QString& path, const imaging::MaskImportOptions& options) const;
+  Result<std::pair<LabelMap, imaging::MaskReport>> readMask(const QString& path,
+                                                            const imaging::MaskImportOptions& options) const;
   // Puts an imported map in the document (undoable). A map of another size than the
   // document replaces it (and drops the photo when the sizes differ).
   void applyImportedMask(const LabelMap& labels, const QString& path);

@@ -31,9 +31,7 @@ ToolController::ToolController(LabelDocument* doc, QObject* parent) : QObject(pa
 
 ToolController::~ToolController() = default;
 
-ToolId ToolController::currentToolId() const {
-  return m_current->id();
-}
+ToolId ToolController::currentToolId() const { return m_current->id(); }
 
 Tool* ToolController::tool(ToolId id) const {
   for (const auto& t : m_tools)

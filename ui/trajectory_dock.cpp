@@ -30,8 +30,7 @@ QLabel* imageLabel(const QString& tip, QWidget* parent) {
 
 QPixmap scaled(const QImage& img) {
   if (img.isNull()) return {};
-  return QPixmap::fromImage(
-      img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
+  return QPixmap::fromImage(img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 }  // namespace
 
@@ -63,8 +62,9 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   m_slider->setRange(0, 0);
   m_stepLabel = new QLabel(tr("No generation yet"), body);
   m_stepLabel->setMinimumWidth(150);
-  m_stepLabel->setToolTip(tr("Generate, or apply an edit to a photo: each step of its flow is kept "
-                             "here to play back. Segmentation takes one step and is not shown."));
+  m_stepLabel->setToolTip(
+      tr("Generate, or apply an edit to a photo: each step of its flow is kept "
+         "here to play back. Segmentation takes one step and is not shown."));
   controls->addWidget(m_play);
   controls->addWidget(m_slider, 1);
   controls->addWidget(m_stepLabel);
@@ -155,16 +155,13 @@ void TrajectoryDock::rebuild() {
     m_velocity->yAxis->setRange(std::max(0.0, r.lower - 0.08 * span), r.upper + 0.6 * span);
 
     const ClassList& classes = m_session->document()->classes();
-    const int k = steps.front().classCoverage.empty()
-                      ? 0
-                      : static_cast<int>(steps.front().classCoverage.size());
+    const int k = steps.front().classCoverage.empty() ? 0 : static_cast<int>(steps.front().classCoverage.size());
     for (int c = 0; c < k; ++c) {
       QVector<double> cov;
       for (const StepReport& s : steps)
         cov << (c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
       auto* g = m_coverage->addGraph();
-      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name)
-                                    : QString::number(c));
+      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name) : QString::number(c));
       g->setPen(QPen(classColor(classes, c), 2));
       g->setData(t, cov, true);
     }

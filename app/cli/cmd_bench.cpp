@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // symmflow bench: timings of one network evaluation, one-step segmentation and N-step
 // generation, each a median over repetitions after warm-up, with the spread.
-#include <torch/torch.h>
-
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <map>
 #include <thread>
 #include <tuple>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
 #if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
 #include <torch/csrc/autograd/profiler_legacy.h>
 #define SYMMFLOW_HAVE_LEGACY_PROFILER 1
@@ -17,8 +17,8 @@
 
 #include "app/cli/commands.h"
 #include "core/cuda_graph.h"
-#include "core/fused_ops.h"
 #include "core/engine.h"
+#include "core/fused_ops.h"
 #include "core/inference.h"
 #include "core/model_io.h"
 #include "core/safetensors.h"
@@ -31,7 +31,8 @@ using Clock = std::chrono::steady_clock;
 nlohmann::json stats(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
   auto q = [&](double p) { return ms[static_cast<size_t>(p * (ms.size() - 1) + 0.5)]; };
-  return {{"median", q(0.5)}, {"p10", q(0.1)}, {"p90", q(0.9)}, {"min", ms.front()}, {"max", ms.back()}, {"reps", ms.size()}};
+  return {{"median", q(0.5)},  {"p10", q(0.1)},    {"p90", q(0.9)},
+          {"min", ms.front()}, {"max", ms.back()}, {"reps", ms.size()}};
 }
 
 // Waits for queued device work: a device-to-host copy on the default stream follows it.
@@ -99,17 +100,21 @@ nlohmann::json profileOnce(F&& f, int top, bool cuda) {
             leafGpuUs += gpu;
           }
         }
-        if (stack.empty()) totalUs += us;
-        else stack.back().childUs += us;
+        if (stack.empty())
+          totalUs += us;
+        else
+          stack.back().childUs += us;
       }
     }
   }
   std::vector<std::pair<std::string, Agg>> sorted(byName.begin(), byName.end());
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.selfUs > b.second.selfUs; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.second.selfUs > b.second.selfUs; });
   auto list = [&](size_t n) {
     nlohmann::json out = nlohmann::json::array();
     for (size_t i = 0; i < n && i < sorted.size(); ++i) {
-      nlohmann::json e = {{"op", sorted[i].first}, {"calls", sorted[i].second.calls}, {"self_ms", sorted[i].second.selfUs / 1000.0}};
+      nlohmann::json e = {
+          {"op", sorted[i].first}, {"calls", sorted[i].second.calls}, {"self_ms", sorted[i].second.selfUs / 1000.0}};
       if (cuda) e["gpu_ms"] = sorted[i].second.gpuUs / 1000.0;
       out.push_back(e);
     }
@@ -118,7 +123,8 @@ nlohmann::json profileOnce(F&& f, int top, bool cuda) {
   nlohmann::json j = {{"ops", ops}, {"leaf_ops", leaves}, {"profiled_ms", totalUs / 1000.0}, {"top_self", list(top)}};
   if (cuda) {
     j["leaf_gpu_ms"] = leafGpuUs / 1000.0;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.gpuUs > b.second.gpuUs; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.second.gpuUs > b.second.gpuUs; });
     j["top_gpu"] = list(top);
   }
   return j;
@@ -169,8 +175,9 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
-  cmd->add_flag("--profile", profile, "also profile one network evaluation: operator count and the slowest operators; on CUDA also "
-               "the captured graph's kernels and what launching them alone costs");
+  cmd->add_flag("--profile", profile,
+                "also profile one network evaluation: operator count and the slowest operators; on CUDA also "
+                "the captured graph's kernels and what launching them alone costs");
   cmd->callback([&exitCode] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
@@ -217,8 +224,9 @@ void registerBench(CLI::App& app, int& exitCode) {
         std::tie(vx32, vy32) = net->forward(x, y, t);
       }
       if (!dumpPath.empty()) {
-        std::vector<TensorBlob> blobs{toBlob("x", x, DType::F32), toBlob("y", y, DType::F32), toBlob("t", t, DType::F32),
-                                      toBlob("vx", vx32, DType::F32), toBlob("vy", vy32, DType::F32)};
+        std::vector<TensorBlob> blobs{toBlob("x", x, DType::F32), toBlob("y", y, DType::F32),
+                                      toBlob("t", t, DType::F32), toBlob("vx", vx32, DType::F32),
+                                      toBlob("vy", vy32, DType::F32)};
         if (auto s = writeSafetensors(dumpPath, blobs, {{"model", path}, {"torch", torchVersion()}}); !s) {
           exitCode = fail(s.error());
           return;
@@ -281,7 +289,8 @@ void registerBench(CLI::App& app, int& exitCode) {
       RunParams rp;
       rp.steps = steps;
       rp.solver = Solver::Euler;
-      auto genMs = timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); });
+      auto genMs =
+          timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); });
 
       const double gflops = net->gflops();
       nlohmann::json j = {{"model", path},
@@ -301,8 +310,10 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"segment_ms", stats(segMs)},
                           {"generate_ms", stats(genMs)}};
       const auto gs = engine->cudaGraphStats();
-      j["engine_cuda_graphs"] = {{"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};
-      j["fused_kernels"] = {{"compiled", fusedKernelsCompiled()}, {"enabled", fusedKernelsEnabled()}, {"calls", fusedKernelCalls()}};
+      j["engine_cuda_graphs"] = {
+          {"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};
+      j["fused_kernels"] = {
+          {"compiled", fusedKernelsCompiled()}, {"enabled", fusedKernelsEnabled()}, {"calls", fusedKernelCalls()}};
       if (!graphJ.is_null()) {
         j["graph"] = graphJ;
         j["graph_achieved_tflops"] = gflops * batch / graphJ["eval_ms"]["median"].get<double>();
@@ -337,8 +348,10 @@ void registerBench(CLI::App& app, int& exitCode) {
         j["matmul"] = {{"n", n}, {"ms", mm}, {"tflops", tflops}};
         j["mfu"] = j["achieved_tflops"].get<double>() / tflops;
       }
-      if (json) std::cout << j.dump() << std::endl;
-      else std::cout << j.dump(2) << std::endl;
+      if (json)
+        std::cout << j.dump() << std::endl;
+      else
+        std::cout << j.dump(2) << std::endl;
     } catch (const c10::Error& e) {
       exitCode = fail(std::string("benchmark failed: ") + e.what_without_backtrace());
     }

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // symmflow eval: one- or few-step segmentation (or classification) metrics of a model
 // on a shard or on image/mask folders, at the model's resolution.
-#include <torch/torch.h>
-
 #include <algorithm>
-#include <cmath>
 #include <chrono>
-#include <filesystem>
+#include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+
 #include <nlohmann/json.hpp>
+#include <torch/torch.h>
 
 #include "app/cli/commands.h"
 #include "core/engine.h"
@@ -82,7 +82,8 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
       const double ai = static_cast<double>(img->width) / img->height, am = static_cast<double>(mk.width) / mk.height;
       if (std::abs(ai - am) > 0.02 * ai)
         return Error{maskPaths[i] + " is " + std::to_string(mk.width) + "x" + std::to_string(mk.height) +
-                     ", another shape than its image " + std::to_string(img->width) + "x" + std::to_string(img->height)};
+                     ", another shape than its image " + std::to_string(img->width) + "x" +
+                     std::to_string(img->height)};
       auto mm = imaging::labelsToModel(mk, imaging::makeFraming(mk.width, mk.height, c.imageWidth, c.imageHeight));
       std::memcpy(ms[i].data_ptr(), mm.ids.data(), mm.ids.size());
     }
@@ -142,7 +143,8 @@ void registerEval(CLI::App& app, int& exitCode) {
     configureThreads(0);
     const auto& info = loaded->info;
     Result<Shard> shard = Error{"give --shard, --images with --masks, or --labels-from-folders"};
-    if (!shardPath.empty()) shard = Shard::load(shardPath);
+    if (!shardPath.empty())
+      shard = Shard::load(shardPath);
 #ifdef SYMMFLOW_HAVE_IMAGING
     else if (!images.empty() || !classFolders.empty()) {
       if (classFolders.empty() && masks.empty()) {
@@ -162,9 +164,9 @@ void registerEval(CLI::App& app, int& exitCode) {
       return;
     }
     if (shard->height() != info.config.imageHeight || shard->width() != info.config.imageWidth) {
-      exitCode = fail("the shard's images are " + std::to_string(shard->width()) + "x" + std::to_string(shard->height()) +
-                      " but the model works at " + std::to_string(info.config.imageWidth) + "x" +
-                      std::to_string(info.config.imageHeight));
+      exitCode = fail("the shard's images are " + std::to_string(shard->width()) + "x" +
+                      std::to_string(shard->height()) + " but the model works at " +
+                      std::to_string(info.config.imageWidth) + "x" + std::to_string(info.config.imageHeight));
       return;
     }
     try {
@@ -211,8 +213,8 @@ void registerEval(CLI::App& app, int& exitCode) {
         if (!metrics.is_object()) metrics = nlohmann::json::object();
         const std::string data = !shardPath.empty() ? std::filesystem::path(shardPath).filename().string()
                                                     : (!images.empty() ? images : classFolders);
-        nlohmann::json entry = {{"steps", steps}, {"solver", solverName(*solv)}, {"draws", draws},
-                                {"mirror", mirror}, {"items", j["items"]}, {"data", data}};
+        nlohmann::json entry = {{"steps", steps},   {"solver", solverName(*solv)}, {"draws", draws},
+                                {"mirror", mirror}, {"items", j["items"]},         {"data", data}};
         for (const char* k : {"miou", "pixel_accuracy", "accuracy", "per_class_iou"})
           if (j.contains(k)) entry[k] = j[k];
         // One entry per setting: eval_steps<S>[_draws<D>][_mirror].
@@ -222,7 +224,8 @@ void registerEval(CLI::App& app, int& exitCode) {
         metrics[key] = entry;
         std::vector<TensorBlob> blobs;
         for (const auto& e : file->tensors())
-          blobs.push_back({e.name, e.dtype, e.shape, std::vector<std::uint8_t>(file->data(e), file->data(e) + e.bytes)});
+          blobs.push_back(
+              {e.name, e.dtype, e.shape, std::vector<std::uint8_t>(file->data(e), file->data(e) + e.bytes)});
         auto md = file->metadata();
         md[meta::kMetrics] = metrics.dump();
         if (auto s = writeSafetensors(path, blobs, md); !s) exitCode = fail(s.error());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <iomanip>
 #include <iostream>
+
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
@@ -13,7 +14,8 @@
 namespace symmflow::cli {
 
 void registerInfo(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand("info", "Describe a model file or a data shard; without a file, list the models found");
+  auto* cmd =
+      app.add_subcommand("info", "Describe a model file or a data shard; without a file, list the models found");
   static std::string path;
   static bool json = false;
   cmd->add_option("file", path, "model (.safetensors, or a model name) or data shard");
@@ -43,10 +45,16 @@ void registerInfo(CLI::App& app, int& exitCode) {
         exitCode = fail(shard.error());
         return;
       }
-      nlohmann::json j = {{"kind", "shard"},           {"path", resolved},        {"items", shard->size()},
-                          {"height", shard->height()}, {"width", shard->width()}, {"masks", shard->hasMasks()},
-                          {"labels", shard->hasLabels()}, {"classes", shard->classes().size()},
-                          {"source", shard->source()}, {"class_frequencies", shard->classFrequencies()}};
+      nlohmann::json j = {{"kind", "shard"},
+                          {"path", resolved},
+                          {"items", shard->size()},
+                          {"height", shard->height()},
+                          {"width", shard->width()},
+                          {"masks", shard->hasMasks()},
+                          {"labels", shard->hasLabels()},
+                          {"classes", shard->classes().size()},
+                          {"source", shard->source()},
+                          {"class_frequencies", shard->classFrequencies()}};
       std::cout << (json ? j.dump() : j.dump(2)) << std::endl;
       return;
     }

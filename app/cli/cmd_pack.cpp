@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: MIT
 // symmflow pack: turns image/mask folders (or a folder per class) into data shards at a
 // fixed size, optionally holding out a validation part.
-#include <torch/torch.h>
-
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +8,9 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <unistd.h>
+
+#include <torch/torch.h>
 
 #include "app/cli/commands.h"
 #include "core/imaging/dataset_folder.h"
@@ -75,7 +74,9 @@ void registerPack(CLI::App& app, int& exitCode) {
   static std::uint64_t seed = 0;
   cmd->add_option("--dir", dirs, "folder with images/ and masks/ (repeatable)");
   cmd->add_option("--class-folders", classFolders, "folder with one sub-folder of images per class");
-  cmd->add_option("--classes", classesPath, "classes.json (id, name, colour; ignore_index)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--classes", classesPath, "classes.json (id, name, colour; ignore_index)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--size", size, "HxW of the shard's images, e.g. 144x192")->required();
   cmd->add_option("-o,--output", output, "shard to write (.safetensors)")->required();
   cmd->add_option("--val-fraction", valFraction, "hold out this fraction (seeded shuffle) into --val-output");
@@ -156,7 +157,8 @@ void registerPack(CLI::App& app, int& exitCode) {
       return;
     }
     if (!val.empty())
-      if (auto s = writeItems(valOutput, val, *classes, H, W, dense, src + " (held out)"); !s) exitCode = fail(s.error());
+      if (auto s = writeItems(valOutput, val, *classes, H, W, dense, src + " (held out)"); !s)
+        exitCode = fail(s.error());
   });
 }
 

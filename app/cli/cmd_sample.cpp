@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
@@ -74,8 +75,10 @@ std::string numbered(const std::string& out, int i, int count) {
 // Reads a label map for the model: index or colour PNG, any size (framed like a photo).
 Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info, bool snap) {
   imaging::MaskImportOptions mo;
-  mo.offPalette = snap ? imaging::MaskImportOptions::OffPalette::SnapNearest : imaging::MaskImportOptions::OffPalette::Error;
-  mo.outOfRange = snap ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Error;
+  mo.offPalette =
+      snap ? imaging::MaskImportOptions::OffPalette::SnapNearest : imaging::MaskImportOptions::OffPalette::Error;
+  mo.outOfRange =
+      snap ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Error;
   auto m = imaging::importMask(path, info.classes, mo);
   if (!m) return Error{snap ? m.error() : m.error() + " Here: --snap."};
   const auto& map = m->first;
@@ -115,7 +118,9 @@ void registerGenerate(CLI::App& app, int& exitCode) {
   addCommon(cmd, c, 10);
   cmd->add_option("--mask", mask, "label map: index or colour PNG");
   cmd->add_option("--label", label, "class name, for image-level models");
-  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")->required()->check(OutputFolderExists & PngOutput);
+  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")
+      ->required()
+      ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)")
@@ -193,7 +198,9 @@ void registerSegment(CLI::App& app, int& exitCode) {
   static bool mirror = false;
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "photo (any format OpenCV reads)")->required();
-  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")->required()->check(OutputFolderExists & PngOutput);
+  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")
+      ->required()
+      ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--color", color, "also write a colour mask (.png)")->check(OutputFolderExists & PngOutput);
   cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
@@ -282,7 +289,8 @@ void registerClassify(CLI::App& app, int& exitCode) {
     order.resize(std::min<size_t>(order.size(), static_cast<size_t>(top)));
     nlohmann::json j = nlohmann::json::array();
     for (int k : order) j.push_back({{"class", info.classes.classes[k].name}, {"probability", r->probabilities[k]}});
-    if (json) std::cout << nlohmann::json{{"top", j}, {"prediction", info.classes.classes[r->top].name}}.dump() << std::endl;
+    if (json)
+      std::cout << nlohmann::json{{"top", j}, {"prediction", info.classes.classes[r->top].name}}.dump() << std::endl;
     else
       for (int k : order) std::cout << info.classes.classes[k].name << "\t" << r->probabilities[k] << "\n";
   });
@@ -297,7 +305,9 @@ void registerEdit(CLI::App& app, int& exitCode) {
   addCommon(cmd, c, 10);
   cmd->add_option("-i,--input", input, "photo")->required();
   cmd->add_option("--mask", mask, "edited label map (index or colour PNG), photo or model size")->required();
-  cmd->add_option("-o,--output", output, "edited photo to write (.png)")->required()->check(OutputFolderExists & PngOutput);
+  cmd->add_option("-o,--output", output, "edited photo to write (.png)")
+      ->required()
+      ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--before", before, "also write the inversion's label map (index PNG at model size)")
       ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--feather", feather, "feather of the composited region, in photo pixels");

@@ -19,7 +19,6 @@ const CLI::Validator OutputFolderExists(
     },
     "", "output folder exists");
 
-
 int fail(const std::string& message) {
   std::cerr << "symmflow: error: " << message << std::endl;
   return 1;

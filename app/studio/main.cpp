@@ -30,40 +30,33 @@ void setApplicationNames() {
 // Returns nullopt (after printing why) when a value is unusable.
 std::optional<symmflow::ui::StartOptions> parseArguments(const QCoreApplication& app) {
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral(
-      "Paint label maps and get photos; segment, edit and regenerate photos with one model."));
+  parser.setApplicationDescription(
+      QStringLiteral("Paint label maps and get photos; segment, edit and regenerate photos with one model."));
   parser.addHelpOption();
   parser.addVersionOption();
-  QCommandLineOption model(
-      QStringList{QStringLiteral("m"), QStringLiteral("model")},
-      QStringLiteral("Model to load: a name from the model folders (e.g. camvid) or a path."),
-      QStringLiteral("model"));
-  QCommandLineOption noRecover(QStringLiteral("no-recover"),
-                               QStringLiteral("Do not offer crash recovery at start."));
-  QCommandLineOption generate(QStringLiteral("generate"),
-                              QStringLiteral("Generate once the file is open."));
-  QCommandLineOption recoverLatest(
-      QStringLiteral("recover-latest"),
-      QStringLiteral("Recover the newest autosave of a crashed studio without asking."));
-  QCommandLineOption autosaveDelay(
-      QStringLiteral("autosave-delay"),
-      QStringLiteral("Milliseconds between a change and its autosave (default 20000)."),
-      QStringLiteral("ms"));
-  QCommandLineOption script(
-      QStringLiteral("script"),
-      QStringLiteral("Replay the editing steps of FILE (tool, class, size, stroke, save, quit) "
-                     "once the model is ready; see ui/studio_script.h for the format."),
-      QStringLiteral("file"));
+  QCommandLineOption model(QStringList{QStringLiteral("m"), QStringLiteral("model")},
+                           QStringLiteral("Model to load: a name from the model folders (e.g. camvid) or a path."),
+                           QStringLiteral("model"));
+  QCommandLineOption noRecover(QStringLiteral("no-recover"), QStringLiteral("Do not offer crash recovery at start."));
+  QCommandLineOption generate(QStringLiteral("generate"), QStringLiteral("Generate once the file is open."));
+  QCommandLineOption recoverLatest(QStringLiteral("recover-latest"),
+                                   QStringLiteral("Recover the newest autosave of a crashed studio without asking."));
+  QCommandLineOption autosaveDelay(QStringLiteral("autosave-delay"),
+                                   QStringLiteral("Milliseconds between a change and its autosave (default 20000)."),
+                                   QStringLiteral("ms"));
+  QCommandLineOption script(QStringLiteral("script"),
+                            QStringLiteral("Replay the editing steps of FILE (tool, class, size, stroke, save, quit) "
+                                           "once the model is ready; see ui/studio_script.h for the format."),
+                            QStringLiteral("file"));
   parser.addOption(model);
   parser.addOption(noRecover);
   parser.addOption(recoverLatest);
   parser.addOption(autosaveDelay);
   parser.addOption(script);
   parser.addOption(generate);
-  parser.addPositionalArgument(
-      QStringLiteral("file"),
-      QStringLiteral("A project (.symmflow), a label map or a photo to open."),
-      QStringLiteral("[file]"));
+  parser.addPositionalArgument(QStringLiteral("file"),
+                               QStringLiteral("A project (.symmflow), a label map or a photo to open."),
+                               QStringLiteral("[file]"));
   parser.process(app);
   if (parser.positionalArguments().size() > 1) {
     std::fprintf(stderr, "symmflow-studio: one file at a time, got %d; see --help\n",
@@ -101,8 +94,7 @@ std::optional<symmflow::ui::StartOptions> parseArguments(const QCoreApplication&
 // chose a platform (QT_QPA_PLATFORM=offscreen, eglfs, ...), which Qt then reports on.
 bool displayReachable() {
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
-  return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") ||
-         !qEnvironmentVariableIsEmpty("DISPLAY") ||
+  return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY") ||
          !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
 #else
   return true;

@@ -3,13 +3,13 @@
 // 48 x 27 648 values per group), so the kernels favour few launches over peak bandwidth:
 // statistics in float64 (no cancellation in E[x^2] - E[x]^2), plain grid-stride loops,
 // and small groups normalized by one block in one launch.
-#include "core/cuda/fused_kernels.h"
+#include <algorithm>
+#include <cuda_runtime.h>
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
-#include <cuda_runtime.h>
 
-#include <algorithm>
+#include "core/cuda/fused_kernels.h"
 
 namespace symmflow::cuda {
 namespace {
@@ -22,11 +22,17 @@ __device__ __forceinline__ float toFloat(__nv_bfloat16 v) { return __bfloat162fl
 template <typename T>
 __device__ __forceinline__ T fromFloat(float v);
 template <>
-__device__ __forceinline__ float fromFloat<float>(float v) { return v; }
+__device__ __forceinline__ float fromFloat<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ __half fromFloat<__half>(float v) { return __float2half(v); }
+__device__ __forceinline__ __half fromFloat<__half>(float v) {
+  return __float2half(v);
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float v) { return __float2bfloat16(v); }
+__device__ __forceinline__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float v) {
+  return __float2bfloat16(v);
+}
 
 // A parameter vector's value as float: P is float or the activations' dtype.
 template <typename P>

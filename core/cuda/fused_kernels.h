@@ -20,18 +20,18 @@
 namespace symmflow::cuda {
 
 struct GroupNormActArgs {
-  const void* x = nullptr;   // (N, C, HW) input
-  void* y = nullptr;         // output, same layout and dtype
-  double* partials = nullptr;  // workspace: N * groups * splits * 2 doubles
-  const void* channelBias = nullptr;  // (C) added to x before the statistics
-  const void* gamma = nullptr;        // (C)
-  const void* beta = nullptr;         // (C)
-  const void* scale = nullptr;        // (N, C): y = (norm * gamma + beta) * scale + shift
-  const void* shift = nullptr;        // (N, C)
+  const void* x = nullptr;                   // (N, C, HW) input
+  void* y = nullptr;                         // output, same layout and dtype
+  double* partials = nullptr;                // workspace: N * groups * splits * 2 doubles
+  const void* channelBias = nullptr;         // (C) added to x before the statistics
+  const void* gamma = nullptr;               // (C)
+  const void* beta = nullptr;                // (C)
+  const void* scale = nullptr;               // (N, C): y = (norm * gamma + beta) * scale + shift
+  const void* shift = nullptr;               // (N, C)
   int64_t scaleStride = 0, shiftStride = 0;  // between samples' rows (channels are dense)
   int64_t n = 0, c = 0, hw = 0;
   int groups = 1;
-  int splits = 1;            // blocks per group (groupNormSplits())
+  int splits = 1;  // blocks per group (groupNormSplits())
   bool channelsLast = false;
   bool silu = false;
   float eps = 1e-5f;

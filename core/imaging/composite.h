@@ -23,7 +23,7 @@ LabelMap changedMask(const LabelMap& before, const LabelMap& after);
 // Distances are exact Euclidean (cv::distanceTransform, DIST_MASK_PRECISE).
 // featherPx, dilatePx: finite and >= 0.
 RgbImage compositeEdit(const RgbImage& originalPhoto, const RgbImage& regeneratedAtModelSize,
-                       const LabelMap& changedMaskAtPhotoSize, const Framing& framing,
-                       float featherPx, float dilatePx = 2.0f);
+                       const LabelMap& changedMaskAtPhotoSize, const Framing& framing, float featherPx,
+                       float dilatePx = 2.0f);
 
 }  // namespace symmflow::imaging

@@ -35,8 +35,7 @@ Status checkDir(const std::string& dir, const std::string& what) {
 }
 
 // Regular files with one of `extensions` directly in `dir`, by file name.
-Result<std::vector<std::string>> filesIn(const std::string& dir,
-                                         const std::set<std::string>& extensions) {
+Result<std::vector<std::string>> filesIn(const std::string& dir, const std::set<std::string>& extensions) {
   std::vector<std::string> names;
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
@@ -53,15 +52,14 @@ Result<std::vector<std::string>> filesIn(const std::string& dir,
 }
 
 // Stem -> path, failing on two files with one stem.
-Result<std::map<std::string, std::string>> byStem(const std::string& dir,
-                                                  const std::vector<std::string>& names) {
+Result<std::map<std::string, std::string>> byStem(const std::string& dir, const std::vector<std::string>& names) {
   std::map<std::string, std::string> out;
   for (const auto& name : names) {
     const std::string stem = fs::path(name).stem().string();
     auto [it, inserted] = out.emplace(stem, join(dir, name));
     if (!inserted)
-      return Error{"'" + dir + "' has two files for '" + stem + "': '" +
-                   fs::path(it->second).filename().string() + "' and '" + name + "'; keep one"};
+      return Error{"'" + dir + "' has two files for '" + stem + "': '" + fs::path(it->second).filename().string() +
+                   "' and '" + name + "'; keep one"};
   }
   return out;
 }
@@ -133,12 +131,10 @@ Result<ClassFolderListing> listClassFolders(const std::string& dir, const ClassL
   for (; it != end; it.increment(ec)) {
     if (ec) return Error{"cannot list '" + dir + "' (" + ec.message() + ")"};
     std::error_code dirEc;
-    if (!hidden(it->path()) && it->is_directory(dirEc))
-      folders.push_back(it->path().filename().string());
+    if (!hidden(it->path()) && it->is_directory(dirEc)) folders.push_back(it->path().filename().string());
   }
   std::sort(folders.begin(), folders.end());
-  if (folders.empty())
-    return Error{"'" + dir + "' has no class folders (expected <dir>/<class name>/*.jpg)"};
+  if (folders.empty()) return Error{"'" + dir + "' has no class folders (expected <dir>/<class name>/*.jpg)"};
 
   ClassFolderListing listing;
   if (classes != nullptr) {
@@ -152,18 +148,16 @@ Result<ClassFolderListing> listClassFolders(const std::string& dir, const ClassL
     listing.classNames = folders;
   }
   for (const auto& folder : folders) {
-    const int id = classes != nullptr
-                       ? classes->find(folder)
-                       : int(std::find(folders.begin(), folders.end(), folder) - folders.begin());
+    const int id = classes != nullptr ? classes->find(folder)
+                                      : int(std::find(folders.begin(), folders.end(), folder) - folders.begin());
     const std::string folderPath = join(dir, folder);
     auto names = filesIn(folderPath, kImageExtensions);
     if (!names) return Error{names.error()};
     if (names.value().empty()) return Error{"the class folder '" + folderPath + "' has no images"};
     for (const auto& name : names.value()) listing.items.push_back({join(folderPath, name), id});
   }
-  std::stable_sort(
-      listing.items.begin(), listing.items.end(),
-      [](const LabelledImage& a, const LabelledImage& b) { return a.classId < b.classId; });
+  std::stable_sort(listing.items.begin(), listing.items.end(),
+                   [](const LabelledImage& a, const LabelledImage& b) { return a.classId < b.classId; });
   return listing;
 }
 

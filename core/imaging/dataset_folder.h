@@ -50,8 +50,7 @@ struct ClassFolderListing {
 // indices of the folder names in it and a folder not named after a class is an
 // error; without it, the sorted folder names become the classes.
 // Errors: <dir> missing; no class folders; a class folder without images.
-Result<ClassFolderListing> listClassFolders(const std::string& dir,
-                                            const ClassList* classes = nullptr);
+Result<ClassFolderListing> listClassFolders(const std::string& dir, const ClassList* classes = nullptr);
 
 enum class DatasetLayout { Paired, ClassFolders, Unknown };
 

@@ -18,20 +18,17 @@ void checkInputs(const FloatPlanes& probs, const Framing& framing, const char* w
   if (!framing.valid()) throw std::invalid_argument(std::string(what) + ": invalid framing");
   if (probs.channels < 1 || probs.channels > 255 || probs.width <= 0 || probs.height <= 0 ||
       probs.data.size() != std::size_t(probs.channels) * probs.width * probs.height)
-    throw std::invalid_argument(std::string(what) +
-                                ": probabilities must have 1..255 planes of a consistent size");
+    throw std::invalid_argument(std::string(what) + ": probabilities must have 1..255 planes of a consistent size");
 }
 
 cv::Mat planeView(const FloatPlanes& probs, int c) {
-  return cv::Mat(
-      probs.height, probs.width, CV_32FC1,
-      const_cast<float*>(probs.data.data() + std::size_t(c) * probs.width * probs.height));
+  return cv::Mat(probs.height, probs.width, CV_32FC1,
+                 const_cast<float*>(probs.data.data() + std::size_t(c) * probs.width * probs.height));
 }
 
 cv::Mat box(const cv::Mat& m, int radius) {
   cv::Mat out;
-  cv::boxFilter(m, out, CV_32F, cv::Size(2 * radius + 1, 2 * radius + 1), cv::Point(-1, -1), true,
-                cv::BORDER_REFLECT);
+  cv::boxFilter(m, out, CV_32F, cv::Size(2 * radius + 1, 2 * radius + 1), cv::Point(-1, -1), true, cv::BORDER_REFLECT);
   return out;
 }
 
@@ -72,16 +69,14 @@ std::vector<Tap> bilinearTaps(int from, int to) {
 
 LabelMap placeInPhoto(const cv::Mat& ids, const Framing& framing, std::uint8_t outsideFill) {
   LabelMap out(framing.photoWidth, framing.photoHeight, outsideFill);
-  cv::Mat target = detail::viewOf(out)(
-      cv::Rect(framing.cropX, framing.cropY, framing.cropWidth, framing.cropHeight));
+  cv::Mat target = detail::viewOf(out)(cv::Rect(framing.cropX, framing.cropY, framing.cropWidth, framing.cropHeight));
   ids.copyTo(target);
   return out;
 }
 
 }  // namespace
 
-LabelMap upsampleLabelsBilinear(const FloatPlanes& probs, const Framing& framing,
-                                std::uint8_t outsideFill) {
+LabelMap upsampleLabelsBilinear(const FloatPlanes& probs, const Framing& framing, std::uint8_t outsideFill) {
   checkInputs(probs, framing, "upsampleLabelsBilinear");
   const cv::Size crop(framing.cropWidth, framing.cropHeight);
   cv::Mat best(crop, CV_32F, cv::Scalar(-std::numeric_limits<float>::infinity()));
@@ -94,28 +89,25 @@ LabelMap upsampleLabelsBilinear(const FloatPlanes& probs, const Framing& framing
   return placeInPhoto(ids, framing, outsideFill);
 }
 
-LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo,
-                                 const Framing& framing, const EdgeAwareParams& params,
-                                 std::uint8_t outsideFill) {
+LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo, const Framing& framing,
+                                 const EdgeAwareParams& params, std::uint8_t outsideFill) {
   checkInputs(probs, framing, "upsampleLabelsEdgeAware");
   if (photo.width != framing.photoWidth || photo.height != framing.photoHeight ||
       photo.pixels.size() != std::size_t(photo.width) * photo.height * 3)
     throw std::invalid_argument("upsampleLabelsEdgeAware: the photo is not the framing's size");
-  if (!(params.epsilon > 0.0f))
-    throw std::invalid_argument("upsampleLabelsEdgeAware: epsilon must be > 0");
+  if (!(params.epsilon > 0.0f)) throw std::invalid_argument("upsampleLabelsEdgeAware: epsilon must be > 0");
 
   const cv::Size crop(framing.cropWidth, framing.cropHeight);
-  const int radius = params.radius > 0
-                         ? params.radius
-                         : std::max(2, int(std::lround(double(framing.cropWidth) / probs.width)));
+  const int radius =
+      params.radius > 0 ? params.radius : std::max(2, int(std::lround(double(framing.cropWidth) / probs.width)));
   const int subsample = params.subsample > 0 ? params.subsample : std::max(1, radius / 4);
   const cv::Size small(std::max(1, crop.width / subsample), std::max(1, crop.height / subsample));
   const int smallRadius = std::max(1, int(std::lround(double(radius) / subsample)));
 
   // The guide: the crop of the photo as float RGB in 0..1, full and subsampled.
   cv::Mat guideSmall;
-  cv::resize(detail::viewOf(photo)(cv::Rect(framing.cropX, framing.cropY, crop.width, crop.height)),
-             guideSmall, small, 0, 0, cv::INTER_AREA);
+  cv::resize(detail::viewOf(photo)(cv::Rect(framing.cropX, framing.cropY, crop.width, crop.height)), guideSmall, small,
+             0, 0, cv::INTER_AREA);
   guideSmall.convertTo(guideSmall, CV_32FC3, 1.0 / 255.0);
   cv::Mat guideSmallChannels[3];
   cv::split(guideSmall, guideSmallChannels);
@@ -124,8 +116,7 @@ LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo
   cv::Mat meanI[3];
   for (int k = 0; k < 3; ++k) meanI[k] = box(guideSmallChannels[k], smallRadius);
   auto covariance = [&](int a, int b) {
-    cv::Mat m =
-        box(guideSmallChannels[a].mul(guideSmallChannels[b]), smallRadius) - meanI[a].mul(meanI[b]);
+    cv::Mat m = box(guideSmallChannels[a].mul(guideSmallChannels[b]), smallRadius) - meanI[a].mul(meanI[b]);
     return m;
   };
   cv::Mat rr = covariance(0, 0) + params.epsilon, rg = covariance(0, 1), rb = covariance(0, 2);
@@ -143,8 +134,7 @@ LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo
 
   cv::Mat best(crop, CV_32F, cv::Scalar(-std::numeric_limits<float>::infinity()));
   cv::Mat ids(crop, CV_8U, cv::Scalar(0));
-  const cv::Mat photoCrop =
-      detail::viewOf(photo)(cv::Rect(framing.cropX, framing.cropY, crop.width, crop.height));
+  const cv::Mat photoCrop = detail::viewOf(photo)(cv::Rect(framing.cropX, framing.cropY, crop.width, crop.height));
   const std::vector<Tap> xTaps = bilinearTaps(small.width, crop.width);
   const std::vector<Tap> yTaps = bilinearTaps(small.height, crop.height);
   cv::Mat p, a[3], b;
@@ -152,16 +142,15 @@ LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo
     cv::resize(planeView(probs, c), p, small, 0, 0, cv::INTER_LINEAR);
     const cv::Mat meanP = box(p, smallRadius);
     cv::Mat covIp[3];
-    for (int k = 0; k < 3; ++k)
-      covIp[k] = box(guideSmallChannels[k].mul(p), smallRadius) - meanI[k].mul(meanP);
+    for (int k = 0; k < 3; ++k) covIp[k] = box(guideSmallChannels[k].mul(p), smallRadius) - meanI[k].mul(meanP);
     a[0] = invRR.mul(covIp[0]) + invRG.mul(covIp[1]) + invRB.mul(covIp[2]);
     a[1] = invRG.mul(covIp[0]) + invGG.mul(covIp[1]) + invGB.mul(covIp[2]);
     a[2] = invRB.mul(covIp[0]) + invGB.mul(covIp[1]) + invBB.mul(covIp[2]);
     b = meanP - a[0].mul(meanI[0]) - a[1].mul(meanI[1]) - a[2].mul(meanI[2]);
     // Mean coefficients, upsampled bilinearly and applied to the full-resolution guide
     // in one pass (q = mean_a . I + mean_b), fused with the running argmax.
-    const cv::Mat coefficients[4] = {box(a[0], smallRadius), box(a[1], smallRadius),
-                                     box(a[2], smallRadius), box(b, smallRadius)};
+    const cv::Mat coefficients[4] = {box(a[0], smallRadius), box(a[1], smallRadius), box(a[2], smallRadius),
+                                     box(b, smallRadius)};
     cv::parallel_for_(cv::Range(0, crop.height), [&](const cv::Range& rows) {
       std::vector<float> blended(std::size_t(4) * small.width);
       for (int y = rows.start; y < rows.end; ++y) {
@@ -182,11 +171,8 @@ LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo
         constexpr float kScale = 1.0f / 255.0f;
         for (int x = 0; x < crop.width; ++x) {
           const Tap& tx = xTaps[std::size_t(x)];
-          auto lerp = [&](const float* row) {
-            return row[tx.i0] + tx.w * (row[tx.i1] - row[tx.i0]);
-          };
-          const float q = (lerp(mA0) * guide[std::ptrdiff_t{3} * x] +
-                           lerp(mA1) * guide[std::ptrdiff_t{3} * x + 1] +
+          auto lerp = [&](const float* row) { return row[tx.i0] + tx.w * (row[tx.i1] - row[tx.i0]); };
+          const float q = (lerp(mA0) * guide[std::ptrdiff_t{3} * x] + lerp(mA1) * guide[std::ptrdiff_t{3} * x + 1] +
                            lerp(mA2) * guide[std::ptrdiff_t{3} * x + 2]) *
                               kScale +
                           lerp(mB);

@@ -33,9 +33,8 @@ struct EdgeAwareParams {
 // original photo, framing.photoWidth x photoHeight. Returns a photo-size label map
 // with ids 0..C-1 inside the crop and `outsideFill` outside it (see framing.h).
 // Precondition violations throw std::invalid_argument.
-LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo,
-                                 const Framing& framing, const EdgeAwareParams& params = {},
-                                 std::uint8_t outsideFill = LabelMap::kIgnoreId);
+LabelMap upsampleLabelsEdgeAware(const FloatPlanes& probs, const RgbImage& photo, const Framing& framing,
+                                 const EdgeAwareParams& params = {}, std::uint8_t outsideFill = LabelMap::kIgnoreId);
 
 // The same without the filter: bilinear per-class upsampling then argmax (the
 // baseline the edge-aware version is measured against).

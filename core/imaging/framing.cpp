@@ -18,19 +18,16 @@ void checkFraming(const Framing& f, const char* what) {
 
 void checkPhotoSize(int width, int height, const Framing& f, const char* what) {
   if (width != f.photoWidth || height != f.photoHeight)
-    throw std::invalid_argument(std::string(what) + ": expected a " + std::to_string(f.photoWidth) +
-                                "x" + std::to_string(f.photoHeight) + " input, got " +
-                                std::to_string(width) + "x" + std::to_string(height));
+    throw std::invalid_argument(std::string(what) + ": expected a " + std::to_string(f.photoWidth) + "x" +
+                                std::to_string(f.photoHeight) + " input, got " + std::to_string(width) + "x" +
+                                std::to_string(height));
 }
 
-cv::Rect cropRect(const Framing& f) {
-  return {f.cropX, f.cropY, f.cropWidth, f.cropHeight};
-}
+cv::Rect cropRect(const Framing& f) { return {f.cropX, f.cropY, f.cropWidth, f.cropHeight}; }
 
 }  // namespace
 
-Framing makeFraming(int photoWidth, int photoHeight, int modelWidth, int modelHeight,
-                    double aspectTolerance) {
+Framing makeFraming(int photoWidth, int photoHeight, int modelWidth, int modelHeight, double aspectTolerance) {
   if (photoWidth <= 0 || photoHeight <= 0 || modelWidth <= 0 || modelHeight <= 0)
     throw std::invalid_argument("makeFraming: sizes must be positive");
   Framing f;
@@ -47,12 +44,10 @@ Framing makeFraming(int photoWidth, int photoHeight, int modelWidth, int modelHe
   }
   f.mode = Framing::Mode::CenterCrop;
   if (ratio > 1.0) {  // the photo is wider: cut left and right
-    f.cropWidth =
-        std::clamp(int(std::lround(double(photoHeight) * modelWidth / modelHeight)), 1, photoWidth);
+    f.cropWidth = std::clamp(int(std::lround(double(photoHeight) * modelWidth / modelHeight)), 1, photoWidth);
     f.cropX = (photoWidth - f.cropWidth) / 2;
   } else {  // the photo is taller: cut top and bottom
-    f.cropHeight =
-        std::clamp(int(std::lround(double(photoWidth) * modelHeight / modelWidth)), 1, photoHeight);
+    f.cropHeight = std::clamp(int(std::lround(double(photoWidth) * modelHeight / modelWidth)), 1, photoHeight);
     f.cropY = (photoHeight - f.cropHeight) / 2;
   }
   return f;
@@ -65,8 +60,7 @@ RgbImage toModel(const RgbImage& photo, const Framing& framing) {
   return detail::rgbFromMat(detail::resizeColor(crop, framing.modelWidth, framing.modelHeight));
 }
 
-LabelMap labelsToModel(const LabelMap& photoLabels, const Framing& framing, int gridWidth,
-                       int gridHeight) {
+LabelMap labelsToModel(const LabelMap& photoLabels, const Framing& framing, int gridWidth, int gridHeight) {
   checkFraming(framing, "labelsToModel");
   checkPhotoSize(photoLabels.width, photoLabels.height, framing, "labelsToModel");
   if (gridWidth <= 0) gridWidth = framing.modelWidth;
@@ -75,31 +69,25 @@ LabelMap labelsToModel(const LabelMap& photoLabels, const Framing& framing, int 
   return detail::labelsFromMat(detail::resizeNearest(crop, gridWidth, gridHeight));
 }
 
-LabelMap labelsToPhoto(const LabelMap& modelLabels, const Framing& framing,
-                       std::uint8_t outsideFill) {
+LabelMap labelsToPhoto(const LabelMap& modelLabels, const Framing& framing, std::uint8_t outsideFill) {
   checkFraming(framing, "labelsToPhoto");
-  if (modelLabels.empty() ||
-      modelLabels.ids.size() != std::size_t(modelLabels.width) * modelLabels.height)
+  if (modelLabels.empty() || modelLabels.ids.size() != std::size_t(modelLabels.width) * modelLabels.height)
     throw std::invalid_argument("labelsToPhoto: empty or inconsistent label map");
   LabelMap out(framing.photoWidth, framing.photoHeight, outsideFill);
-  const cv::Mat scaled =
-      detail::resizeNearest(detail::viewOf(modelLabels), framing.cropWidth, framing.cropHeight);
+  const cv::Mat scaled = detail::resizeNearest(detail::viewOf(modelLabels), framing.cropWidth, framing.cropHeight);
   cv::Mat target = detail::viewOf(out)(cropRect(framing));
   scaled.copyTo(target);
   return out;
 }
 
-RgbImage imageToPhoto(const RgbImage& modelImage, const Framing& framing,
-                      const RgbImage& background) {
+RgbImage imageToPhoto(const RgbImage& modelImage, const Framing& framing, const RgbImage& background) {
   checkFraming(framing, "imageToPhoto");
   if (modelImage.width != framing.modelWidth || modelImage.height != framing.modelHeight)
     throw std::invalid_argument("imageToPhoto: the image is not the framing's model size");
-  RgbImage out =
-      (background.width == framing.photoWidth && background.height == framing.photoHeight)
-          ? background
-          : RgbImage(framing.photoWidth, framing.photoHeight);
-  const cv::Mat scaled =
-      detail::resizeColor(detail::viewOf(modelImage), framing.cropWidth, framing.cropHeight);
+  RgbImage out = (background.width == framing.photoWidth && background.height == framing.photoHeight)
+                     ? background
+                     : RgbImage(framing.photoWidth, framing.photoHeight);
+  const cv::Mat scaled = detail::resizeColor(detail::viewOf(modelImage), framing.cropWidth, framing.cropHeight);
   cv::Mat target = detail::viewOf(out)(cropRect(framing));
   scaled.copyTo(target);
   return out;

@@ -39,9 +39,8 @@ struct Framing {
   int cropHeight = 0;
 
   bool valid() const {
-    return photoWidth > 0 && photoHeight > 0 && modelWidth > 0 && modelHeight > 0 &&
-           cropWidth > 0 && cropHeight > 0 && cropX >= 0 && cropY >= 0 &&
-           cropX + cropWidth <= photoWidth && cropY + cropHeight <= photoHeight;
+    return photoWidth > 0 && photoHeight > 0 && modelWidth > 0 && modelHeight > 0 && cropWidth > 0 && cropHeight > 0 &&
+           cropX >= 0 && cropY >= 0 && cropX + cropWidth <= photoWidth && cropY + cropHeight <= photoHeight;
   }
   // Model pixels per photo pixel along x / y (> 1 when the photo is smaller).
   double scaleX() const { return static_cast<double>(modelWidth) / cropWidth; }
@@ -61,8 +60,7 @@ RgbImage toModel(const RgbImage& photo, const Framing& framing);
 
 // Photo-size labels -> a gridWidth x gridHeight model grid (0 = the model size),
 // nearest neighbour (pixel centres), ignore ids kept.
-LabelMap labelsToModel(const LabelMap& photoLabels, const Framing& framing, int gridWidth = 0,
-                       int gridHeight = 0);
+LabelMap labelsToModel(const LabelMap& photoLabels, const Framing& framing, int gridWidth = 0, int gridHeight = 0);
 
 // Labels on a model grid of any size -> photo size, nearest neighbour (pixel
 // centres). Pixels outside the crop get `outsideFill` (ignore by default).
@@ -72,7 +70,6 @@ LabelMap labelsToPhoto(const LabelMap& modelLabels, const Framing& framing,
 // A model-size image (e.g. a regenerated one) -> photo size: the crop region holds
 // the image resized to the crop (INTER_AREA shrinking, bicubic enlarging); pixels
 // outside the crop are copied from `background` when it is photo-sized, else black.
-RgbImage imageToPhoto(const RgbImage& modelImage, const Framing& framing,
-                      const RgbImage& background = {});
+RgbImage imageToPhoto(const RgbImage& modelImage, const Framing& framing, const RgbImage& background = {});
 
 }  // namespace symmflow::imaging

@@ -20,16 +20,10 @@ cv::Mat to8Bit(const cv::Mat& m) {
   if (m.depth() == CV_8U) return m;
   cv::Mat out;
   switch (m.depth()) {
-    case CV_16U:
-      m.convertTo(out, CV_8U, 1.0 / 257.0);
-      break;
+    case CV_16U: m.convertTo(out, CV_8U, 1.0 / 257.0); break;
     case CV_32F:
-    case CV_64F:
-      m.convertTo(out, CV_8U, 255.0);
-      break;
-    default:
-      m.convertTo(out, CV_8U);
-      break;
+    case CV_64F: m.convertTo(out, CV_8U, 255.0); break;
+    default: m.convertTo(out, CV_8U); break;
   }
   return out;
 }
@@ -45,9 +39,7 @@ RgbImage toRgb(const cv::Mat& decoded) {
     for (int x = 0; x < m.cols; ++x, src += cn, dst += 3) {
       int r = 0, g = 0, b = 0, a = 255;
       switch (cn) {
-        case 1:
-          r = g = b = src[0];
-          break;
+        case 1: r = g = b = src[0]; break;
         case 2:
           r = g = b = src[0];
           a = src[1];
@@ -125,8 +117,7 @@ Status savePng(const RgbImage& image, const std::string& path, const TextChunks&
   });
 }
 
-Status saveImage(const RgbImage& image, const std::string& path, const TextChunks& text,
-                 int jpegQuality) {
+Status saveImage(const RgbImage& image, const std::string& path, const TextChunks& text, int jpegQuality) {
   const std::string ext = lowerExtension(path);
   if (ext == "png") return savePng(image, path, text);
   if (auto s = checkImage(image, path); !s) return s;
@@ -151,14 +142,11 @@ Status saveImage(const RgbImage& image, const std::string& path, const TextChunk
     return Error{"cannot save '" + path + "': " + e.what()};
   }
   return detail::writeFileAtomically(path, [&](std::FILE* file) -> Status {
-    if (std::fwrite(encoded.data(), 1, encoded.size(), file) != encoded.size())
-      return Error{"write failed"};
+    if (std::fwrite(encoded.data(), 1, encoded.size(), file) != encoded.size()) return Error{"write failed"};
     return Status::success();
   });
 }
 
-Result<TextChunks> readPngText(const std::string& path) {
-  return detail::readPngTextChunks(path);
-}
+Result<TextChunks> readPngText(const std::string& path) { return detail::readPngTextChunks(path); }
 
 }  // namespace symmflow::imaging

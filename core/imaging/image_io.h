@@ -63,8 +63,7 @@ std::string lowerExtension(const std::string& path);
 // text); .jpg/.jpeg -> JPEG at `jpegQuality` (1-100; text is not stored);
 // .bmp, .tif/.tiff, .webp via OpenCV (text not stored). Atomic like savePng.
 // Errors: as savePng, plus "unsupported extension".
-Status saveImage(const RgbImage& image, const std::string& path, const TextChunks& text = {},
-                 int jpegQuality = 95);
+Status saveImage(const RgbImage& image, const std::string& path, const TextChunks& text = {}, int jpegQuality = 95);
 
 // The text chunks (tEXt, zTXt, iTXt, before and after the image data) of a PNG,
 // in file order; Latin-1 tEXt/zTXt values are converted to UTF-8.

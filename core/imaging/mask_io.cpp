@@ -20,15 +20,12 @@ constexpr std::size_t kMaxReportedUnknown = 8;
 constexpr std::uint32_t kNoValue = 0xFFFFFFFFu;
 
 std::string rgbText(const Rgb& c) {
-  return "(" + std::to_string(c[0]) + ", " + std::to_string(c[1]) + ", " + std::to_string(c[2]) +
-         ")";
+  return "(" + std::to_string(c[0]) + ", " + std::to_string(c[1]) + ", " + std::to_string(c[2]) + ")";
 }
 std::uint32_t pack(int r, int g, int b) {
   return (std::uint32_t(r) << 16) | (std::uint32_t(g) << 8) | std::uint32_t(b);
 }
-Rgb unpack(std::uint32_t c) {
-  return {std::uint8_t(c >> 16), std::uint8_t(c >> 8), std::uint8_t(c)};
-}
+Rgb unpack(std::uint32_t c) { return {std::uint8_t(c >> 16), std::uint8_t(c >> 8), std::uint8_t(c)}; }
 
 int nearestClass(const ClassList& classes, const Rgb& c) {
   int best = 0;
@@ -91,9 +88,7 @@ MaskPixels extract(const cv::Mat& m) {
   return p;
 }
 
-bool isTransparent(const MaskPixels& p, std::size_t i) {
-  return !p.transparent.empty() && p.transparent[i] != 0;
-}
+bool isTransparent(const MaskPixels& p, std::size_t i) { return !p.transparent.empty() && p.transparent[i] != 0; }
 
 // Turns an all-grey colour image into a grey one.
 void colourToGrey(MaskPixels& p) {
@@ -130,20 +125,18 @@ std::optional<GreyScale> detectScaledGrey(const std::vector<std::int64_t>& count
     g = std::gcd(g, v);
     maxValue = std::max(maxValue, v);
   }
-  if (g >= 2 && maxValue / g < std::uint32_t(numClasses))
-    return GreyScale{Encoding::ScaledGrey, double(g)};
+  if (g >= 2 && maxValue / g < std::uint32_t(numClasses)) return GreyScale{Encoding::ScaledGrey, double(g)};
   return std::nullopt;
 }
 
 Error outOfRangeError(const std::string& path, std::uint32_t v, std::int64_t pixels, int numClasses,
                       const GreyScale& scale) {
-  std::string what = scale.encoding == Encoding::Index
-                         ? "is not a class id of this model (ids 0.." +
-                               std::to_string(numClasses - 1) + ", 255 = ignore)"
-                         : "is not on the mask's grey scale (id x " + std::to_string(scale.step) +
-                               " for ids 0.." + std::to_string(numClasses - 1) + ")";
-  return Error{"'" + path + "': value " + std::to_string(v) + " at " + std::to_string(pixels) +
-               " pixels " + what +
+  std::string what =
+      scale.encoding == Encoding::Index
+          ? "is not a class id of this model (ids 0.." + std::to_string(numClasses - 1) + ", 255 = ignore)"
+          : "is not on the mask's grey scale (id x " + std::to_string(scale.step) + " for ids 0.." +
+                std::to_string(numClasses - 1) + ")";
+  return Error{"'" + path + "': value " + std::to_string(v) + " at " + std::to_string(pixels) + " pixels " + what +
                ". Import with out-of-range values set to ignore or to a class to keep going."};
 }
 
@@ -159,8 +152,7 @@ void finishReport(MaskReport& report, const LabelMap& labels, int numClasses) {
 }
 
 Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const std::string& path,
-                                                   const ClassList& classes,
-                                                   const MaskImportOptions& options) {
+                                                   const ClassList& classes, const MaskImportOptions& options) {
   const int numClasses = classes.size();
   const std::uint32_t fullScale = p.sixteenBit ? 65535 : 255;
   std::vector<std::int64_t> counts(std::size_t(fullScale) + 1, 0);
@@ -185,8 +177,7 @@ Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const st
     } else if (auto s = detectScaledGrey(counts, numClasses, fullScale)) {
       scale = *s;
     } else {
-      return Error{"'" + path +
-                   "': cannot find the grey step of this scaled-grey mask; give it explicitly"};
+      return Error{"'" + path + "': cannot find the grey step of this scaled-grey mask; give it explicitly"};
     }
   } else if (!forcedIndex && anyNonIgnore && maxNonIgnore >= std::uint32_t(numClasses)) {
     if (auto s = detectScaledGrey(counts, numClasses, fullScale)) scale = *s;
@@ -199,8 +190,7 @@ Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const st
       if (v < std::uint32_t(numClasses)) lut[v] = v;
     } else {
       const long id = std::lround(v / scale.step);
-      if (id >= 0 && id < numClasses && std::lround(id * scale.step) == long(v))
-        lut[v] = std::uint32_t(id);
+      if (id >= 0 && id < numClasses && std::lround(id * scale.step) == long(v)) lut[v] = std::uint32_t(id);
     }
     if (lut[v] == kNoValue && (v == 255 || v == 65535)) lut[v] = LabelMap::kIgnoreId;
   }
@@ -216,9 +206,7 @@ Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const st
       report.outOfRangeHandling = Handling::AssignedClass;
       report.assignedClass = options.assignClass;
       break;
-    default:
-      report.outOfRangeHandling = Handling::Ignored;
-      break;
+    default: report.outOfRangeHandling = Handling::Ignored; break;
   }
   const std::uint8_t outOfRangeId = options.outOfRange == MaskImportOptions::OutOfRange::AssignClass
                                         ? std::uint8_t(options.assignClass)
@@ -255,8 +243,7 @@ Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const st
 }
 
 Result<std::pair<LabelMap, MaskReport>> importColour(const MaskPixels& p, const std::string& path,
-                                                     const ClassList& classes,
-                                                     const MaskImportOptions& options) {
+                                                     const ClassList& classes, const MaskImportOptions& options) {
   const int numClasses = classes.size();
   std::unordered_map<std::uint32_t, int> exact;
   for (int i = numClasses - 1; i >= 0; --i) {  // the first class wins a duplicated colour
@@ -294,17 +281,15 @@ Result<std::pair<LabelMap, MaskReport>> importColour(const MaskPixels& p, const 
     const int nearest = nearestClass(classes, c);
     const ClassInfo& info = classes.classes[std::size_t(nearest)];
     std::string more;
-    if (unknownOrder.size() > 1)
-      more = " (" + std::to_string(unknownOrder.size()) + " unknown colours in all)";
+    if (unknownOrder.size() > 1) more = " (" + std::to_string(unknownOrder.size()) + " unknown colours in all)";
     std::int64_t unknownPixels = 0, opaquePixels = 0;
     for (const auto& [colour, n] : unknownCounts) unknownPixels += n;
     for (std::size_t i = 0; i < p.values.size(); ++i) opaquePixels += isTransparent(p, i) ? 0 : 1;
     // A label map has few colours; a photo has thousands, almost none of them a class colour.
     const bool photoLike = unknownOrder.size() > 1000 && 2 * unknownPixels > opaquePixels;
-    return Error{"'" + path + "': colour " + rgbText(c) + " at " +
-                 std::to_string(unknownCounts[unknownOrder.front()]) +
-                 " pixels is not a class colour of this model; nearest is '" + info.name + "' " +
-                 rgbText(info.color) + more + "." +
+    return Error{"'" + path + "': colour " + rgbText(c) + " at " + std::to_string(unknownCounts[unknownOrder.front()]) +
+                 " pixels is not a class colour of this model; nearest is '" + info.name + "' " + rgbText(info.color) +
+                 more + "." +
                  (photoLike ? " Most pixels have colours of no class: is this a photo rather than a "
                               "label map? If not, import"
                             : " Import") +
@@ -321,19 +306,14 @@ Result<std::pair<LabelMap, MaskReport>> importColour(const MaskPixels& p, const 
       report.offPaletteHandling = Handling::AssignedClass;
       report.assignedClass = options.assignClass;
       break;
-    case MaskImportOptions::OffPalette::Ignore:
-      report.offPaletteHandling = Handling::Ignored;
-      break;
-    default:
-      report.offPaletteHandling = Handling::SnappedNearest;
-      break;
+    case MaskImportOptions::OffPalette::Ignore: report.offPaletteHandling = Handling::Ignored; break;
+    default: report.offPaletteHandling = Handling::SnappedNearest; break;
   }
   std::unordered_map<std::uint32_t, int> lookup = exact;
   if (blackIgnore) lookup[0] = LabelMap::kIgnoreId;
   for (std::uint32_t c : unknownOrder) {
     int id = LabelMap::kIgnoreId;
-    if (report.offPaletteHandling == Handling::SnappedNearest)
-      id = nearestClass(classes, unpack(c));
+    if (report.offPaletteHandling == Handling::SnappedNearest) id = nearestClass(classes, unpack(c));
     if (report.offPaletteHandling == Handling::AssignedClass) id = options.assignClass;
     lookup[c] = id;
     report.offPalettePixels += unknownCounts[c];
@@ -395,53 +375,41 @@ Status checkLabels(const LabelMap& labels, const std::string& path) {
 std::string MaskReport::summary() const {
   std::string enc;
   switch (encoding) {
-    case Encoding::Index:
-      enc = "Index mask";
-      break;
-    case Encoding::Color:
-      enc = "Colour mask";
-      break;
+    case Encoding::Index: enc = "Index mask"; break;
+    case Encoding::Color: enc = "Colour mask"; break;
     case Encoding::ScaledGrey: {
       const double rounded = std::round(greyStep);
-      enc = std::abs(greyStep - rounded) < 1e-9
-                ? "Scaled-grey mask (ids x" + std::to_string(long(rounded)) + ")"
-                : "Scaled-grey mask (ids stretched over the full grey range)";
+      enc = std::abs(greyStep - rounded) < 1e-9 ? "Scaled-grey mask (ids x" + std::to_string(long(rounded)) + ")"
+                                                : "Scaled-grey mask (ids stretched over the full grey range)";
       break;
     }
   }
   std::string text = enc + " " + std::to_string(width) + "x" + std::to_string(height) + ": ";
   auto handled = [this](Handling h) -> std::string {
     switch (h) {
-      case Handling::SnappedNearest:
-        return "snapped to the nearest class";
-      case Handling::AssignedClass:
-        return "assigned to class " + std::to_string(assignedClass);
-      case Handling::Ignored:
-        return "set to ignore";
+      case Handling::SnappedNearest: return "snapped to the nearest class";
+      case Handling::AssignedClass: return "assigned to class " + std::to_string(assignedClass);
+      case Handling::Ignored: return "set to ignore";
     }
     return {};
   };
   std::vector<std::string> parts;
   if (offPalettePixels > 0)
-    parts.push_back(std::to_string(offPalettePixels) + " pixels in " +
-                    std::to_string(distinctUnknown) +
-                    (distinctUnknown == 1 ? " colour that is" : " colours that are") +
-                    " not a class colour were " + handled(offPaletteHandling));
+    parts.push_back(std::to_string(offPalettePixels) + " pixels in " + std::to_string(distinctUnknown) +
+                    (distinctUnknown == 1 ? " colour that is" : " colours that are") + " not a class colour were " +
+                    handled(offPaletteHandling));
   if (outOfRangePixels > 0)
-    parts.push_back(std::to_string(outOfRangePixels) + " pixels in " +
-                    std::to_string(distinctUnknown) +
-                    (distinctUnknown == 1 ? " value that is" : " values that are") +
-                    " not a class id were " + handled(outOfRangeHandling));
+    parts.push_back(std::to_string(outOfRangePixels) + " pixels in " + std::to_string(distinctUnknown) +
+                    (distinctUnknown == 1 ? " value that is" : " values that are") + " not a class id were " +
+                    handled(outOfRangeHandling));
   if (parts.empty())
-    parts.emplace_back(encoding == Encoding::Color ? "every pixel has a class colour"
-                                                   : "every value is a class id");
+    parts.emplace_back(encoding == Encoding::Color ? "every pixel has a class colour" : "every value is a class id");
   if (ignorePixels > 0) parts.push_back(std::to_string(ignorePixels) + " ignore pixels");
   for (std::size_t i = 0; i < parts.size(); ++i) text += (i ? "; " : "") + parts[i];
   return text + ".";
 }
 
-Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path,
-                                                   const ClassList& classes,
+Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path, const ClassList& classes,
                                                    const MaskImportOptions& options) {
   const int numClasses = classes.size();
   if (numClasses < 1) return Error{"cannot import '" + path + "': the model has no classes"};
@@ -459,14 +427,12 @@ Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path,
     decoded = Error{"released"};  // free the decoded image early
     const auto& force = options.forceEncoding;
     if (pixels.colour) {
-      const bool readAsGrey =
-          (force && *force != Encoding::Color) ||
-          (!force && options.greyStep <= 0 && allGrey(pixels) && !allClassColours(pixels, classes));
+      const bool readAsGrey = (force && *force != Encoding::Color) ||
+                              (!force && options.greyStep <= 0 && allGrey(pixels) && !allClassColours(pixels, classes));
       const bool forcedGreyStep = !force && options.greyStep > 0 && allGrey(pixels);
       if (readAsGrey || forcedGreyStep) {
         if (!allGrey(pixels))
-          return Error{"cannot import '" + path +
-                       "' as a grey mask: it has colours that are not grey"};
+          return Error{"cannot import '" + path + "' as a grey mask: it has colours that are not grey"};
         colourToGrey(pixels);
       }
     } else if (force == Encoding::Color) {
@@ -476,8 +442,7 @@ Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path,
       }
       pixels.colour = true;
     }
-    return pixels.colour ? importColour(pixels, path, classes, options)
-                         : importGrey(pixels, path, classes, options);
+    return pixels.colour ? importColour(pixels, path, classes, options) : importGrey(pixels, path, classes, options);
   } catch (const std::exception& e) {  // bad_alloc, cv::Exception
     return Error{"cannot import '" + path + "': " + e.what()};
   }

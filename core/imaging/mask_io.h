@@ -103,8 +103,7 @@ struct MaskImportOptions {
 // classes; assignClass out of range; strict mode (OffPalette::Error) on the first
 // unknown colour: "colour (12, 200, 7) at 340 pixels is not a class colour of this
 // model; nearest is 'tree' (128, 128, 0)"; OutOfRange::Error on the first bad value.
-Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path,
-                                                   const ClassList& classes,
+Result<std::pair<LabelMap, MaskReport>> importMask(const std::string& path, const ClassList& classes,
                                                    const MaskImportOptions& options = {});
 
 // Writes an 8-bit single-channel PNG whose values are the ids (255 = ignore),
@@ -124,7 +123,6 @@ enum class IgnoreStyle {
 
 // Class colours per pixel. Ignore pixels and ids >= K are drawn per `ignoreStyle`.
 // An empty map gives an empty image.
-RgbImage colorize(const LabelMap& labels, const ClassList& classes,
-                  IgnoreStyle ignoreStyle = IgnoreStyle::Black);
+RgbImage colorize(const LabelMap& labels, const ClassList& classes, IgnoreStyle ignoreStyle = IgnoreStyle::Black);
 
 }  // namespace symmflow::imaging

@@ -14,8 +14,8 @@ namespace symmflow::imaging {
 namespace {
 void checkSize(int width, int height, const char* what) {
   if (width <= 0 || height <= 0)
-    throw std::invalid_argument(std::string(what) + ": target size must be positive, got " +
-                                std::to_string(width) + "x" + std::to_string(height));
+    throw std::invalid_argument(std::string(what) + ": target size must be positive, got " + std::to_string(width) +
+                                "x" + std::to_string(height));
 }
 }  // namespace
 
@@ -46,8 +46,7 @@ FloatPlanes resizePlanes(const FloatPlanes& planes, int width, int height) {
   const std::size_t inPlane = std::size_t(planes.width) * planes.height;
   const std::size_t outPlane = std::size_t(width) * height;
   for (int c = 0; c < planes.channels; ++c) {
-    const cv::Mat src(planes.height, planes.width, CV_32FC1,
-                      const_cast<float*>(planes.data.data() + inPlane * c));
+    const cv::Mat src(planes.height, planes.width, CV_32FC1, const_cast<float*>(planes.data.data() + inPlane * c));
     cv::Mat dst(height, width, CV_32FC1, out.data.data() + outPlane * c);
     cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_LINEAR);
   }

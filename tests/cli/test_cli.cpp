@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The symmflow command line end to end on temporary files: pack -> train -> info ->
 // generate / segment / edit / eval / bench, and bad inputs with their messages and exit codes.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
@@ -45,17 +44,21 @@ void writeScenes(const fs::path& dir, int n, int w, int h, unsigned seed) {
   for (int i = 0; i < n; ++i) {
     LabelMap m(w, h, 0);
     const int horizon = h / 2 + static_cast<int>(rng() % (h / 4)) - h / 8;
-    const int sx = static_cast<int>(rng() % w), sy = static_cast<int>(rng() % (h / 3)), r = 2 + static_cast<int>(rng() % 3);
+    const int sx = static_cast<int>(rng() % w), sy = static_cast<int>(rng() % (h / 3)),
+              r = 2 + static_cast<int>(rng() % 3);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) {
-        if (y >= horizon) m.at(x, y) = 1;
-        else if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= r * r) m.at(x, y) = 2;
+        if (y >= horizon)
+          m.at(x, y) = 1;
+        else if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= r * r)
+          m.at(x, y) = 2;
       }
     RgbImage img(w, h);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
         for (int k = 0; k < 3; ++k)
-          img.at(x, y)[k] = static_cast<uint8_t>(std::clamp<int>(classes().classes[m.at(x, y)].color[k] + static_cast<int>(rng() % 11) - 5, 0, 255));
+          img.at(x, y)[k] = static_cast<uint8_t>(
+              std::clamp<int>(classes().classes[m.at(x, y)].color[k] + static_cast<int>(rng() % 11) - 5, 0, 255));
     const std::string stem = "scene" + std::to_string(i);
     ASSERT_TRUE(imaging::savePng(img, (dir / "images" / (stem + ".png")).string()).ok());
     ASSERT_TRUE(imaging::saveIndexMask(m, (dir / "masks" / (stem + ".png")).string()).ok());
@@ -69,12 +72,16 @@ class Cli : public ::testing::Test {
     writeScenes(s_dir / "train", 24, 32, 24, 1);
     writeScenes(s_dir / "val", 4, 32, 24, 2);
     std::ofstream(s_dir / "classes.json") << classListToJson(classes());
-    auto pack = run("pack --dir " + p("train") + " --classes " + p("classes.json") + " --size 16x16 -o " + p("train.safetensors"));
+    auto pack = run("pack --dir " + p("train") + " --classes " + p("classes.json") + " --size 16x16 -o " +
+                    p("train.safetensors"));
     ASSERT_EQ(pack.code, 0) << pack.out;
-    pack = run("pack --dir " + p("val") + " --classes " + p("classes.json") + " --size 16x16 -o " + p("val.safetensors"));
+    pack =
+        run("pack --dir " + p("val") + " --classes " + p("classes.json") + " --size 16x16 -o " + p("val.safetensors"));
     ASSERT_EQ(pack.code, 0) << pack.out;
-    auto train = run("train --train " + p("train.safetensors") + " --val " + p("val.safetensors") + " -o " + p("m.safetensors") +
-                     " --steps 20 --batch 4 --channels 8 --mult 1,2 --res-blocks 1 --attn '' --device cpu --val-every 20 --log-every 10");
+    auto train =
+        run("train --train " + p("train.safetensors") + " --val " + p("val.safetensors") + " -o " + p("m.safetensors") +
+            " --steps 20 --batch 4 --channels 8 --mult 1,2 --res-blocks 1 --attn '' --device cpu --val-every 20 "
+            "--log-every 10");
     ASSERT_EQ(train.code, 0) << train.out;
   }
   static void TearDownTestSuite() { symmflow::testing::removeTree(s_dir.string()); }
@@ -120,7 +127,8 @@ TEST_F(Cli, InfoDescribesModelAndShard) {
 
 TEST_F(Cli, GenerateWritesDeterministicImagesWithProvenance) {
   const auto mask = p("val/masks/scene0.png");
-  auto a = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("g.png") + " --steps 3 --seed 5 --count 2");
+  auto a = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("g.png") +
+               " --steps 3 --seed 5 --count 2");
   ASSERT_EQ(a.code, 0) << a.out;
   auto b = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("h.png") + " --steps 3 --seed 5");
   ASSERT_EQ(b.code, 0) << b.out;
@@ -142,15 +150,16 @@ TEST_F(Cli, GenerateWritesDeterministicImagesWithProvenance) {
 }
 
 TEST_F(Cli, SegmentWritesAMaskAtThePhotoSize) {
-  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") + " --color " + p("sc.png") +
-               " --draws 2 --mirror");
+  auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") +
+               " --color " + p("sc.png") + " --draws 2 --mirror");
   ASSERT_EQ(r.code, 0) << r.out;
   // The mask says how it was made, averaging included.
   auto text = imaging::readPngText(p("s.png"));
   ASSERT_TRUE(text.ok()) << text.error();
   int said = 0;
-  for (const auto& [k, v] : *text) said += (k == "symmflow:operation" && v == "segment") +
-                                           (k == "symmflow:draws" && v == "2") + (k == "symmflow:mirror" && v == "true");
+  for (const auto& [k, v] : *text)
+    said += (k == "symmflow:operation" && v == "segment") + (k == "symmflow:draws" && v == "2") +
+            (k == "symmflow:mirror" && v == "true");
   EXPECT_EQ(said, 3);
   auto m = imaging::importMask(p("s.png"), classes());
   ASSERT_TRUE(m.ok()) << m.error();
@@ -163,8 +172,8 @@ TEST_F(Cli, SegmentWritesAMaskAtThePhotoSize) {
 }
 
 TEST_F(Cli, EditRoundTripKeepsFarPixels) {
-  auto r = run("edit -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " --mask " + p("val/masks/scene2.png") +
-               " -o " + p("e.png") + " --steps 3");
+  auto r = run("edit -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " --mask " +
+               p("val/masks/scene2.png") + " -o " + p("e.png") + " --steps 3");
   ASSERT_EQ(r.code, 0) << r.out;
   auto e = imaging::loadImage(p("e.png"));
   ASSERT_TRUE(e.ok());
@@ -234,8 +243,10 @@ TEST_F(Cli, BenchPrintsTimings) {
 }
 
 TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {
-  auto r = run("bench -m " + p("m.safetensors") + " --device cpu --steps 1 --reps 1 --warmup 0 --json --profile"
-               " --precision bf16 --dump-velocity " + p("v.safetensors"));
+  auto r = run("bench -m " + p("m.safetensors") +
+               " --device cpu --steps 1 --reps 1 --warmup 0 --json --profile"
+               " --precision bf16 --dump-velocity " +
+               p("v.safetensors"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"precision\":\"fp32\""), std::string::npos) << "half precision is CUDA only: " << r.out;
   EXPECT_NE(r.out.find("\"leaf_ops\""), std::string::npos) << r.out;
@@ -258,7 +269,8 @@ TEST_F(Cli, PackNamesTheFilesItLeavesOut) {
   writeScenes(d, 3, 32, 24, 5);
   fs::remove(d / "masks" / "scene1.png");
   fs::rename(d / "images" / "scene2.png", d / "images" / "scene2-typo.png");
-  auto r = run("pack --dir " + d.string() + " --classes " + p("classes.json") + " --size 16x16 -o " + p("unpaired.safetensors"));
+  auto r = run("pack --dir " + d.string() + " --classes " + p("classes.json") + " --size 16x16 -o " +
+               p("unpaired.safetensors"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("1 items of 16x16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 image(s) without a mask of the same stem left out"), std::string::npos) << r.out;
@@ -274,8 +286,8 @@ TEST_F(Cli, BadInputsFailWithClearMessages) {
   EXPECT_NE(missing.code, 0);
   EXPECT_NE(missing.out.find("does not exist; create it first"), std::string::npos) << missing.out;
   // Masks and images are written as PNG: another extension is refused, not mislabelled.
-  auto notPng = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " +
-                    p("s.png") + " --color " + p("s.jpg"));
+  auto notPng = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " -o " + p("s.png") +
+                    " --color " + p("s.jpg"));
   EXPECT_NE(notPng.code, 0);
   EXPECT_NE(notPng.out.find("name it .png"), std::string::npos) << notPng.out;
   EXPECT_FALSE(fs::exists(p("s.jpg")));

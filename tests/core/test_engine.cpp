@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The facade on a small random-weight model: shapes, determinism, errors, cancel,
 // and the edit path's guarantee that unedited pixels come back exactly.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "core/engine.h"
 #include "core/model_io.h"
@@ -212,8 +212,10 @@ TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {
     for (int x = 0; x < 24; ++x) {
       const bool far = x >= 4 + 1 + 3 || y >= 4 + 1 + 3;
       for (int k = 0; k < 3; ++k) {
-        if (far) ASSERT_EQ(out->at(x, y)[k], orig.at(x, y)[k]) << x << "," << y;
-        else if (x < 4 && y < 4) changedInside += out->at(x, y)[k] != orig.at(x, y)[k];
+        if (far)
+          ASSERT_EQ(out->at(x, y)[k], orig.at(x, y)[k]) << x << "," << y;
+        else if (x < 4 && y < 4)
+          changedInside += out->at(x, y)[k] != orig.at(x, y)[k];
       }
     }
   EXPECT_GT(changedInside, 0);

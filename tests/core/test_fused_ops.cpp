@@ -2,10 +2,10 @@
 // The fused inference operators (core/fused_ops.h) against their formulas computed by hand,
 // the network's inference form against its training form, and (on a GPU) the CUDA kernels
 // against the CPU reference.
-#include <gtest/gtest.h>
-
 #include <stdexcept>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "core/fused_ops.h"
 #include "core/unet.h"
@@ -140,7 +140,8 @@ TEST(FusedOps, CudaKernelsMatchTheReference) {
   if (!cudaUsable() || !fusedKernelsEnabled()) GTEST_SKIP() << "needs a CUDA build with the fused kernels and a GPU";
   // Large groups (statistics split over blocks, two launches) and small ones (one block per
   // group, one launch).
-  for (auto [n, c, h, w, groups] : {std::tuple{1, 48, 72, 96, 16}, std::tuple{2, 6, 5, 7, 3}, std::tuple{1, 144, 18, 24, 16}}) {
+  for (auto [n, c, h, w, groups] :
+       {std::tuple{1, 48, 72, 96, 16}, std::tuple{2, 6, 5, 7, 3}, std::tuple{1, 144, 18, 24, 16}}) {
     auto cpu = makeCase(n, c, h, w);
     auto want = groupNormAct(cpu.x, groups, cpu.gamma, cpu.beta, 1e-5, cpu.bias, cpu.scale, cpu.shift, true);
     auto want2 = addWithBias(cpu.x, want, cpu.bias, cpu.beta);

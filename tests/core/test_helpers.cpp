@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "tests/core/test_helpers.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include "tests/support/temp_dir.h"
 
@@ -14,9 +14,7 @@ namespace symmflow::testing {
 TempDir::TempDir() : m_dir(makeTempDir("symmflow-test")) {}
 TempDir::~TempDir() { removeTree(m_dir.string()); }
 
-void writeBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void writeBytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 std::string readBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the core tests: temporary folders and tiny synthetic data.
-#include <torch/torch.h>
-
 #include <filesystem>
 #include <string>
+
+#include <torch/torch.h>
 
 #include "core/model_info.h"
 #include "core/types.h"

@@ -14,7 +14,8 @@ using namespace symmflow;
 using symmflow::testing::TempDir;
 
 namespace {
-double relativeError(const std::pair<torch::Tensor, torch::Tensor>& a, const std::pair<torch::Tensor, torch::Tensor>& b) {
+double relativeError(const std::pair<torch::Tensor, torch::Tensor>& a,
+                     const std::pair<torch::Tensor, torch::Tensor>& b) {
   auto num = (a.first - b.first).pow(2).sum() + (a.second - b.second).pow(2).sum();
   auto den = b.first.pow(2).sum() + b.second.pow(2).sum();
   return (num / den).sqrt().item<double>();

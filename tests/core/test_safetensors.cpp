@@ -64,7 +64,10 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
   const std::pair<std::string, std::string> foreign[] = {
       {std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "this is a PNG image, not a .safetensors file"},
       {std::string("PK\x03\x04\x14\0\0\0\0\0archive/data.pkl", 26), "a PyTorch .pt/.pth checkpoint"},
-      {std::string("\x80\x02\x8a\x0al\xfc\x9c" "F\xf9 j\xa8P", 14), "a Python pickle"},
+      {std::string("\x80\x02\x8a\x0al\xfc\x9c"
+                   "F\xf9 j\xa8P",
+                   14),
+       "a Python pickle"},
       {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11), "a JPEG image"}};
   for (const auto& [bytes, what] : foreign) {
     const std::string e = errorOf(bytes);
@@ -73,21 +76,27 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
   }
   EXPECT_NE(errorOf(header("{not json")).find("not valid JSON"), std::string::npos);
   EXPECT_NE(errorOf(header("[1,2]")).find("not an object"), std::string::npos);
-  EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F99","shape":[1],"data_offsets":[0,4]}})", "abcd")).find("unsupported tensor dtype"),
+  EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F99","shape":[1],"data_offsets":[0,4]}})", "abcd"))
+                .find("unsupported tensor dtype"),
             std::string::npos);
   EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", "abcd")).find("need 8 bytes"),
             std::string::npos);
-  EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}})", "abcd")).find("outside the data section"),
+  EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}})", "abcd"))
+                .find("outside the data section"),
             std::string::npos);
   EXPECT_NE(errorOf(header(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "abcd")).find("negative"),
             std::string::npos);
-  EXPECT_NE(errorOf(header(R"({"t":{"dtype":"U8","shape":[1000000000,1000000000,1000000000],"data_offsets":[0,4]}})", "abcd"))
-                .find("more bytes than the file holds"),
-            std::string::npos);
-  EXPECT_NE(errorOf(header(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
-                           "abcd"))
-                .find("overlap"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(header(R"({"t":{"dtype":"U8","shape":[1000000000,1000000000,1000000000],"data_offsets":[0,4]}})", "abcd"))
+          .find("more bytes than the file holds"),
+      std::string::npos);
+  EXPECT_NE(
+      errorOf(
+          header(
+              R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
+              "abcd"))
+          .find("overlap"),
+      std::string::npos);
   EXPECT_NE(errorOf(header(R"({"__metadata__":{"k":5}})")).find("not a string"), std::string::npos);
   EXPECT_NE(errorOf(header(R"({"t":{"dtype":"U8"}})")).find("lacks"), std::string::npos);
 }
@@ -95,14 +104,12 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
 // Regressions from tests/fuzz/fuzz_safetensors (see docs/RELIABILITY.md).
 TEST(Safetensors, ZeroSizedTensorWithOverflowingShapeIsRejected) {
   // Accepted before (0 bytes), then TensorEntry::numel() overflowed int64 (UBSan).
-  const auto err = errorOf(
-      header(R"({"t":{"dtype":"F32","shape":[4611686018427387904,4,0],"data_offsets":[0,0]}})"));
+  const auto err = errorOf(header(R"({"t":{"dtype":"F32","shape":[4611686018427387904,4,0],"data_offsets":[0,0]}})"));
   EXPECT_NE(err.find("overflows"), std::string::npos) << err;
   // A zero size with a product that fits is a valid empty tensor.
   TempDir d;
-  symmflow::testing::writeBytes(
-      d.path("z.safetensors"),
-      header(R"({"t":{"dtype":"F32","shape":[1073741824,4,0],"data_offsets":[0,0]}})"));
+  symmflow::testing::writeBytes(d.path("z.safetensors"),
+                                header(R"({"t":{"dtype":"F32","shape":[1073741824,4,0],"data_offsets":[0,0]}})"));
   auto ok = SafetensorsFile::read(d.path("z.safetensors"));
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(ok->tensors().at(0).numel(), 0);
@@ -127,18 +134,12 @@ TEST(Safetensors, OverlapHiddenBehindAnEmptyTensorIsFound) {
 // Regressions from tests/fuzz/fuzz_model_json: sidecar JSON fields of the wrong type or
 // range give errors (a float like 1e300 used to be cast to int: undefined behaviour).
 TEST(ModelJson, OutOfRangeNumbersAndNegativeIgnoreIndexAreErrors) {
-  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a","color":[10,20,3e96]}]})")
-                .error()
-                .find("integer"),
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a","color":[10,20,3e96]}]})").error().find("integer"),
             std::string::npos);
-  EXPECT_NE(classListFromJson(R"({"classes":[{"id":1e300,"name":"a"}]})").error().find("integer"),
+  EXPECT_NE(classListFromJson(R"({"classes":[{"id":1e300,"name":"a"}]})").error().find("integer"), std::string::npos);
+  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a"}],"ignore_index":-5})").error().find("ignore_index"),
             std::string::npos);
-  EXPECT_NE(classListFromJson(R"({"classes":[{"name":"a"}],"ignore_index":-5})")
-                .error()
-                .find("ignore_index"),
-            std::string::npos);
-  auto none = classListFromJson(
-      R"({"classes":[{"name":"a"},{"name":"b","color":[1.0,2,3]}],"ignore_index":-1})");
+  auto none = classListFromJson(R"({"classes":[{"name":"a"},{"name":"b","color":[1.0,2,3]}],"ignore_index":-1})");
   ASSERT_TRUE(none.ok()) << none.error();
   EXPECT_EQ(none->ignoreIndex, -1);
   EXPECT_EQ(none->classes[1].color, (Rgb{1, 2, 3}));
@@ -148,16 +149,15 @@ TEST(ModelJson, OutOfRangeNumbersAndNegativeIgnoreIndexAreErrors) {
   std::string json = c.toJson();
   const auto at = json.find("\"image_height\":144");
   ASSERT_NE(at, std::string::npos);
-  EXPECT_NE(ModelConfig::fromJson(json.replace(at, 18, "\"image_height\":1e300"))
-                .error()
-                .find("image_height"),
+  EXPECT_NE(ModelConfig::fromJson(json.replace(at, 18, "\"image_height\":1e300")).error().find("image_height"),
             std::string::npos);
   EXPECT_TRUE(ModelConfig::fromJson(c.toJson()).ok());
 }
 
 TEST(Safetensors, TruncatedFileIsRejected) {
   TempDir d;
-  ASSERT_TRUE(writeSafetensors(d.path("x.safetensors"), {{"a", DType::F32, {64}, std::vector<uint8_t>(256, 1)}}, {}).ok());
+  ASSERT_TRUE(
+      writeSafetensors(d.path("x.safetensors"), {{"a", DType::F32, {64}, std::vector<uint8_t>(256, 1)}}, {}).ok());
   auto bytes = symmflow::testing::readBytes(d.path("x.safetensors"));
   for (size_t cut : {bytes.size() - 1, bytes.size() - 200, size_t(20), size_t(7)}) {
     auto err = errorOf(bytes.substr(0, cut));
@@ -202,7 +202,8 @@ TEST(ModelFile, MismatchedOrForeignFilesGiveErrorsNamingTheProblem) {
   ASSERT_TRUE(file.ok());
 
   // A plain safetensors file (not a model).
-  ASSERT_TRUE(writeSafetensors(d.path("plain.safetensors"), {{"w", DType::F32, {1}, std::vector<uint8_t>(4)}}, {}).ok());
+  ASSERT_TRUE(
+      writeSafetensors(d.path("plain.safetensors"), {{"w", DType::F32, {1}, std::vector<uint8_t>(4)}}, {}).ok());
   EXPECT_NE(loadModel(d.path("plain.safetensors")).error().find("not a SymmFlow model"), std::string::npos);
 
   // Metadata from the model with one weight dropped, one with a wrong shape, one extra.
@@ -221,12 +222,14 @@ TEST(ModelFile, MismatchedOrForeignFilesGiveErrorsNamingTheProblem) {
   ASSERT_FALSE(victim.empty());
   EXPECT_NE(rewrite("missing.safetensors", [&](TensorBlob& b) { return b.name != victim; }).find("lacks the weight"),
             std::string::npos);
-  EXPECT_NE(rewrite("shape.safetensors", [&](TensorBlob& b) {
-              if (b.name == victim) {
-                b.shape = {static_cast<int64_t>(b.bytes.size() / 4)};
-              }
-              return true;
-            }).find("has shape"),
+  EXPECT_NE(rewrite("shape.safetensors",
+                    [&](TensorBlob& b) {
+                      if (b.name == victim) {
+                        b.shape = {static_cast<int64_t>(b.bytes.size() / 4)};
+                      }
+                      return true;
+                    })
+                .find("has shape"),
             std::string::npos);
   std::string extraErr = rewrite("extra.safetensors", [&](TensorBlob& b) {
     if (b.name == victim) b.name = "zzz_unexpected";
@@ -244,7 +247,8 @@ TEST(ModelFile, MismatchedOrForeignFilesGiveErrorsNamingTheProblem) {
 
   // A config that does not validate.
   auto md = file->metadata();
-  md[meta::kConfig] = R"({"image_height":15,"image_width":16,"label_downsample":1,"num_classes":3,"base_channels":16,"channel_mult":[1,2],"res_blocks":1})";
+  md[meta::kConfig] =
+      R"({"image_height":15,"image_width":16,"label_downsample":1,"num_classes":3,"base_channels":16,"channel_mult":[1,2],"res_blocks":1})";
   std::vector<TensorBlob> none;
   ASSERT_TRUE(writeSafetensors(d.path("cfg.safetensors"), none, md).ok());
   EXPECT_NE(inspectModel(d.path("cfg.safetensors")).error().find("divisible"), std::string::npos);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Samplers against analytic velocity fields.
+#include <cmath>
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
-
-#include <cmath>
 
 #include "core/samplers.h"
 
@@ -82,13 +82,14 @@ TEST(Samplers, CancelStopsBeforeTheNextEvaluation) {
 
 TEST(Samplers, RecordsTrajectoryAndReportsEachStep) {
   std::vector<int> seen;
-  auto r = integrate(constantField(1.0, 0.0), {torch::zeros({1}), torch::zeros({1})}, timeGrid(0, 1, 4), Solver::Euler,
-                     [&](const StepEvent& e) {
-                       seen.push_back(e.step);
-                       EXPECT_EQ(e.total, 4);
-                       EXPECT_NEAR(e.state.x.item<double>(), e.tTo, 1e-6);
-                     },
-                     nullptr, true);
+  auto r = integrate(
+      constantField(1.0, 0.0), {torch::zeros({1}), torch::zeros({1})}, timeGrid(0, 1, 4), Solver::Euler,
+      [&](const StepEvent& e) {
+        seen.push_back(e.step);
+        EXPECT_EQ(e.total, 4);
+        EXPECT_NEAR(e.state.x.item<double>(), e.tTo, 1e-6);
+      },
+      nullptr, true);
   EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4}));
   ASSERT_EQ(r.trajectory.size(), 5u);
   EXPECT_NEAR(r.trajectory[2].x.item<double>(), 0.5, 1e-6);
@@ -97,10 +98,9 @@ TEST(Samplers, RecordsTrajectoryAndReportsEachStep) {
 TEST(Samplers, ConstraintReplacesStateAfterEveryStep) {
   // A constraint that pins the second element to a reference path: it must come out exactly.
   auto ref = [](int k) { return static_cast<double>(k) * 10.0; };
-  auto r = integrate(constantField(1.0, 0.0), {torch::zeros({2}, torch::kDouble), torch::zeros({1}, torch::kDouble)},
-                     timeGrid(0, 1, 5), Solver::Heun, {}, nullptr, false, [&](int k, FlowState& s) {
-                       s.x[1] = ref(k);
-                     });
+  auto r =
+      integrate(constantField(1.0, 0.0), {torch::zeros({2}, torch::kDouble), torch::zeros({1}, torch::kDouble)},
+                timeGrid(0, 1, 5), Solver::Heun, {}, nullptr, false, [&](int k, FlowState& s) { s.x[1] = ref(k); });
   EXPECT_DOUBLE_EQ(r.state.x[1].item<double>(), 50.0);
   EXPECT_NEAR(r.state.x[0].item<double>(), 1.0, 1e-12);
 }

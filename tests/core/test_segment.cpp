@@ -9,12 +9,8 @@
 using namespace symmflow;
 
 namespace {
-torch::Tensor photos() {
-  return seededNoise({2, 3, 16, 24}, 5, torch::kCPU).clamp(-1, 1);
-}
-double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+torch::Tensor photos() { return seededNoise({2, 3, 16, 24}, 5, torch::kCPU).clamp(-1, 1); }
+double maxDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 }  // namespace
 
 // With `mirror`, the batch is the photos followed by their mirror images (noise seeds

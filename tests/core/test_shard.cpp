@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <set>
 #include <utility>
 
-#include "core/shard.h"
+#include <gtest/gtest.h>
+
 #include "core/safetensors.h"
+#include "core/shard.h"
 #include "tests/core/test_helpers.h"
 
 using namespace symmflow;
@@ -61,7 +61,11 @@ Shard checkerboard() {
 
 // Share of horizontally adjacent pixel pairs whose classes differ.
 double edgeDensity(const torch::Tensor& ids) {
-  return ids.narrow(2, 1, ids.size(2) - 1).ne(ids.narrow(2, 0, ids.size(2) - 1)).to(torch::kDouble).mean().item<double>();
+  return ids.narrow(2, 1, ids.size(2) - 1)
+      .ne(ids.narrow(2, 0, ids.size(2) - 1))
+      .to(torch::kDouble)
+      .mean()
+      .item<double>();
 }
 
 }  // namespace
@@ -162,7 +166,8 @@ TEST(Shard, ColourJitterChangesColoursWithinRangeButNotLabels) {
   auto red = j.x.select(1, 0);
   auto ids = j.ids.to(torch::kBool);
   for (int b = 0; b < 32; ++b)
-    EXPECT_GT(red[b].masked_select(ids[b]).mean().item<double>(), red[b].masked_select(ids[b].logical_not()).mean().item<double>());
+    EXPECT_GT(red[b].masked_select(ids[b]).mean().item<double>(),
+              red[b].masked_select(ids[b].logical_not()).mean().item<double>());
   // Off: the items are the shard's pixels exactly.
   const auto off = s.sample(4, 0, 0, Augment{false}, 1);
   EXPECT_TRUE(torch::equal(off.x, ref.x.expand({4, 3, 32, 48})));
@@ -182,15 +187,20 @@ TEST(Shard, ImageLevelLabels) {
 
 TEST(Shard, MalformedShardsAreRejected) {
   TempDir d;
-  auto meta = std::map<std::string, std::string>{{"format", "symmflow-shard"}, {"classes", classListToJson(symmflow::testing::shapeClasses())}};
-  ASSERT_TRUE(writeSafetensors(d.path("a.safetensors"), {{"images", DType::U8, {2, 4, 4}, std::vector<uint8_t>(32)}}, meta).ok());
+  auto meta = std::map<std::string, std::string>{{"format", "symmflow-shard"},
+                                                 {"classes", classListToJson(symmflow::testing::shapeClasses())}};
+  ASSERT_TRUE(
+      writeSafetensors(d.path("a.safetensors"), {{"images", DType::U8, {2, 4, 4}, std::vector<uint8_t>(32)}}, meta)
+          .ok());
   EXPECT_NE(Shard::load(d.path("a.safetensors")).error().find("(N,H,W,3)"), std::string::npos);
-  ASSERT_TRUE(writeSafetensors(d.path("b.safetensors"), {{"images", DType::U8, {2, 4, 4, 3}, std::vector<uint8_t>(96)}}, meta).ok());
+  ASSERT_TRUE(
+      writeSafetensors(d.path("b.safetensors"), {{"images", DType::U8, {2, 4, 4, 3}, std::vector<uint8_t>(96)}}, meta)
+          .ok());
   EXPECT_NE(Shard::load(d.path("b.safetensors")).error().find("neither masks nor labels"), std::string::npos);
-  ASSERT_TRUE(writeSafetensors(d.path("c.safetensors"),
-                               {{"images", DType::U8, {2, 4, 4, 3}, std::vector<uint8_t>(96)},
-                                {"labels", DType::U8, {2}, {0, 7}}},
-                               meta)
+  ASSERT_TRUE(writeSafetensors(
+                  d.path("c.safetensors"),
+                  {{"images", DType::U8, {2, 4, 4, 3}, std::vector<uint8_t>(96)}, {"labels", DType::U8, {2}, {0, 7}}},
+                  meta)
                   .ok());
   EXPECT_NE(Shard::load(d.path("c.safetensors")).error().find("outside the class list"), std::string::npos);
   ASSERT_TRUE(writeSafetensors(d.path("d.safetensors"), {{"images", DType::U8, {1, 1, 1, 3}, {1, 2, 3}}}, {}).ok());

@@ -2,9 +2,9 @@
 // A tiny SymmFlow model trained by the real trainer for a few hundred CPU steps on
 // synthetic shapes must really learn both directions: one-step segmentation above 95 %
 // pixel accuracy, and generation that paints each class in its colour where it was painted.
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "core/engine.h"
 #include "core/evaluate.h"
@@ -80,7 +80,8 @@ TEST(TinyModel, LearnsToSegmentAndGenerateShapes) {
             for (int k = 0; k < 3; ++k) sum[k] += img.at(x, y)[k];
             ++n;
           }
-      for (int k = 0; k < 3; ++k) EXPECT_NEAR(sum[k] / n, classes.classes[c].color[k], 40.0) << "class " << c << " channel " << k;
+      for (int k = 0; k < 3; ++k)
+        EXPECT_NEAR(sum[k] / n, classes.classes[c].color[k], 40.0) << "class " << c << " channel " << k;
     }
   }
   // A warm start that only makes things worse (a learning rate that wrecks the weights)

@@ -38,17 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.assignClass = assign % (numClasses + 1);  // sometimes out of range on purpose
   options.blackIsIgnore = (mode >> 4) & 1;
   switch ((mode >> 5) & 3) {
-    case 1:
-      options.forceEncoding = imaging::MaskReport::Encoding::Index;
-      break;
-    case 2:
-      options.forceEncoding = imaging::MaskReport::Encoding::Color;
-      break;
-    case 3:
-      options.forceEncoding = imaging::MaskReport::Encoding::ScaledGrey;
-      break;
-    default:
-      break;
+    case 1: options.forceEncoding = imaging::MaskReport::Encoding::Index; break;
+    case 2: options.forceEncoding = imaging::MaskReport::Encoding::Color; break;
+    case 3: options.forceEncoding = imaging::MaskReport::Encoding::ScaledGrey; break;
+    default: break;
   }
   if (mode >> 7) options.greyStep = 1 + seed % 64;
 
@@ -66,8 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::int64_t total = report.ignorePixels;
   for (auto n : report.histogram) total += n;
   SYMMFLOW_FUZZ_CHECK(total == std::int64_t(labels.ids.size()));
-  for (std::uint8_t id : labels.ids)
-    SYMMFLOW_FUZZ_CHECK(id < numClasses || id == LabelMap::kIgnoreId);
+  for (std::uint8_t id : labels.ids) SYMMFLOW_FUZZ_CHECK(id < numClasses || id == LabelMap::kIgnoreId);
   SYMMFLOW_FUZZ_CHECK(!report.summary().empty());
   return 0;
 }

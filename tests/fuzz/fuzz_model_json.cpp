@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SYMMFLOW_FUZZ_CHECK(classes->ignoreIndex >= -1 && classes->ignoreIndex < classes->size());
     auto again = classListFromJson(classListToJson(*classes));
     SYMMFLOW_FUZZ_CHECK(again.ok());
-    SYMMFLOW_FUZZ_CHECK(again->size() == classes->size() &&
-                        again->ignoreIndex == classes->ignoreIndex);
+    SYMMFLOW_FUZZ_CHECK(again->size() == classes->size() && again->ignoreIndex == classes->ignoreIndex);
     for (int i = 0; i < classes->size(); ++i)
       SYMMFLOW_FUZZ_CHECK(again->classes[i].name == classes->classes[i].name &&
                           again->classes[i].color == classes->classes[i].color);

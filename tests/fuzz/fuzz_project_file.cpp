@@ -23,10 +23,9 @@ void check(const QByteArray& bytes) {
   const LabelMap& labels = project->labels;
   SYMMFLOW_FUZZ_CHECK(labels.width > 0 && labels.height > 0);
   SYMMFLOW_FUZZ_CHECK(labels.ids.size() == std::size_t(labels.width) * labels.height);
-  SYMMFLOW_FUZZ_CHECK(project->reference.empty() ||
-                      project->reference.ids.size() == labels.ids.size());
-  SYMMFLOW_FUZZ_CHECK(project->photo.empty() || (project->photo.width == labels.width &&
-                                                 project->photo.height == labels.height));
+  SYMMFLOW_FUZZ_CHECK(project->reference.empty() || project->reference.ids.size() == labels.ids.size());
+  SYMMFLOW_FUZZ_CHECK(project->photo.empty() ||
+                      (project->photo.width == labels.width && project->photo.height == labels.height));
   SYMMFLOW_FUZZ_CHECK(project->classes.size() >= 1 && project->classes.size() <= 255);
   // What was read can be written again.
   SYMMFLOW_FUZZ_CHECK(!ui::encodeProject(*project).isEmpty());

@@ -57,17 +57,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Round trip: what was accepted is written back and read again unchanged.
   std::map<std::string, std::string> metadata = f.metadata();
-  auto again = SafetensorsFile::parse(
-      std::make_shared<const std::vector<std::uint8_t>>(serializeSafetensors(blobs, metadata)));
+  auto again =
+      SafetensorsFile::parse(std::make_shared<const std::vector<std::uint8_t>>(serializeSafetensors(blobs, metadata)));
   SYMMFLOW_FUZZ_CHECK(again.ok());
   SYMMFLOW_FUZZ_CHECK(again->metadata() == metadata);
   SYMMFLOW_FUZZ_CHECK(again->tensors().size() == blobs.size());
   for (const TensorBlob& b : blobs) {
     const TensorEntry* e = again->find(b.name);
-    SYMMFLOW_FUZZ_CHECK(e != nullptr && e->dtype == b.dtype && e->shape == b.shape &&
-                        e->bytes == b.bytes.size());
-    SYMMFLOW_FUZZ_CHECK(e->bytes == 0 ||
-                        std::memcmp(again->data(*e), b.bytes.data(), e->bytes) == 0);
+    SYMMFLOW_FUZZ_CHECK(e != nullptr && e->dtype == b.dtype && e->shape == b.shape && e->bytes == b.bytes.size());
+    SYMMFLOW_FUZZ_CHECK(e->bytes == 0 || std::memcmp(again->data(*e), b.bytes.data(), e->bytes) == 0);
   }
   return 0;
 }

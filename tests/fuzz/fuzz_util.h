@@ -17,8 +17,8 @@ class ScratchFile {
  public:
   explicit ScratchFile(const char* stem, const char* extension) {
     const char* dir = std::getenv("TMPDIR");
-    m_path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/symmflow-fuzz-" + stem +
-             "-" + std::to_string(::getpid()) + extension;
+    m_path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/symmflow-fuzz-" + stem + "-" +
+             std::to_string(::getpid()) + extension;
   }
   ~ScratchFile() { std::remove(m_path.c_str()); }
   ScratchFile(const ScratchFile&) = delete;

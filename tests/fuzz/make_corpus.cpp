@@ -40,9 +40,7 @@ void writeBytes(const std::string& target, const std::string& name, const std::s
     ++g_failures;
   }
 }
-std::string toString(const std::vector<std::uint8_t>& v) {
-  return {v.begin(), v.end()};
-}
+std::string toString(const std::vector<std::uint8_t>& v) { return {v.begin(), v.end()}; }
 std::string readBack(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -66,9 +64,8 @@ TensorBlob blob(const std::string& name, DType dtype, std::vector<std::int64_t> 
 ClassList makeClasses(int k) {
   ClassList c;
   for (int i = 0; i < k; ++i)
-    c.classes.push_back(
-        {"class" + std::to_string(i),
-         {std::uint8_t(i * 53 + 10), std::uint8_t(i * 97 + 20), std::uint8_t(i * 29 + 30)}});
+    c.classes.push_back({"class" + std::to_string(i),
+                         {std::uint8_t(i * 53 + 10), std::uint8_t(i * 97 + 20), std::uint8_t(i * 29 + 30)}});
   return c;
 }
 
@@ -82,11 +79,10 @@ std::map<std::string, std::string> modelMetadata(int classes, int labelDownsampl
   cfg.channelMult = {1, 2};
   cfg.attentionLevels = {1};
   cfg.attentionHeads = 2;
-  return {
-      {meta::kFormat, "symmflow-model"},  {meta::kFormatVersion, "1"},
-      {meta::kConfig, cfg.toJson()},      {meta::kClasses, classListToJson(makeClasses(classes))},
-      {meta::kRecipe, "{\"steps\":10}"},  {meta::kMetrics, "{\"miou\":0.5}"},
-      {meta::kTrained, "{\"seconds\":1}"}};
+  return {{meta::kFormat, "symmflow-model"},  {meta::kFormatVersion, "1"},
+          {meta::kConfig, cfg.toJson()},      {meta::kClasses, classListToJson(makeClasses(classes))},
+          {meta::kRecipe, "{\"steps\":10}"},  {meta::kMetrics, "{\"miou\":0.5}"},
+          {meta::kTrained, "{\"seconds\":1}"}};
 }
 
 RgbImage gradient(int w, int h) {
@@ -109,8 +105,7 @@ LabelMap stripes(int w, int h, int k) {
   return m;
 }
 
-std::string encodeCv(const cv::Mat& m, const std::string& ext,
-                     const std::vector<int>& params = {}) {
+std::string encodeCv(const cv::Mat& m, const std::string& ext, const std::vector<int>& params = {}) {
   std::vector<std::uint8_t> out;
   try {
     if (!cv::imencode(ext, m, out, params)) return {};
@@ -143,18 +138,17 @@ int main(int argc, char** argv) {
   fs::create_directories(scratch);
 
   // --- safetensors (parser) and model headers ---------------------------------------
-  const auto small = serializeSafetensors(
-      {blob("w", DType::F32, {2, 3}), blob("b", DType::F16, {3})}, {{"format", "test"}});
+  const auto small =
+      serializeSafetensors({blob("w", DType::F32, {2, 3}), blob("b", DType::F16, {3})}, {{"format", "test"}});
   writeBytes("safetensors", "two_tensors", toString(small));
   writeBytes("safetensors", "empty", toString(serializeSafetensors({}, {})));
   writeBytes("safetensors", "zero_dim",
-             toString(serializeSafetensors({blob("z", DType::I64, {0, 4}), blob("s", DType::U8, {}),
-                                            blob("q", DType::BF16, {1, 1, 2})},
-                                           {})));
+             toString(serializeSafetensors(
+                 {blob("z", DType::I64, {0, 4}), blob("s", DType::U8, {}), blob("q", DType::BF16, {1, 1, 2})}, {})));
   {
     std::vector<TensorBlob> all;
-    for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64, DType::I32,
-                    DType::I16, DType::I8, DType::U8, DType::Bool})
+    for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I64, DType::I32, DType::I16, DType::I8,
+                    DType::U8, DType::Bool})
       all.push_back(blob(std::string("t_") + dtypeName(t), t, {2, 2}));
     writeBytes("safetensors", "all_dtypes", toString(serializeSafetensors(all, {{"a", "b"}})));
   }
@@ -162,12 +156,9 @@ int main(int argc, char** argv) {
              toString(serializeSafetensors(
                  {blob("images", DType::U8, {2, 4, 4, 3}), blob("masks", DType::U8, {2, 4, 4}),
                   blob("labels", DType::I64, {2})},
-                 {{"format", "symmflow-shard"},
-                  {"classes", classListToJson(makeClasses(3))},
-                  {"source", "seed"}})));
-  for (auto [name, classes, ds] :
-       {std::tuple{"model_dense", 3, 1}, std::tuple{"model_image_level", 10, 0},
-        std::tuple{"model_254_classes", 254, 2}}) {
+                 {{"format", "symmflow-shard"}, {"classes", classListToJson(makeClasses(3))}, {"source", "seed"}})));
+  for (auto [name, classes, ds] : {std::tuple{"model_dense", 3, 1}, std::tuple{"model_image_level", 10, 0},
+                                   std::tuple{"model_254_classes", 254, 2}}) {
     const auto bytes = toString(serializeSafetensors(
         {blob("net.conv.weight", DType::F16, {8, 3, 3, 3}), blob("net.conv.bias", DType::F16, {8})},
         modelMetadata(classes, ds)));
@@ -193,16 +184,13 @@ int main(int argc, char** argv) {
     c.ignoreIndex = 11;
     writeBytes("model_json", "classes_ignore", std::string(1, '\0') + classListToJson(c));
   }
-  writeBytes(
-      "model_json", "classes_no_colour",
-      std::string(1, '\0') +
-          R"({"classes":[{"id":1,"name":"cat"},{"id":0,"name":"dog"}],"ignore_index":null})");
+  writeBytes("model_json", "classes_no_colour",
+             std::string(1, '\0') + R"({"classes":[{"id":1,"name":"cat"},{"id":0,"name":"dog"}],"ignore_index":null})");
 
   // --- images ------------------------------------------------------------------------
   const RgbImage photo = gradient(17, 11);
-  const imaging::TextChunks text{{"Software", "SymmFlow Studio"},
-                                 {"symmflow.seed", "42"},
-                                 {"Comment", "caf\xc3\xa9 \xe2\x9c\x93"}};
+  const imaging::TextChunks text{
+      {"Software", "SymmFlow Studio"}, {"symmflow.seed", "42"}, {"Comment", "caf\xc3\xa9 \xe2\x9c\x93"}};
   for (const char* ext : {"png", "jpg", "bmp", "tif", "webp"}) {
     const fs::path p = scratch / (std::string("photo.") + ext);
     require(imaging::saveImage(photo, p.string(), text, 80), ext);
@@ -214,23 +202,20 @@ int main(int argc, char** argv) {
       for (int x = 0; x < 13; ++x) {
         grey.at<std::uint8_t>(y, x) = std::uint8_t(x * 20);
         grey16.at<std::uint16_t>(y, x) = std::uint16_t(x * 5000);
-        rgba.at<cv::Vec4b>(y, x) = {std::uint8_t(x * 9), std::uint8_t(y * 9), 50,
-                                    std::uint8_t(x * 20)};
+        rgba.at<cv::Vec4b>(y, x) = {std::uint8_t(x * 9), std::uint8_t(y * 9), 50, std::uint8_t(x * 20)};
       }
     writeBytes("load_image", "grey.png", encodeCv(grey, ".png"));
     writeBytes("load_image", "grey16.png", encodeCv(grey16, ".png"));
     writeBytes("load_image", "rgba.png", encodeCv(rgba, ".png"));
     writeBytes("load_image", "grey.pgm", encodeCv(grey, ".pgm"));
     cv::Mat bgr(9, 13, CV_8UC3, cv::Scalar(30, 140, 220));
-    writeBytes("load_image", "progressive.jpg",
-               encodeCv(bgr, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
+    writeBytes("load_image", "progressive.jpg", encodeCv(bgr, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
     cv::Mat bgrFloat;
     bgr.convertTo(bgrFloat, CV_32FC3, 1.0 / 255.0);
     for (const char* ext : {".pam", ".ras", ".tiff"})
       writeBytes("load_image", std::string("small") + ext, encodeCv(bgr, ext));
     // OpenJPEG's default 6 resolution levels need at least 32x32.
-    writeBytes("load_image", "small.jp2",
-               encodeCv(cv::Mat(32, 40, CV_8UC3, cv::Scalar(9, 99, 199)), ".jp2"));
+    writeBytes("load_image", "small.jp2", encodeCv(cv::Mat(32, 40, CV_8UC3, cv::Scalar(9, 99, 199)), ".jp2"));
     for (const char* ext : {".pfm", ".hdr"})
       writeBytes("load_image", std::string("small") + ext, encodeCv(bgrFloat, ext));
     writeBytes("load_image", "claims_20000x20000.png", pngHeaderOnly(20000, 20000));

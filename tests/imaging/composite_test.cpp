@@ -21,8 +21,7 @@ std::vector<double> distances(const LabelMap& changed) {
   for (int y = 0; y < changed.height; ++y)
     for (int x = 0; x < changed.width; ++x) {
       double best = 1e18;
-      for (auto [px, py] : points)
-        best = std::min(best, double((px - x) * (px - x) + (py - y) * (py - y)));
+      for (auto [px, py] : points) best = std::min(best, double((px - x) * (px - x) + (py - y) * (py - y)));
       d[std::size_t(y) * changed.width + x] = std::sqrt(best);
     }
   return d;

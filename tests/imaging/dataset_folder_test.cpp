@@ -15,9 +15,7 @@ namespace {
 using test::TempDir;
 namespace fs = std::filesystem;
 
-void touch(const std::string& path) {
-  test::writeBytes(path, "x");
-}
+void touch(const std::string& path) { test::writeBytes(path, "x"); }
 
 TEST(DatasetFolder, PairsAreMatchedByStemAndSorted) {
   TempDir dir;
@@ -27,8 +25,7 @@ TEST(DatasetFolder, PairsAreMatchedByStemAndSorted) {
   touch(dir.file("images/d.JPG"));
   touch(dir.file("images/.hidden.png"));
   touch(dir.file("images/notes.txt"));
-  for (const char* stem : {"a", "b", "d", "z"})
-    touch(dir.file(std::string("masks/") + stem + ".png"));
+  for (const char* stem : {"a", "b", "d", "z"}) touch(dir.file(std::string("masks/") + stem + ".png"));
 
   auto listing = listImageMaskPairs(dir.path());
   ASSERT_TRUE(listing.ok()) << listing.error();
@@ -71,8 +68,7 @@ TEST(DatasetFolder, PairedLayoutErrors) {
   fs::remove(dir.file("images/a.jpg"));
   fs::remove(dir.file("masks/a.png"));
   touch(dir.file("masks/b.png"));
-  EXPECT_NE(listImageMaskPairs(dir.path()).error().find("has a mask of the same name"),
-            std::string::npos);
+  EXPECT_NE(listImageMaskPairs(dir.path()).error().find("has a mask of the same name"), std::string::npos);
 }
 
 TEST(DatasetFolder, ClassFolders) {
@@ -100,10 +96,8 @@ TEST(DatasetFolder, ClassFolders) {
   EXPECT_EQ(mapped->items[2].classId, 2);
 
   fs::create_directories(dir.file("horse"));
-  EXPECT_NE(listClassFolders(dir.path(), &model).error().find("not named after a class"),
-            std::string::npos);
-  EXPECT_NE(listClassFolders(dir.path()).error().find("'" + dir.file("horse") + "' has no images"),
-            std::string::npos);
+  EXPECT_NE(listClassFolders(dir.path(), &model).error().find("not named after a class"), std::string::npos);
+  EXPECT_NE(listClassFolders(dir.path()).error().find("'" + dir.file("horse") + "' has no images"), std::string::npos);
   TempDir empty;
   EXPECT_NE(listClassFolders(empty.path()).error().find("no class folders"), std::string::npos);
   EXPECT_EQ(detectLayout(empty.path()), DatasetLayout::Unknown);
@@ -120,8 +114,8 @@ TEST(DatasetFolder, RealCamvidValPairImportsAsIndexMask) {
   const ImageMaskPair& pair = listing->pairs.front();
 
   ClassList camvid;
-  for (const char* name : {"sky", "building", "pole", "road", "pavement", "tree", "sign", "fence",
-                           "car", "pedestrian", "bicyclist", "void"})
+  for (const char* name : {"sky", "building", "pole", "road", "pavement", "tree", "sign", "fence", "car", "pedestrian",
+                           "bicyclist", "void"})
     camvid.classes.push_back({name, {}});
   camvid.ignoreIndex = 11;
 

@@ -53,8 +53,7 @@ Scene makeScene(int w, int h, int factor) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       const int id = s.truth.at(x, y);
-      s.probs.data[(std::size_t(id) * gh + y / factor) * gw + x / factor] +=
-          1.f / float(factor * factor);
+      s.probs.data[(std::size_t(id) * gh + y / factor) * gw + x / factor] += 1.f / float(factor * factor);
     }
   // Soften like a real model: each cell mixes in its 3x3 neighbourhood.
   const FloatPlanes sharp = s.probs;
@@ -69,8 +68,7 @@ Scene makeScene(int w, int h, int factor) {
               sum += sharp.at(c, x + dx, y + dy);
               ++n;
             }
-        s.probs.data[(std::size_t(c) * gh + y) * gw + x] =
-            0.5f * sharp.at(c, x, y) + 0.5f * sum / n;
+        s.probs.data[(std::size_t(c) * gh + y) * gw + x] = 0.5f * sharp.at(c, x, y) + 0.5f * sum / n;
       }
   return s;
 }

@@ -68,8 +68,7 @@ TEST(Framing, MapsToTheModelAndBackToThePhotoSize) {
 
   const RgbImage image = imageToPhoto(model, f, photo);
   EXPECT_EQ(image.width, 500);
-  EXPECT_EQ(0, std::memcmp(image.at(0, 5), photo.at(0, 5), std::size_t{90} * 3))
-      << "outside the crop kept";
+  EXPECT_EQ(0, std::memcmp(image.at(0, 5), photo.at(0, 5), std::size_t{90} * 3)) << "outside the crop kept";
   EXPECT_THROW(toModel(test::randomImage(10, 10, 1), f), std::invalid_argument);
 }
 
@@ -81,8 +80,7 @@ TEST(Resample, ShrinkingAUniformImageKeepsItExact) {
 
 TEST(Resample, LabelsStayIdsOfTheInput) {
   LabelMap labels(33, 17);
-  for (std::size_t i = 0; i < labels.ids.size(); ++i)
-    labels.ids[i] = std::uint8_t(i % 3 == 0 ? 255 : i % 7);
+  for (std::size_t i = 0; i < labels.ids.size(); ++i) labels.ids[i] = std::uint8_t(i % 3 == 0 ? 255 : i % 7);
   for (auto [w, h] : {std::pair{100, 50}, std::pair{7, 5}}) {
     const LabelMap r = resizeLabels(labels, w, h);
     ASSERT_EQ(r.width, w);

@@ -20,8 +20,7 @@ using test::TempDir;
 
 ::testing::AssertionResult hasFragment(const std::string& message, const std::string& fragment) {
   if (message.find(fragment) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "message \"" << message << "\" lacks \"" << fragment << "\"";
+  return ::testing::AssertionFailure() << "message \"" << message << "\" lacks \"" << fragment << "\"";
 }
 
 std::uint32_t crc32(const std::string& data) {
@@ -113,8 +112,7 @@ TEST(ImageIo, SaveJpegAndOtherFormatsByExtension) {
   ASSERT_TRUE(jpeg.ok()) << jpeg.error();
   ASSERT_EQ(jpeg->width, 64);
   double error = 0;
-  for (std::size_t i = 0; i < image.pixels.size(); ++i)
-    error += std::abs(int(image.pixels[i]) - int(jpeg->pixels[i]));
+  for (std::size_t i = 0; i < image.pixels.size(); ++i) error += std::abs(int(image.pixels[i]) - int(jpeg->pixels[i]));
   EXPECT_LT(error / double(image.pixels.size()), 3.0) << "colour channels swapped or lossy";
   EXPECT_EQ(probeImage(dir.file("a.JPG"))->format, "JPEG");
   ASSERT_TRUE(saveImage(image, dir.file("a.bmp")).ok());
@@ -162,8 +160,14 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   // Formats users pick that OpenCV does not decode: say what the file is and what to do.
   const std::pair<std::string, std::string> unsupported[] = {
       {std::string("GIF89a\x02\x00\x02\x00\x80\x00\x00", 13), "is a GIF image"},
-      {std::string("\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00mif1heic", 24), "is a HEIC/HEIF image"},
-      {std::string("\x00\x00\x00\x1c" "ftypavif\x00\x00\x00\x00", 16), "is an AVIF image"},
+      {std::string("\x00\x00\x00\x18"
+                   "ftypheic\x00\x00\x00\x00mif1heic",
+                   24),
+       "is a HEIC/HEIF image"},
+      {std::string("\x00\x00\x00\x1c"
+                   "ftypavif\x00\x00\x00\x00",
+                   16),
+       "is an AVIF image"},
       {"%PDF-1.7\n%...", "is a PDF document"},
       {"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "is an SVG drawing"},
       {std::string("8BPS\x00\x01\x00\x00", 8), "is a Photoshop (PSD) file"}};
@@ -221,10 +225,10 @@ TEST(ImageIo, PngChunkLongerThanTheFileIsRefusedBeforeLibpngAllocates) {
 // not read went straight to OpenCV, which allocated 2.7-10.8 GB for these 60-byte files.
 TEST(ImageIo, HugeHeadersOfEveryDecodableFormatAreRefusedBeforeDecoding) {
   TempDir dir;
-  const std::string sun = std::string("\x59\xA6\x6A\x95", 4) + be32(30000) + be32(30000) +
-                          be32(24) + be32(0) + be32(1) + be32(0) + be32(0) + "abcdef";
-  const std::string j2k = std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(30000) +
-                          be32(30000) + be32(0) + be32(0) + "abcdef";
+  const std::string sun = std::string("\x59\xA6\x6A\x95", 4) + be32(30000) + be32(30000) + be32(24) + be32(0) +
+                          be32(1) + be32(0) + be32(0) + "abcdef";
+  const std::string j2k =
+      std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(30000) + be32(30000) + be32(0) + be32(0) + "abcdef";
   const std::pair<const char*, std::string> files[] = {
       {"big.pam", "P7\nWIDTH 30000\nHEIGHT 30000\nDEPTH 3\nMAXVAL 255\nTUPLTYPE RGB\nENDHDR\nabc"},
       {"big.pfm", "PF\n30000 30000\n-1.0\nabcdefgh"},

@@ -22,8 +22,7 @@ ClassList threeClasses() {
 ClassList nClasses(int n) {
   ClassList c;
   for (int i = 0; i < n; ++i)
-    c.classes.push_back(
-        {"c" + std::to_string(i), {std::uint8_t(i * 20), 10, std::uint8_t(200 - i)}});
+    c.classes.push_back({"c" + std::to_string(i), {std::uint8_t(i * 20), 10, std::uint8_t(200 - i)}});
   return c;
 }
 
@@ -90,8 +89,7 @@ TEST(MaskIo, OutOfRangeIdsAreReportedAndHandledPerOptions) {
   strict.outOfRange = MaskImportOptions::OutOfRange::Error;
   auto failed = importMask(dir.file("m.png"), classes, strict);
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().find("value 40 at 5 pixels is not a class id"), std::string::npos)
-      << failed.error();
+  EXPECT_NE(failed.error().find("value 40 at 5 pixels is not a class id"), std::string::npos) << failed.error();
 }
 
 TEST(MaskIo, ColourMaskSnapsNearColoursAndReportsUnknownOnes) {
@@ -118,8 +116,7 @@ TEST(MaskIo, ColourMaskSnapsNearColoursAndReportsUnknownOnes) {
   EXPECT_EQ(labels.at(0, 10), 1) << "snapped to tree";
   EXPECT_EQ(labels.at(8, 0), 1);
   EXPECT_EQ(labels.at(15, 0), 2);
-  EXPECT_NE(report.summary().find("snapped to the nearest class"), std::string::npos)
-      << report.summary();
+  EXPECT_NE(report.summary().find("snapped to the nearest class"), std::string::npos) << report.summary();
 }
 
 TEST(MaskIo, StrictColourImportNamesTheUnknownColour) {
@@ -153,8 +150,7 @@ TEST(MaskIo, StrictColourImportNamesTheUnknownColour) {
   ASSERT_TRUE(savePng(photo, dir.file("photo.png")).ok());
   auto notAMap = importMask(dir.file("photo.png"), classes, strict);
   ASSERT_FALSE(notAMap.ok());
-  EXPECT_NE(notAMap.error().find("is this a photo rather than a label map?"), std::string::npos)
-      << notAMap.error();
+  EXPECT_NE(notAMap.error().find("is this a photo rather than a label map?"), std::string::npos) << notAMap.error();
 
   MaskImportOptions toClass;
   toClass.offPalette = MaskImportOptions::OffPalette::AssignClass;
@@ -243,16 +239,13 @@ TEST(MaskIo, TransparentPixelsAreIgnore) {
 
 TEST(MaskIo, ImportErrors) {
   TempDir dir;
-  EXPECT_NE(importMask(dir.file("none.png"), threeClasses()).error().find("does not exist"),
-            std::string::npos);
+  EXPECT_NE(importMask(dir.file("none.png"), threeClasses()).error().find("does not exist"), std::string::npos);
   ASSERT_TRUE(saveIndexMask(LabelMap(2, 2), dir.file("m.png")).ok());
-  EXPECT_NE(importMask(dir.file("m.png"), ClassList{}).error().find("no classes"),
-            std::string::npos);
+  EXPECT_NE(importMask(dir.file("m.png"), ClassList{}).error().find("no classes"), std::string::npos);
   MaskImportOptions bad;
   bad.offPalette = MaskImportOptions::OffPalette::AssignClass;
   bad.assignClass = 9;
-  EXPECT_NE(importMask(dir.file("m.png"), threeClasses(), bad).error().find("does not exist"),
-            std::string::npos);
+  EXPECT_NE(importMask(dir.file("m.png"), threeClasses(), bad).error().find("does not exist"), std::string::npos);
 }
 
 // Resource limits (issue 7): the largest class list a mask can hold, and beyond.
@@ -268,16 +261,14 @@ TEST(MaskIo, MaskWith255ClassesKeepsEveryIdAnd256ClassesAreRefused) {
   EXPECT_EQ(imported->second.ignorePixels, 1);
   ASSERT_EQ(imported->second.histogram.size(), 255u);
   for (auto n : imported->second.histogram) EXPECT_EQ(n, 1);
-  EXPECT_NE(importMask(dir.file("all.png"), nClasses(256)).error().find("more than 255 classes"),
-            std::string::npos);
+  EXPECT_NE(importMask(dir.file("all.png"), nClasses(256)).error().find("more than 255 classes"), std::string::npos);
 }
 
 TEST(MaskIo, HugeAndZeroSizedMasksAreRefusedWithAClearMessage) {
   TempDir dir;
   auto header = [](std::uint32_t w, std::uint32_t h) {
     auto be = [](std::uint32_t v) {
-      return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF),
-                         char(v & 0xFF)};
+      return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)};
     };
     return std::string("\x89PNG\r\n\x1a\n", 8) + be(13) + "IHDR" + be(w) + be(h) +
            std::string("\x08\x00\x00\x00\x00", 5) + be(0);

@@ -53,8 +53,6 @@ inline int entryCount(const std::string& dir) {
   return n;
 }
 
-inline std::string sharedDir() {
-  return SYMMFLOW_SHARED_DIR;
-}
+inline std::string sharedDir() { return SYMMFLOW_SHARED_DIR; }
 
 }  // namespace symmflow::imaging::test

@@ -2,14 +2,14 @@
 // The models shipped in models/: each loads, describes itself completely, generates
 // deterministically per seed, and -- when ../shared/datasets is present -- keeps its
 // one-step validation quality above a floor a little under its model card's figure.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-
 #include <array>
-#include <iostream>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
 #include "core/engine.h"
 #include "core/model_info.h"
@@ -116,9 +116,11 @@ TEST(ShippedModelPair, CamvidSmallIsAMatchingCheaperCompanionOfCamvid) {
 
 // Validation floors (one step): a little under the model cards' figures on the same items.
 TEST(ShippedModelQuality, CamvidOneStepOnValidationImages) {
-  if (!fs::exists(kData / "camvid" / "val")) GTEST_SKIP() << "../shared/datasets/camvid is absent: quality check skipped";
-  auto r = run("eval -m " + (kModels / "camvid.safetensors").string() + " --images " + (kData / "camvid/val/images").string() +
-               " --masks " + (kData / "camvid/val/masks").string() + " --limit 40 --json");
+  if (!fs::exists(kData / "camvid" / "val"))
+    GTEST_SKIP() << "../shared/datasets/camvid is absent: quality check skipped";
+  auto r = run("eval -m " + (kModels / "camvid.safetensors").string() + " --images " +
+               (kData / "camvid/val/images").string() + " --masks " + (kData / "camvid/val/masks").string() +
+               " --limit 40 --json");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = lastJson(r.out);
   std::cout << "camvid one-step mIoU on the first 40 validation images: " << j.value("miou", 0.0) << "\n";
@@ -126,7 +128,8 @@ TEST(ShippedModelQuality, CamvidOneStepOnValidationImages) {
 }
 
 TEST(ShippedModelQuality, CamvidSmallOneStepOnValidationImages) {
-  if (!fs::exists(kData / "camvid" / "val")) GTEST_SKIP() << "../shared/datasets/camvid is absent: quality check skipped";
+  if (!fs::exists(kData / "camvid" / "val"))
+    GTEST_SKIP() << "../shared/datasets/camvid is absent: quality check skipped";
   auto r = run("eval -m " + (kModels / "camvid-small.safetensors").string() + " --images " +
                (kData / "camvid/val/images").string() + " --masks " + (kData / "camvid/val/masks").string() +
                " --limit 40 --json");
@@ -137,14 +140,17 @@ TEST(ShippedModelQuality, CamvidSmallOneStepOnValidationImages) {
 }
 
 TEST(ShippedModelQuality, FassegOneStepOnHeldOutFaces) {
-  if (!fs::exists(kData / "fasseg" / "frontal")) GTEST_SKIP() << "../shared/datasets/fasseg is absent: quality check skipped";
+  if (!fs::exists(kData / "fasseg" / "frontal"))
+    GTEST_SKIP() << "../shared/datasets/fasseg is absent: quality check skipped";
   TempDir d;
   // The same hold-out as the model card (seed 7, 15 %).
   auto p = run("pack --dir " + (kData / "fasseg/frontal").string() + " --dir " + (kData / "fasseg/multipose").string() +
-               " --classes " + (kData / "fasseg/classes.json").string() + " --size 160x128 --val-fraction 0.15 --seed 7 --limit 1 -o " +
-               d.path("t.safetensors") + " --val-output " + d.path("v.safetensors"));
+               " --classes " + (kData / "fasseg/classes.json").string() +
+               " --size 160x128 --val-fraction 0.15 --seed 7 --limit 1 -o " + d.path("t.safetensors") +
+               " --val-output " + d.path("v.safetensors"));
   ASSERT_EQ(p.code, 0) << p.out;
-  auto r = run("eval -m " + (kModels / "fasseg.safetensors").string() + " --shard " + d.path("v.safetensors") + " --json");
+  auto r =
+      run("eval -m " + (kModels / "fasseg.safetensors").string() + " --shard " + d.path("v.safetensors") + " --json");
   ASSERT_EQ(r.code, 0) << r.out;
   std::cout << "fasseg one-step mIoU on the 37 held-out faces: " << lastJson(r.out).value("miou", 0.0) << "\n";
   EXPECT_GT(lastJson(r.out).value("miou", 0.0), FASSEG_FLOOR) << r.out;
@@ -159,7 +165,8 @@ TEST(ShippedModelQuality, Cifar10OneStepOnHeldOutImages) {
                " --size 32x32 --val-fraction 0.1 --seed 7 --limit 1 --val-limit 400 -o " + d.path("t.safetensors") +
                " --val-output " + d.path("v.safetensors"));
   ASSERT_EQ(p.code, 0) << p.out;
-  auto r = run("eval -m " + (kModels / "cifar10.safetensors").string() + " --shard " + d.path("v.safetensors") + " --json");
+  auto r =
+      run("eval -m " + (kModels / "cifar10.safetensors").string() + " --shard " + d.path("v.safetensors") + " --json");
   ASSERT_EQ(r.code, 0) << r.out;
   std::cout << "cifar10 one-step accuracy on 400 held-out images: " << lastJson(r.out).value("accuracy", 0.0) << "\n";
   EXPECT_GT(lastJson(r.out).value("accuracy", 0.0), CIFAR10_FLOOR) << r.out;

@@ -4,11 +4,11 @@
 // capturing stdout and stderr together and the exit code (-1 if it did not exit normally).
 // runCliWithEnv also sets `env` ("NAME=value ...", env(1) words; "-u NAME" unsets one)
 // for that run only.
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <string>
+
+#include <sys/wait.h>
 
 namespace symmflow::testing {
 

@@ -4,14 +4,14 @@
 // std::filesystem::remove_all: PyTorch's pip wheels export their own statically linked copy
 // of libstdc++'s filesystem symbols (pytorch/pytorch#133437), and a test binary linked against
 // that LibTorch (the GPU machine's) jumps to a null pointer inside it.
-#include <ftw.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
+#include <ftw.h>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
+
+#include <sys/stat.h>
 
 namespace symmflow::testing {
 

@@ -48,8 +48,7 @@ class FakeBackend : public InferenceBackend {
   std::string previewModelPath;  // what previewModel() reports
 
   // Image: the class colour of each pixel's label, shifted by the seed.
-  Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& p,
-                                         const CallControl& c) override {
+  Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& p, const CallControl& c) override {
     ++calls;
     if (failOnCuda && cuda) return Error{"CUDA out of memory (fake)"};
     if (!runSteps(p.steps, c)) return Error{"cancelled"};
@@ -61,8 +60,7 @@ class FakeBackend : public InferenceBackend {
           const int lx = x * labels.width / img.width, ly = y * labels.height / img.height;
           const int id = labels.at(lx, ly);
           const Rgb col = id < 3 ? m_info.classes.classes[id].color : Rgb{0, 0, 0};
-          for (int k = 0; k < 3; ++k)
-            img.at(x, y)[k] = static_cast<std::uint8_t>((col[k] + (p.seed + v) * 3) % 256);
+          for (int k = 0; k < 3; ++k) img.at(x, y)[k] = static_cast<std::uint8_t>((col[k] + (p.seed + v) * 3) % 256);
         }
       out.push_back(std::move(img));
     }
@@ -70,8 +68,7 @@ class FakeBackend : public InferenceBackend {
   }
 
   // Segmentation: dark pixels -> class 1, green-ish -> 2, else 0 (at label size).
-  Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& p,
-                                const CallControl& c) override {
+  Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& p, const CallControl& c) override {
     ++calls;
     if (!runSteps(p.steps, c)) return Error{"cancelled"};
     SegmentResult r;
@@ -92,8 +89,7 @@ class FakeBackend : public InferenceBackend {
     return r;
   }
 
-  Result<ClassifyResult> classify(const RgbImage&, const SegmentParams& p,
-                                  const CallControl& c) override {
+  Result<ClassifyResult> classify(const RgbImage&, const SegmentParams& p, const CallControl& c) override {
     ++calls;
     if (!runSteps(1, c)) return Error{"cancelled"};
     ClassifyResult r;
@@ -109,8 +105,7 @@ class FakeBackend : public InferenceBackend {
   }
 
   // Edit: white where the edited map says class 2, mid-grey elsewhere.
-  Result<RgbImage> edit(const Inversion&, const LabelMap& edited, const EditParams& p,
-                        const CallControl& c) override {
+  Result<RgbImage> edit(const Inversion&, const LabelMap& edited, const EditParams& p, const CallControl& c) override {
     ++calls;
     if (!runSteps(3, c)) return Error{"cancelled"};
     lastEdited = edited;
@@ -129,8 +124,7 @@ class FakeBackend : public InferenceBackend {
   bool runSteps(int steps, const CallControl& c) {
     for (int i = 1; i <= steps; ++i) {
       if (c.cancel && c.cancel->load()) return false;
-      if (stepDelayMs > 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(stepDelayMs.load()));
+      if (stepDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stepDelayMs.load()));
       if (c.progress) {
         StepReport r;
         r.step = i;
@@ -141,10 +135,8 @@ class FakeBackend : public InferenceBackend {
         r.classCoverage = {0.5, 0.3, 0.2};
         r.meanConfidence = 0.5 + 0.4 * r.t;
         if (c.previews) {
-          r.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(),
-                         static_cast<std::uint8_t>(20 * i));
-          r.y =
-              LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>(i % 3));
+          r.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(), static_cast<std::uint8_t>(20 * i));
+          r.y = LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>(i % 3));
           r.yHat = r.y;
         }
         c.progress(r);

@@ -60,8 +60,8 @@ TEST_F(CanvasFixture, BrushStrokeThroughMouseEvents) {
 TEST_F(CanvasFixture, MiddleButtonPansWithoutPainting) {
   const QPointF before = canvas.toMap(QPointF(100, 100));
   QTest::mousePress(&canvas, Qt::MiddleButton, {}, QPoint(100, 100));
-  QMouseEvent move(QEvent::MouseMove, QPointF(150, 120), canvas.mapToGlobal(QPointF(150, 120)),
-                   Qt::NoButton, Qt::MiddleButton, Qt::NoModifier);
+  QMouseEvent move(QEvent::MouseMove, QPointF(150, 120), canvas.mapToGlobal(QPointF(150, 120)), Qt::NoButton,
+                   Qt::MiddleButton, Qt::NoModifier);
   QApplication::sendEvent(&canvas, &move);
   QTest::mouseRelease(&canvas, Qt::MiddleButton, {}, QPoint(150, 120));
   const QPointF after = canvas.toMap(QPointF(150, 120));
@@ -73,8 +73,8 @@ TEST_F(CanvasFixture, MiddleButtonPansWithoutPainting) {
 TEST_F(CanvasFixture, WheelZoomKeepsThePointUnderTheCursor) {
   const QPointF cursor(123, 77);
   const QPointF mapBefore = canvas.toMap(cursor);
-  QWheelEvent wheel(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton,
-                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QWheelEvent wheel(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
   QApplication::sendEvent(&canvas, &wheel);
   EXPECT_GT(canvas.zoom(), 10.0);
   const QPointF mapAfter = canvas.toMap(cursor);

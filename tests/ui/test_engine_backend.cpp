@@ -45,8 +45,7 @@ LabelMap stripes(const ModelInfo& info) {
   LabelMap m(info.labelWidth(), info.labelHeight(), 0);
   const int k = info.classes.size();
   for (int y = 0; y < m.height; ++y)
-    for (int x = 0; x < m.width; ++x)
-      m.at(x, y) = static_cast<std::uint8_t>((y * k / std::max(1, m.height)) % k);
+    for (int x = 0; x < m.width; ++x) m.at(x, y) = static_cast<std::uint8_t>((y * k / std::max(1, m.height)) % k);
   return m;
 }
 
@@ -58,9 +57,7 @@ class PretendCudaBackend : public InferenceBackend {
  public:
   explicit PretendCudaBackend(std::shared_ptr<EngineBackend> inner) : m_inner(std::move(inner)) {}
   const ModelInfo& info() const override { return m_inner->info(); }
-  std::string deviceName() const override {
-    return m_cuda ? "cuda:0 (pretend)" : m_inner->deviceName();
-  }
+  std::string deviceName() const override { return m_cuda ? "cuda:0 (pretend)" : m_inner->deviceName(); }
   bool onCuda() const override { return m_cuda; }
   Status moveTo(DeviceKind device) override {
     m_cuda = device == DeviceKind::Cuda;
@@ -68,23 +65,19 @@ class PretendCudaBackend : public InferenceBackend {
     return m_inner->moveTo(DeviceKind::Cpu);
   }
   std::string lastWarning() const override { return m_inner->lastWarning(); }
-  Result<std::vector<RgbImage>> generate(const LabelMap& l, const RunParams& p,
-                                         const CallControl& c) override {
+  Result<std::vector<RgbImage>> generate(const LabelMap& l, const RunParams& p, const CallControl& c) override {
     return m_inner->generate(l, p, c);
   }
-  Result<SegmentResult> segment(const RgbImage& i, const SegmentParams& p,
-                                const CallControl& c) override {
+  Result<SegmentResult> segment(const RgbImage& i, const SegmentParams& p, const CallControl& c) override {
     return m_inner->segment(i, p, c);
   }
-  Result<ClassifyResult> classify(const RgbImage& i, const SegmentParams& p,
-                                  const CallControl& c) override {
+  Result<ClassifyResult> classify(const RgbImage& i, const SegmentParams& p, const CallControl& c) override {
     return m_inner->classify(i, p, c);
   }
   Result<Inversion> invert(const RgbImage& i, const RunParams& p, const CallControl& c) override {
     return m_inner->invert(i, p, c);
   }
-  Result<RgbImage> edit(const Inversion& inv, const LabelMap& e, const EditParams& p,
-                        const CallControl& c) override {
+  Result<RgbImage> edit(const Inversion& inv, const LabelMap& e, const EditParams& p, const CallControl& c) override {
     return m_inner->edit(inv, e, p, c);
   }
   std::atomic<int> moves{0};
@@ -312,7 +305,8 @@ TEST(ModelPaths, DefaultModelIsCamvidThenAFullModelNeverACompanion) {
   const std::string d = "/m/";
   EXPECT_EQ(chooseDefaultModel({d + "camvid-small.safetensors", d + "camvid.safetensors", d + "cifar10.safetensors"}),
             d + "camvid.safetensors");
-  EXPECT_EQ(chooseDefaultModel({d + "camvid2-small.safetensors", d + "camvid2.safetensors"}), d + "camvid2.safetensors");
+  EXPECT_EQ(chooseDefaultModel({d + "camvid2-small.safetensors", d + "camvid2.safetensors"}),
+            d + "camvid2.safetensors");
   EXPECT_EQ(chooseDefaultModel({d + "faces-small.safetensors", d + "faces.safetensors"}), d + "faces.safetensors");
   // A -small model without its full model is an ordinary model.
   EXPECT_EQ(chooseDefaultModel({d + "camvid-small.safetensors", d + "fasseg.safetensors"}),

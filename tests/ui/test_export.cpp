@@ -26,8 +26,7 @@ ExportItem sampleItem() {
     for (int x = 8; x < 16; ++x) item.labels.at(x, y) = 2;
   item.labels.at(0, 0) = LabelMap::kIgnoreId;
   item.image = RgbImage(16, 12);
-  for (std::size_t i = 0; i < item.image.pixels.size(); ++i)
-    item.image.pixels[i] = static_cast<std::uint8_t>(i);
+  for (std::size_t i = 0; i < item.image.pixels.size(); ++i) item.image.pixels[i] = static_cast<std::uint8_t>(i);
   item.provenance.kind = "generate";
   item.provenance.modelName = "fake";
   item.provenance.modelSha256 = "deadbeef";
@@ -58,13 +57,11 @@ TEST(Export, WritesFourReadableFiles) {
   ASSERT_TRUE(img.ok()) << img.error();
   EXPECT_EQ(img.value(), item.image);
 
-  auto mask =
-      imaging::importMask(dir.filePath("street-index.png").toStdString(), test::threeClasses());
+  auto mask = imaging::importMask(dir.filePath("street-index.png").toStdString(), test::threeClasses());
   ASSERT_TRUE(mask.ok()) << mask.error();
   EXPECT_EQ(mask->first, item.labels);
 
-  auto colour =
-      imaging::importMask(dir.filePath("street-color.png").toStdString(), test::threeClasses());
+  auto colour = imaging::importMask(dir.filePath("street-color.png").toStdString(), test::threeClasses());
   ASSERT_TRUE(colour.ok()) << colour.error();
   EXPECT_EQ(colour->second.encoding, imaging::MaskReport::Encoding::Color);
   EXPECT_EQ(colour->first.at(10, 5), 2);

@@ -15,8 +15,7 @@ using ResultPtr = std::shared_ptr<const InferenceResult>;
 
 namespace {
 
-InferenceRequest generateRequest(Kind kind = Kind::Generate, int steps = 4,
-                                 std::uint64_t seed = 1) {
+InferenceRequest generateRequest(Kind kind = Kind::Generate, int steps = 4, std::uint64_t seed = 1) {
   InferenceRequest r;
   r.kind = kind;
   r.labels = LabelMap(32, 24, 1);
@@ -32,8 +31,7 @@ struct Collector {
   explicit Collector(InferenceWorker& w) {
     QObject::connect(&w, &InferenceWorker::finished, [this](ResultPtr r) { results.push_back(r); });
     QObject::connect(&w, &InferenceWorker::dropped, [this](quint64 id) { dropped.push_back(id); });
-    QObject::connect(&w, &InferenceWorker::progress,
-                     [this](quint64, const StepReport&) { ++progress; });
+    QObject::connect(&w, &InferenceWorker::progress, [this](quint64, const StepReport&) { ++progress; });
   }
 };
 
@@ -66,8 +64,7 @@ TEST(InferenceWorker, DeliversResultsOnTheGuiThread) {
   InferenceWorker w;
   w.setBackend(std::make_shared<test::FakeBackend>());
   QThread* seen = nullptr;
-  QObject::connect(&w, &InferenceWorker::finished,
-                   [&](ResultPtr) { seen = QThread::currentThread(); });
+  QObject::connect(&w, &InferenceWorker::finished, [&](ResultPtr) { seen = QThread::currentThread(); });
   w.submit(generateRequest());
   ASSERT_TRUE(QTest::qWaitFor([&] { return seen != nullptr; }, 5000));
   EXPECT_EQ(seen, QThread::currentThread());

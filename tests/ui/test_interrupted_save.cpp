@@ -117,14 +117,12 @@ TEST_F(InterruptedSave, ProjectKilledAtExactBytesOfTheWriteKeepsThePreviousFile)
   ASSERT_GT(size, 2'000'000);
   for (qint64 limit : {qint64(0), qint64(1), qint64(4096), qint64(65537), size / 2, size - 1}) {
     const std::string when = "killed at byte " + std::to_string(limit);
-    const ChildOutcome out =
-        runChild(QStringLiteral("project"), projectPath(), {QString::number(limit)});
+    const ChildOutcome out = runChild(QStringLiteral("project"), projectPath(), {QString::number(limit)});
     EXPECT_TRUE(out.crashed) << when << ": " << out.output.toStdString();
     EXPECT_TRUE(out.output.startsWith(QStringLiteral("saving"))) << out.output.toStdString();
     expectPreviousProject(when);
     // QSaveFile writes an unnamed O_TMPFILE file on Linux: a dead writer leaves nothing.
-    EXPECT_TRUE(leftovers().isEmpty())
-        << when << ": " << leftovers().join(QLatin1Char(' ')).toStdString();
+    EXPECT_TRUE(leftovers().isEmpty()) << when << ": " << leftovers().join(QLatin1Char(' ')).toStdString();
   }
   // Control: without a limit the same child replaces the file with the whole project.
   const ChildOutcome done = runChild(QStringLiteral("project"), projectPath(), {});
@@ -136,12 +134,11 @@ TEST_F(InterruptedSave, ProjectKilledAtExactBytesOfTheWriteKeepsThePreviousFile)
 
 // With SIGXFSZ ignored the write fails (EFBIG): the save reports it, the file is kept.
 TEST_F(InterruptedSave, ProjectWriteErrorIsReportedAndKeepsThePreviousFile) {
-  const ChildOutcome out = runChild(QStringLiteral("project"), projectPath(),
-                                    {QStringLiteral("100000"), QStringLiteral("ignore-sigxfsz")});
+  const ChildOutcome out =
+      runChild(QStringLiteral("project"), projectPath(), {QStringLiteral("100000"), QStringLiteral("ignore-sigxfsz")});
   EXPECT_FALSE(out.crashed) << out.output.toStdString();
   EXPECT_EQ(out.exitCode, 3) << out.output.toStdString();
-  EXPECT_TRUE(out.output.contains(QStringLiteral("error: cannot write ") + projectPath()))
-      << out.output.toStdString();
+  EXPECT_TRUE(out.output.contains(QStringLiteral("error: cannot write ") + projectPath())) << out.output.toStdString();
   expectPreviousProject("after a write error");
   EXPECT_TRUE(leftovers().isEmpty());
 }
@@ -195,8 +192,7 @@ TEST_F(InterruptedSave, ProjectKilledAtManyMomentsIsAlwaysOldOrWholeNew) {
 // the target is never touched.
 TEST_F(InterruptedSave, MaskKilledAtExactBytesKeepsThePreviousFile) {
   const QString reference = m_dir.filePath(QStringLiteral("reference.png"));
-  ASSERT_TRUE(
-      imaging::saveIndexMask(test::noisyMap(2048, 1536, kSeed), reference.toStdString()).ok());
+  ASSERT_TRUE(imaging::saveIndexMask(test::noisyMap(2048, 1536, kSeed), reference.toStdString()).ok());
   const qint64 size = QFile(reference).size();
   QFile::remove(reference);
   ASSERT_GT(size, 100'000);

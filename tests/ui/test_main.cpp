@@ -11,8 +11,7 @@
 
 int main(int argc, char** argv) {
   symmflow::prepareRuntimeEnvironment(argv);  // as the studio does (core/runtime_env.h)
-  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
-    qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
   // Keep settings, autosaves and recovery files of the tests away from the user's.
   QStandardPaths::setTestModeEnabled(true);
   QApplication app(argc, argv);

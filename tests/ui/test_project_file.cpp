@@ -22,8 +22,7 @@ ProjectData sampleProject() {
   p.labels.at(0, 0) = LabelMap::kIgnoreId;
   p.reference = LabelMap(40, 30, 0);
   p.photo = RgbImage(40, 30);
-  for (std::size_t i = 0; i < p.photo.pixels.size(); ++i)
-    p.photo.pixels[i] = static_cast<std::uint8_t>(i * 13);
+  for (std::size_t i = 0; i < p.photo.pixels.size(); ++i) p.photo.pixels[i] = static_cast<std::uint8_t>(i * 13);
   p.photoPath = "/photos/street.jpg";
   p.modelPath = "/models/camvid.safetensors";
   p.modelSha256 = "abc123";
@@ -100,8 +99,7 @@ TEST(ProjectFile, MalformedFilesAreRejected) {
   EXPECT_FALSE(loadProject(write("empty.symmflow", {})).ok());
   EXPECT_FALSE(loadProject(write("text.symmflow", "hello world, not a project")).ok());
   // Truncated anywhere.
-  for (int cut :
-       {10, 20, 100, static_cast<int>(good.size()) / 2, static_cast<int>(good.size()) - 1}) {
+  for (int cut : {10, 20, 100, static_cast<int>(good.size()) / 2, static_cast<int>(good.size()) - 1}) {
     auto r = loadProject(write("cut.symmflow", good.left(cut)));
     EXPECT_FALSE(r.ok()) << cut;
     if (!r.ok()) {

@@ -161,8 +161,8 @@ TEST(StudioCrash, KilledStudioIsRecoveredPixelIdentical) {
 
   // 1. Paint, wait for the autosave, SIGKILL.
   QProcess first;
-  h.start(first, {QStringLiteral("--no-recover"), QStringLiteral("--autosave-delay"),
-                  QStringLiteral("200"), QStringLiteral("--script"), h.path("paint.txt")});
+  h.start(first, {QStringLiteral("--no-recover"), QStringLiteral("--autosave-delay"), QStringLiteral("200"),
+                  QStringLiteral("--script"), h.path("paint.txt")});
   ASSERT_TRUE(first.waitForStarted(10000)) << first.errorString().toStdString();
   const QString autosave = waitForAutosave(h, first, expected);
   ASSERT_FALSE(autosave.isEmpty());
@@ -175,8 +175,7 @@ TEST(StudioCrash, KilledStudioIsRecoveredPixelIdentical) {
   const QString saved = h.path(QStringLiteral("recovered.symmflow"));
   h.writeFile(QStringLiteral("save.txt"), ("save " + saved + "\nquit\n").toUtf8());
   QProcess second;
-  h.start(second, {QStringLiteral("--recover-latest"), QStringLiteral("--script"),
-                   h.path(QStringLiteral("save.txt"))});
+  h.start(second, {QStringLiteral("--recover-latest"), QStringLiteral("--script"), h.path(QStringLiteral("save.txt"))});
   ASSERT_TRUE(second.waitForFinished(kStartTimeoutMs)) << second.readAll().toStdString();
   const std::string output = second.readAll().toStdString();
   ASSERT_EQ(second.exitStatus(), QProcess::NormalExit) << output;
@@ -196,8 +195,7 @@ TEST(StudioCrash, BadScriptIsRefusedWithItsLine) {
   StudioHarness h;
   h.writeFile(QStringLiteral("bad.txt"), "tool brush\nstroke 1,2 3\n");
   QProcess studio;
-  h.start(studio, {QStringLiteral("--no-recover"), QStringLiteral("--script"),
-                   h.path(QStringLiteral("bad.txt"))});
+  h.start(studio, {QStringLiteral("--no-recover"), QStringLiteral("--script"), h.path(QStringLiteral("bad.txt"))});
   ASSERT_TRUE(studio.waitForFinished(60000));
   const QString output = QString::fromUtf8(studio.readAll());
   EXPECT_EQ(studio.exitCode(), 2) << output.toStdString();
@@ -211,8 +209,7 @@ TEST(StudioCrash, BadScriptIsRefusedWithItsLine) {
 TEST(StudioCommandLine, AnswersWithoutADisplay) {
   QTemporaryDir home;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  for (const char* v : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
-    env.remove(QString::fromLatin1(v));
+  for (const char* v : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"}) env.remove(QString::fromLatin1(v));
   env.insert(QStringLiteral("HOME"), home.path());
   env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
   auto run = [&](const QStringList& args, int* code) {

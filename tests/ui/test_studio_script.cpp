@@ -12,9 +12,9 @@ using namespace symmflow;
 using namespace symmflow::ui;
 
 TEST(StudioScript, ParsesEveryCommandAndSkipsCommentsAndBlankLines) {
-  auto r = parseStudioScript(
-      QStringLiteral("# a comment\n\ntool eraser\nclass 2   # trailing comment\nsize 7\n"
-                     "stroke 1,2 3.5,4\nsave /tmp/x.symmflow\nquit\n"));
+  auto r =
+      parseStudioScript(QStringLiteral("# a comment\n\ntool eraser\nclass 2   # trailing comment\nsize 7\n"
+                                       "stroke 1,2 3.5,4\nsave /tmp/x.symmflow\nquit\n"));
   ASSERT_TRUE(r.ok()) << r.error();
   const auto& c = r.value();
   ASSERT_EQ(c.size(), 6u);
@@ -57,9 +57,9 @@ TEST(StudioScript, StrokesReplayAsGesturesLikeTheMouse) {
   LabelDocument doc;
   doc.reset(LabelMap(40, 20, 0), test::threeClasses());
   ToolController tools(&doc);
-  auto r = parseStudioScript(
-      QStringLiteral("tool brush\nclass 2\nsize 3\nstroke 5,5 15,5\ntool line\nsize 1\nclass 1\n"
-                     "stroke 0,19 39,19\nsave /tmp/ignored.symmflow\nquit\n"));
+  auto r =
+      parseStudioScript(QStringLiteral("tool brush\nclass 2\nsize 3\nstroke 5,5 15,5\ntool line\nsize 1\nclass 1\n"
+                                       "stroke 0,19 39,19\nsave /tmp/ignored.symmflow\nquit\n"));
   ASSERT_TRUE(r.ok()) << r.error();
   int handled = 0;
   for (const ScriptCommand& c : r.value()) handled += applyPaintCommand(c, tools) ? 1 : 0;

@@ -121,8 +121,7 @@ TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
   EXPECT_EQ(errors.count(), 1);
   // Paint class 2 in the top-right corner.
   doc.beginGesture("Fill");
-  doc.touch(raster::polygonFill(doc.mutableLabels(),
-                                QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
+  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
   doc.endGesture();
   QSignalSpy applied(&session, &StudioSession::editApplied);
   ASSERT_NE(session.applyEdit(), 0u);
@@ -134,8 +133,7 @@ TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
   // Far from the edit: the camera's pixels, byte for byte.
   for (int y = 30; y < 48; ++y)
     for (int x = 0; x < 30; ++x)
-      for (int k = 0; k < 3; ++k)
-        ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
+      for (int k = 0; k < 3; ++k) ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
   // Inside the edit: the regenerated (white for class 2 in the fake) image.
   EXPECT_EQ(r.image.at(58, 4)[0], 255);
   // Only the user's change reached the engine.

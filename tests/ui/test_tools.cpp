@@ -65,7 +65,7 @@ TEST_F(Fixture, BrushStrokeIsOneCommand) {
   EXPECT_EQ(doc.labels().at(10, 5), 1);
   EXPECT_EQ(doc.labels().at(15, 5), 1);
   EXPECT_EQ(doc.labels().at(5, 7), 0);  // radius 1.5
-  EXPECT_EQ(count(1), 3 * 13);  // a diameter-3 brush is a 3x3 square; caps add a column each
+  EXPECT_EQ(count(1), 3 * 13);          // a diameter-3 brush is a 3x3 square; caps add a column each
   expectUndoRedoExact();
 }
 

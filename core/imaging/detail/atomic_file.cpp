@@ -3,9 +3,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -17,9 +17,7 @@
 namespace symmflow::imaging::detail {
 namespace {
 
-std::string errnoText(int err) {
-  return std::strerror(err);
-}
+std::string errnoText(int err) { return std::strerror(err); }
 
 std::string parentDir(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -33,9 +31,7 @@ std::string baseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-Error fail(const std::string& path, const std::string& why) {
-  return Error{"cannot save '" + path + "': " + why};
-}
+Error fail(const std::string& path, const std::string& why) { return Error{"cannot save '" + path + "': " + why}; }
 
 // A temporary file younger than this is never swept, even if it is unlocked: its writer
 // may be between mkstemp() and flock().
@@ -57,8 +53,8 @@ void sweepAbandonedTemporaries(const std::string& dir, const std::string& base) 
     const int fd = ::open(candidate.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) continue;
     struct stat st {};
-    const bool stale = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                       st.st_uid == ::geteuid() && now - st.st_mtime > kStaleAfterSeconds;
+    const bool stale = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+                       now - st.st_mtime > kStaleAfterSeconds;
     if (stale && ::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(candidate.c_str());
     ::close(fd);  // also releases our lock
   }
@@ -67,8 +63,7 @@ void sweepAbandonedTemporaries(const std::string& dir, const std::string& base) 
 
 }  // namespace
 
-Status writeFileAtomically(const std::string& path,
-                           const std::function<Status(std::FILE*)>& write) {
+Status writeFileAtomically(const std::string& path, const std::function<Status(std::FILE*)>& write) {
   if (path.empty()) return Error{"cannot save: the file name is empty"};
   const std::string dir = parentDir(path);
   const std::string base = baseName(path);

@@ -18,15 +18,11 @@ namespace {
 std::uint32_t be16(const std::string& b, std::size_t i) {
   return (std::uint32_t(std::uint8_t(b[i])) << 8) | std::uint8_t(b[i + 1]);
 }
-std::uint32_t be32(const std::string& b, std::size_t i) {
-  return (be16(b, i) << 16) | be16(b, i + 2);
-}
+std::uint32_t be32(const std::string& b, std::size_t i) { return (be16(b, i) << 16) | be16(b, i + 2); }
 std::uint32_t le16(const std::string& b, std::size_t i) {
   return std::uint32_t(std::uint8_t(b[i])) | (std::uint32_t(std::uint8_t(b[i + 1])) << 8);
 }
-std::uint32_t le32(const std::string& b, std::size_t i) {
-  return le16(b, i) | (le16(b, i + 2) << 16);
-}
+std::uint32_t le32(const std::string& b, std::size_t i) { return le16(b, i) | (le16(b, i + 2) << 16); }
 std::uint32_t le24(const std::string& b, std::size_t i) {
   return le16(b, i) | (std::uint32_t(std::uint8_t(b[i + 2])) << 16);
 }
@@ -41,9 +37,7 @@ Error malformed(const std::string& path, const std::string& format, const std::s
 
 // Clamps header sizes into int; absurd values become INT_MAX so that the pixel
 // limit reports them.
-int toInt(std::uint64_t v) {
-  return v > 0x7fffffffULL ? 0x7fffffff : static_cast<int>(v);
-}
+int toInt(std::uint64_t v) { return v > 0x7fffffffULL ? 0x7fffffff : static_cast<int>(v); }
 
 Result<ImageHeader> parseJpeg(const std::string& b, const std::string& path) {
   std::size_t pos = 2;
@@ -53,13 +47,11 @@ Result<ImageHeader> parseJpeg(const std::string& b, const std::string& path) {
     if (pos >= b.size()) return malformed(path, "JPEG", "no frame header found");
     const std::uint8_t marker = std::uint8_t(b[pos++]);
     if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
-    if (marker == 0xD9 || marker == 0xDA)
-      return malformed(path, "JPEG", "image data before the frame header");
+    if (marker == 0xD9 || marker == 0xDA) return malformed(path, "JPEG", "image data before the frame header");
     if (pos + 2 > b.size()) return malformed(path, "JPEG", "header cut short");
     const std::uint32_t length = be16(b, pos);
     if (length < 2) return malformed(path, "JPEG", "bad segment length");
-    const bool sof =
-        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     if (sof) {
       if (pos + 7 > b.size()) return malformed(path, "JPEG", "header cut short");
       return ImageHeader{toInt(be16(b, pos + 5)), toInt(be16(b, pos + 3)), "JPEG"};
@@ -104,8 +96,7 @@ Result<ImageHeader> parsePnm(const std::string& b) {
         break;
       }
     }
-    if (pos >= b.size() || !std::isdigit(static_cast<unsigned char>(b[pos])))
-      return ImageHeader{0, 0, "unknown"};
+    if (pos >= b.size() || !std::isdigit(static_cast<unsigned char>(b[pos]))) return ImageHeader{0, 0, "unknown"};
     v = 0;
     while (pos < b.size() && std::isdigit(static_cast<unsigned char>(b[pos])) && v < (1LL << 40))
       v = v * 10 + (b[pos++] - '0');
@@ -126,8 +117,7 @@ Result<ImageHeader> parsePam(const std::string& b, const std::string& path) {
     while (pos < head.size() && (head[pos] == ' ' || head[pos] == '\t')) ++pos;
     if (pos >= head.size() || !std::isdigit(static_cast<unsigned char>(head[pos]))) continue;
     values[k] = 0;
-    while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) &&
-           values[k] < (1LL << 40))
+    while (pos < head.size() && std::isdigit(static_cast<unsigned char>(head[pos])) && values[k] < (1LL << 40))
       values[k] = values[k] * 10 + (head[pos++] - '0');
   }
   if (end == std::string::npos || values[0] < 0 || values[1] < 0)
@@ -142,8 +132,7 @@ Result<ImageHeader> parseHdr(const std::string& b, const std::string& path) {
   std::size_t pos = blank + 2;
   long long size[2] = {-1, -1};  // width, height
   for (int axis = 0; axis < 2; ++axis) {
-    if (pos + 3 > b.size() || (b[pos] != '-' && b[pos] != '+') ||
-        (b[pos + 1] != 'X' && b[pos + 1] != 'Y'))
+    if (pos + 3 > b.size() || (b[pos] != '-' && b[pos] != '+') || (b[pos + 1] != 'X' && b[pos + 1] != 'Y'))
       return malformed(path, "HDR", "no resolution line");
     long long& v = size[b[pos + 1] == 'X' ? 0 : 1];
     pos += 2;
@@ -162,8 +151,7 @@ Result<ImageHeader> parseHdr(const std::string& b, const std::string& path) {
 // JPEG 2000: the SIZ marker of the codestream (bare .j2k, or inside a .jp2 box).
 Result<ImageHeader> parseJpeg2000(const std::string& b, const std::string& path) {
   const std::size_t at = b.find(std::string("\xFF\x4F\xFF\x51", 4));
-  if (at == std::string::npos || at + 24 > b.size())
-    return malformed(path, "JPEG 2000", "no SIZ header");
+  if (at == std::string::npos || at + 24 > b.size()) return malformed(path, "JPEG 2000", "no SIZ header");
   const std::uint32_t xs = be32(b, at + 8), ys = be32(b, at + 12);
   const std::uint32_t x0 = be32(b, at + 16), y0 = be32(b, at + 20);
   return ImageHeader{toInt(xs > x0 ? xs - x0 : 0), toInt(ys > y0 ? ys - y0 : 0), "JPEG 2000"};
@@ -187,8 +175,7 @@ Status checkPngChunks(const std::string& b, const std::string& path) {
       std::string name;
       for (char c : type) name += std::isalpha(static_cast<unsigned char>(c)) ? c : '?';
       return malformed(path, "PNG",
-                       "chunk '" + name + "' claims " + std::to_string(length) +
-                           " bytes, more than the file holds");
+                       "chunk '" + name + "' claims " + std::to_string(length) + " bytes, more than the file holds");
     }
     if (type == "IEND") break;
     pos += 12 + static_cast<std::size_t>(length);
@@ -198,8 +185,7 @@ Status checkPngChunks(const std::string& b, const std::string& path) {
 
 Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
   if (startsWith(b, "\x89PNG\r\n\x1a\n", 8)) {
-    if (b.size() < 24 || b.compare(12, 4, "IHDR") != 0)
-      return malformed(path, "PNG", "no IHDR header");
+    if (b.size() < 24 || b.compare(12, 4, "IHDR") != 0) return malformed(path, "PNG", "no IHDR header");
     // libpng allocates (and clears) a chunk's declared length before reading it, so a
     // 150-byte file with a tEXt chunk claiming 2 GB would cost 2 GB (found by
     // tests/fuzz/fuzz_png_text): refuse lengths the file cannot hold.
@@ -224,19 +210,16 @@ Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
       const std::uint32_t bits = le32(b, 21);
       return ImageHeader{toInt((bits & 0x3FFF) + 1), toInt(((bits >> 14) & 0x3FFF) + 1), "WebP"};
     }
-    if (b.compare(12, 4, "VP8X") == 0)
-      return ImageHeader{toInt(le24(b, 24) + 1ULL), toInt(le24(b, 27) + 1ULL), "WebP"};
+    if (b.compare(12, 4, "VP8X") == 0) return ImageHeader{toInt(le24(b, 24) + 1ULL), toInt(le24(b, 27) + 1ULL), "WebP"};
     return malformed(path, "WebP", "unknown WebP chunk");
   }
   if (startsWith(b, "II*\0", 4) || startsWith(b, "MM\0*", 4)) return parseTiff(b, path);
-  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' &&
-      std::isspace(static_cast<unsigned char>(b[2])))
+  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' && std::isspace(static_cast<unsigned char>(b[2])))
     return parsePnm(b);
   // The other formats OpenCV decodes: without their size here, a 60-byte file claiming
   // 30000x30000 made OpenCV allocate 2.7-10.8 GB before failing (OpenCV's own limit is
   // 2^30 pixels). Found while fuzzing loadImage (tests/fuzz/fuzz_load_image).
-  if (b.size() >= 3 && b[0] == 'P' && (b[1] == 'F' || b[1] == 'f') &&
-      std::isspace(static_cast<unsigned char>(b[2]))) {
+  if (b.size() >= 3 && b[0] == 'P' && (b[1] == 'F' || b[1] == 'f') && std::isspace(static_cast<unsigned char>(b[2]))) {
     auto h = parsePnm(b);
     if (h.ok() && h->format != "unknown") return ImageHeader{h->width, h->height, "PFM"};
     return malformed(path, "PFM", "no image size");
@@ -248,8 +231,7 @@ Result<ImageHeader> parseHeader(const std::string& b, const std::string& path) {
     return ImageHeader{toInt(be32(b, 4)), toInt(be32(b, 8)), "Sun raster"};
   }
   if (startsWith(b, "#?RGBE", 6) || startsWith(b, "#?RADIANCE", 10)) return parseHdr(b, path);
-  if (startsWith(b, "\xFF\x4F\xFF\x51", 4) ||
-      startsWith(b, "\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12))
+  if (startsWith(b, "\xFF\x4F\xFF\x51", 4) || startsWith(b, "\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12))
     return parseJpeg2000(b, path);
   return ImageHeader{0, 0, "unknown"};
 }
@@ -279,8 +261,7 @@ std::string unsupportedKind(const std::string& b) {
 // The name suggested for the converted copy: the file's stem with .png, or, when the file
 // already ends in .png (a GIF named .png), the stem with "-converted.png".
 std::string convertedName(const std::string& path) {
-  return std::filesystem::path(path).stem().string() +
-         (lowerExtension(path) == "png" ? "-converted.png" : ".png");
+  return std::filesystem::path(path).stem().string() + (lowerExtension(path) == "png" ? "-converted.png" : ".png");
 }
 
 }  // namespace
@@ -298,11 +279,10 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
 
   auto checkSize = [&](std::int64_t w, std::int64_t hgt) -> Status {
     if (w <= 0 || hgt <= 0)
-      return Error{"'" + path + "' has zero size (" + std::to_string(w) + "x" +
-                   std::to_string(hgt) + ")"};
+      return Error{"'" + path + "' has zero size (" + std::to_string(w) + "x" + std::to_string(hgt) + ")"};
     if (maxPixels > 0 && w * hgt > maxPixels)
-      return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) +
-                   " (" + megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
+      return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) + " (" +
+                   megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
     return Status::success();
   };
   if (known) {
@@ -325,14 +305,14 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
       if (const std::string kind = unsupportedKind(b); !kind.empty())
         return Error{"'" + path + "' is " + kind +
                      ", which this program cannot read: convert it to PNG or JPEG first (for example "
-                     "with GIMP, or with ImageMagick: convert '" + std::filesystem::path(path).filename().string() +
-                     "' '" + convertedName(path) + "')"};
+                     "with GIMP, or with ImageMagick: convert '" +
+                     std::filesystem::path(path).filename().string() + "' '" + convertedName(path) + "')"};
       return Error{"'" + path +
                    "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
                    "BMP, TIFF, WebP, ...)"};
     }
-    return Error{"'" + path + "' is a corrupt or truncated " + h.format +
-                 " file (it could not be decoded" + (why.empty() ? "" : ": " + why) + ")"};
+    return Error{"'" + path + "' is a corrupt or truncated " + h.format + " file (it could not be decoded" +
+                 (why.empty() ? "" : ": " + why) + ")"};
   }
   if (auto s = checkSize(image.cols, image.rows); !s) return Error{s.error()};
   return image;

@@ -28,8 +28,8 @@ void onPngError(png_structp png, png_const_charp message) {
 
 void onPngWarning(png_structp, png_const_charp) {}
 
-bool writeRaw(std::FILE* file, png_bytep* rows, int width, int height, int channels,
-              png_text* texts, int textCount, PngErrorState* state) {
+bool writeRaw(std::FILE* file, png_bytep* rows, int width, int height, int channels, png_text* texts, int textCount,
+              PngErrorState* state) {
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, state, onPngError, onPngWarning);
   if (png == nullptr) {
     std::snprintf(state->message, sizeof state->message, "out of memory");
@@ -70,8 +70,7 @@ bool readTextRaw(std::FILE* file, TextSink sink, void* context, PngErrorState* s
   png_infop info = png_create_info_struct(png);
   png_infop endInfo = png_create_info_struct(png);
   if (info == nullptr || endInfo == nullptr) {
-    png_destroy_read_struct(&png, info != nullptr ? &info : nullptr,
-                            endInfo != nullptr ? &endInfo : nullptr);
+    png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, endInfo != nullptr ? &endInfo : nullptr);
     std::snprintf(state->message, sizeof state->message, "out of memory");
     return false;
   }
@@ -126,8 +125,7 @@ void collectTexts(void* context, const png_text* texts, int count) {
     if (t.text != nullptr) {
       const bool international =
           t.compression == PNG_ITXT_COMPRESSION_NONE || t.compression == PNG_ITXT_COMPRESSION_zTXt;
-      value =
-          international ? std::string(t.text, t.itxt_length) : latin1ToUtf8(t.text, t.text_length);
+      value = international ? std::string(t.text, t.itxt_length) : latin1ToUtf8(t.text, t.text_length);
     }
     out->emplace_back(std::move(key), std::move(value));
   }
@@ -144,8 +142,7 @@ bool isAscii(const std::string& s) {
 std::string pngKeywordProblem(const std::string& key) {
   if (key.empty()) return "a PNG text key must not be empty";
   if (key.size() > 79) return "the PNG text key '" + key + "' is longer than 79 bytes";
-  if (key.front() == ' ' || key.back() == ' ')
-    return "the PNG text key '" + key + "' starts or ends with a space";
+  if (key.front() == ' ' || key.back() == ' ') return "the PNG text key '" + key + "' starts or ends with a space";
   for (std::size_t i = 0; i < key.size(); ++i) {
     const auto c = static_cast<unsigned char>(key[i]);
     const bool printable = (c >= 32 && c <= 126) || c >= 161;
@@ -168,8 +165,7 @@ Status writePng(std::FILE* file, const std::uint8_t* pixels, int width, int heig
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto& [key, value] = text[i];
     if (auto problem = pngKeywordProblem(key); !problem.empty()) return Error{problem};
-    if (value.find('\0') != std::string::npos)
-      return Error{"the PNG text value of '" + key + "' contains a NUL byte"};
+    if (value.find('\0') != std::string::npos) return Error{"the PNG text value of '" + key + "' contains a NUL byte"};
     storage.push_back(key);
     char* keyPtr = storage.back().data();
     storage.push_back(value);
@@ -191,13 +187,11 @@ Status writePng(std::FILE* file, const std::uint8_t* pixels, int width, int heig
 
   const std::size_t stride = static_cast<std::size_t>(width) * channels;
   std::vector<png_bytep> rows(static_cast<std::size_t>(height));
-  for (int y = 0; y < height; ++y)
-    rows[static_cast<std::size_t>(y)] = const_cast<png_bytep>(pixels + stride * y);
+  for (int y = 0; y < height; ++y) rows[static_cast<std::size_t>(y)] = const_cast<png_bytep>(pixels + stride * y);
 
   PngErrorState state{};
   errno = 0;
-  if (!writeRaw(file, rows.data(), width, height, channels, texts.data(),
-                static_cast<int>(texts.size()), &state)) {
+  if (!writeRaw(file, rows.data(), width, height, channels, texts.data(), static_cast<int>(texts.size()), &state)) {
     std::string why = state.message;
     if (errno != 0) why += " (" + std::string(std::strerror(errno)) + ")";
     return Error{"PNG write failed: " + why};

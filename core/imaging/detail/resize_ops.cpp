@@ -8,8 +8,7 @@ namespace symmflow::imaging::detail {
 cv::Mat resizeColor(const cv::Mat& src, int width, int height) {
   cv::Mat out;
   if (src.cols == width && src.rows == height) return src.clone();
-  const int interpolation =
-      (width <= src.cols && height <= src.rows) ? cv::INTER_AREA : cv::INTER_CUBIC;
+  const int interpolation = (width <= src.cols && height <= src.rows) ? cv::INTER_AREA : cv::INTER_CUBIC;
   cv::resize(src, out, cv::Size(width, height), 0, 0, interpolation);
   return out;
 }

@@ -137,9 +137,10 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
     m_progress->setFormat(tr("%1 · step %2 / %3").arg(m_phase).arg(step).arg(total));
   });
   connect(session, &StudioSession::runFinished, this, [this](const QString& summary) {
+    const bool failed = summary.startsWith(tr("Failed")), cancelled = summary.startsWith(tr("Cancel"));
     m_progress->setRange(0, 1);
-    m_progress->setValue(summary.startsWith(tr("Failed")) || summary.startsWith(tr("Cancel")) ? 0 : 1);
-    m_progress->setFormat(summary.startsWith(tr("Cancel")) ? tr("Cancelled") : tr("Done"));
+    m_progress->setValue(failed || cancelled ? 0 : 1);
+    m_progress->setFormat(failed ? tr("Failed") : cancelled ? tr("Cancelled") : tr("Done"));
     m_status->setText(summary);
     syncFromSettings();  // a random seed was drawn
   });

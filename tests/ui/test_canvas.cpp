@@ -2,6 +2,7 @@
 // The canvas routes pointer input to the tools in map coordinates; zoom keeps the
 // point under the cursor; the palette dock drives class state; the main window's
 // title shows unsaved changes.
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
@@ -16,6 +17,7 @@
 #include "ui/main_window.h"
 #include "ui/palette_dock.h"
 #include "ui/raster_ops.h"
+#include "ui/run_dock.h"
 #include "ui/studio_session.h"
 #include "ui/tool_controller.h"
 #include "ui/trajectory_dock.h"
@@ -134,4 +136,20 @@ TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
   w.session()->cancel();
   doc->markSaved();  // close without the save prompt
   w.close();
+}
+
+TEST(RunDock, ProgressBarSaysHowTheRunEnded) {
+  MainWindow w;
+  auto* dock = w.findChild<RunDock*>();
+  ASSERT_NE(dock, nullptr);
+  auto* bar = dock->findChild<QProgressBar*>();
+  ASSERT_NE(bar, nullptr);
+  const std::pair<QString, QString> cases[] = {{"Failed: 'a.gif' is a GIF image", "Failed"},
+                                               {"Cancelled.", "Cancelled"},
+                                               {"Generated 1 image in 0.5 s on cpu.", "Done"}};
+  for (const auto& [summary, shown] : cases) {
+    Q_EMIT w.session()->runFinished(summary);
+    EXPECT_EQ(bar->format().toStdString(), shown.toStdString());
+    EXPECT_EQ(bar->value(), shown == "Done" ? bar->maximum() : bar->minimum()) << summary.toStdString();
+  }
 }

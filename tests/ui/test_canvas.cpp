@@ -15,6 +15,7 @@
 #include "ui/canvas_widget.h"
 #include "ui/label_document.h"
 #include "ui/main_window.h"
+#include "ui/model_card_dialog.h"
 #include "ui/palette_dock.h"
 #include "ui/raster_ops.h"
 #include "ui/run_dock.h"
@@ -152,4 +153,47 @@ TEST(RunDock, ProgressBarSaysHowTheRunEnded) {
     EXPECT_EQ(bar->format().toStdString(), shown.toStdString());
     EXPECT_EQ(bar->value(), shown == "Done" ? bar->maximum() : bar->minimum()) << summary.toStdString();
   }
+}
+
+TEST(ModelCard, RecordedEvaluationsBecomeTablesAndEveryStringIsEscaped) {
+  ModelInfo info;
+  info.name = "street <b>model</b>";
+  info.config.imageWidth = 32;
+  info.config.imageHeight = 24;
+  info.config.numClasses = 3;
+  info.classes = test::threeClasses();
+  info.metricsJson = R"({"eval_steps25": {"steps": 25, "draws": 1, "items": 9, "data": "v.safetensors",
+                          "miou": 0.25, "pixel_accuracy": 0.5, "solver": "euler",
+                          "per_class_iou": {"sky": 0.9, "road": 0.125}},
+                         "eval_steps1_draws4": {"steps": 1, "draws": 4, "items": 9, "data": "v.safetensors",
+                          "miou": 0.53088, "pixel_accuracy": 0.82, "per_class_iou": {"sky": 0.95}},
+                         "val_miou": 0.4271})";
+  info.recipeJson = R"({"lr": 0.0006, "crop": [96, 128], "note": "<script>"})";
+  info.trainedJson = R"({"seconds": 543.0, "steps": 3406})";
+  const QString html = modelCardHtml(info, "ab12", "cpu");
+  // One row per evaluation, fewest steps first, scores to three decimals.
+  const int oneStep = html.indexOf("1 step, 4 draws"), many = html.indexOf("25 steps (euler)");
+  ASSERT_GE(oneStep, 0);
+  ASSERT_GE(many, 0);
+  EXPECT_LT(oneStep, many);
+  EXPECT_TRUE(html.contains("0.531"));
+  EXPECT_FALSE(html.contains("0.53088")) << "scores are rounded";
+  // Per-class IoU: a class an evaluation did not record shows a dash, never a made-up number.
+  const int treeRow = html.lastIndexOf(">tree</td>");  // its row in the IoU table
+  ASSERT_GE(treeRow, 0);
+  EXPECT_TRUE(html.mid(treeRow, 120).contains(QStringLiteral("–")));
+  EXPECT_TRUE(html.contains("0.125"));
+  EXPECT_TRUE(html.contains("0.4271")) << "the trainer's own figures are kept";
+  EXPECT_TRUE(html.contains("543 s (9.1 min)"));
+  EXPECT_TRUE(html.contains("96, 128"));
+  EXPECT_FALSE(html.contains("<script>"));
+  EXPECT_FALSE(html.contains("<b>model</b>"));
+  EXPECT_TRUE(html.contains("&lt;script&gt;"));
+
+  // Metadata that is not a JSON object is shown as recorded (escaped), not dropped.
+  info.metricsJson = "not json <i>";
+  info.recipeJson.clear();
+  const QString raw = modelCardHtml(info, "", "cpu");
+  EXPECT_TRUE(raw.contains("not json &lt;i&gt;"));
+  EXPECT_TRUE(raw.contains("(not recorded)"));
 }

@@ -9,8 +9,10 @@
 #      operators, no CUDA graphs, PyTorch eager (its velocity check also checks the kernels);
 #   4. operator counts (profiler) of one camvid evaluation with and without the fused kernels,
 #      the captured graph's kernels against the launch floor of trivial kernels, channels-last
-#      fp16, and fasseg/cifar10 rows.
-# Leaves under $OUT: bench/ (results.jsonl, table.md), tests.txt, logs.tar.gz.
+#      fp16, and fasseg/cifar10 rows;
+#   5. an architecture sweep: graph time and kernel count of candidate camvid networks with
+#      random weights (bench --channels/--mult/--res-blocks/--attn), to choose one to train.
+# Leaves under $OUT: bench/ (results.jsonl, table.md, sweep.jsonl, sweep.txt), tests.txt, logs.tar.gz.
 #
 # Here, once:  cp -r /usr/src/googletest gpu_data/googletest
 # There:       run(command="BUDGET=420 bash scripts/gpu_bench.sh", timeout_s=480,
@@ -116,6 +118,34 @@ for line in open(sys.argv[1]):
 " "$W/bench/results.jsonl" 2>/dev/null
 "$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
 mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
+
+# 5. Architecture sweep for the camvid task (random weights: speed does not depend on them):
+#    which networks reach 0.6 ms per evaluation (25 steps in 15 ms), and at what size. "no
+#    attn" still has the middle block's attention.
+sweep() {  # label, architecture options...
+  local label=$1; shift
+  [ "$(left)" -gt 20 ] || return
+  local line
+  line=$($CLI bench -m models/camvid.safetensors --device "$DEVICE" --reps 8 --warmup 3 --profile --json "$@" \
+    2>> "$W/logs/sweep.err" | tail -1)
+  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/sweep.jsonl"
+}
+sweep "camvid as shipped, 24x(1,2,4,6) r2 attn3" --channels 24
+sweep "24x(1,2,4,6) r1 attn3" --res-blocks 1
+sweep "24x(1,2,4,6) r2 no attn" --attn ''
+sweep "24x(1,2,4,6) r1 no attn" --res-blocks 1 --attn ''
+sweep "camvid-small, 16x(1,2,4,4) r1 attn3" --channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3
+sweep "32x(1,2,4) r1 no attn" --channels 32 --mult 1,2,4 --res-blocks 1 --attn ''
+sweep "16x(1,4,8) r1 no attn" --channels 16 --mult 1,4,8 --res-blocks 1 --attn ''
+sweep "48x(1,2,4) r1 no attn" --channels 48 --mult 1,2,4 --res-blocks 1 --attn ''
+"$PYTHON" -c "
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line); g = r.get('graph') or {}; a = g.get('anatomy') or {}
+    print('%-40s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
+          r.get('parameters', 0) / 1e6, g.get('eval_ms', {}).get('median', -1), r['eval_ms']['median'], a.get('kernels', '?')))
+" "$W/bench/sweep.jsonl" 2>&1 | tee "$W/bench/sweep.txt"
+cp "$W/bench/sweep.jsonl" "$W/bench/sweep.txt" "$OUT/bench/" 2>/dev/null
 cat "$W/bench/table.md"
 pack
 ls -la "$OUT"

@@ -175,10 +175,24 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
+  // Architecture sweep: the speed of a network does not depend on its weights, so candidate
+  // architectures can be timed before anything is trained (issue 6: fewer, wider layers).
+  static int archChannels = 0, archResBlocks = 0;
+  static std::string archMult, archAttn;
+  cmd->add_option("--channels", archChannels,
+                  "time randomly initialised weights of the model's architecture with this base width instead "
+                  "(an architecture sweep; also --mult, --res-blocks, --attn; segmentation and generation are "
+                  "then not timed)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--mult", archMult, "with random weights: channel multipliers per level, e.g. 1,2,4");
+  cmd->add_option("--res-blocks", archResBlocks, "with random weights: residual blocks per level")
+      ->check(CLI::Range(1, 16));
+  auto* attnOpt =
+      cmd->add_option("--attn", archAttn, "with random weights: levels with self-attention, e.g. 2 (empty: none)");
   cmd->add_flag("--profile", profile,
                 "also profile one network evaluation: operator count and the slowest operators; on CUDA also "
                 "the captured graph's kernels and what launching them alone costs");
-  cmd->callback([&exitCode] {
+  cmd->callback([&exitCode, attnOpt] {
     std::string err;
     const auto path = resolveModelPath(model, &err);
     if (path.empty()) {
@@ -210,6 +224,32 @@ void registerBench(CLI::App& app, int& exitCode) {
         return;
       }
       auto net = loaded->net;
+      // An architecture sweep times a randomly initialised network of another architecture.
+      ModelConfig arch = info.config;
+      const bool sweep = archChannels > 0 || !archMult.empty() || archResBlocks > 0 || attnOpt->count() > 0;
+      if (archChannels > 0) arch.baseChannels = archChannels;
+      if (archResBlocks > 0) arch.numResBlocks = archResBlocks;
+      if (!archMult.empty() && (!parseIntList(archMult, arch.channelMult) || arch.channelMult.empty())) {
+        exitCode = fail("--mult must be a comma-separated list of integers, e.g. 1,2,4");
+        return;
+      }
+      if (attnOpt->count() > 0 && !parseIntList(archAttn, arch.attentionLevels)) {
+        exitCode = fail("--attn must be a comma-separated list of level indices, e.g. 2 (empty: none)");
+        return;
+      }
+      if (sweep && !dumpPath.empty()) {
+        exitCode =
+            fail("--dump-velocity compares the file's weights; it cannot be combined with an architecture sweep");
+        return;
+      }
+      if (sweep) {
+        if (const auto bad = arch.validate(); !bad.empty()) {
+          exitCode = fail("this architecture is not usable: " + bad);
+          return;
+        }
+        torch::manual_seed(0);
+        net = SymmFlowUNet(arch);
+      }
       const torch::Device dev = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
       net->to(dev);
       net->eval();
@@ -284,13 +324,16 @@ void registerBench(CLI::App& app, int& exitCode) {
       SegmentParams sp;
       sp.steps = 1;
       sp.draws = draws;
-      auto segMs = timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); });
-      LabelMap labels(c.labelWidth(), c.labelHeight(), 0);
-      RunParams rp;
-      rp.steps = steps;
-      rp.solver = Solver::Euler;
-      auto genMs =
-          timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); });
+      nlohmann::json segJ = nullptr, genJ = nullptr;  // the file's network only (not in a sweep)
+      if (!sweep) {
+        segJ = stats(timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); }));
+        LabelMap labels(c.labelWidth(), c.labelHeight(), 0);
+        RunParams rp;
+        rp.steps = steps;
+        rp.solver = Solver::Euler;
+        genJ = stats(
+            timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); }));
+      }
 
       const double gflops = net->gflops();
       nlohmann::json j = {{"model", path},
@@ -307,8 +350,13 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"gflops_per_eval", gflops},
                           {"eval_ms", stats(evalMs)},
                           {"segment_draws", draws},
-                          {"segment_ms", stats(segMs)},
-                          {"generate_ms", stats(genMs)}};
+                          {"segment_ms", segJ},
+                          {"generate_ms", genJ}};
+      if (sweep) {
+        j["random_weights"] = true;
+        j["architecture"] = nlohmann::json::parse(arch.toJson());
+        j["parameters"] = net->parameterCount();
+      }
       const auto gs = engine->cudaGraphStats();
       j["engine_cuda_graphs"] = {
           {"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};

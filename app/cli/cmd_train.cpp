@@ -15,20 +15,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 
-bool parseList(const std::string& text, std::vector<int>& out) {
-  out.clear();
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
-    try {
-      out.push_back(std::stoi(item));
-    } catch (...) {
-      return false;
-    }
-  }
-  return true;
-}
 bool parseSize(const std::string& text, int& h, int& w) {
   auto x = text.find('x');
   if (x == std::string::npos) return false;
@@ -95,11 +81,11 @@ void registerTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--dtype", dtype, "weights in the model file: f16 | bf16 | f32");
   cmd->add_option("--hardware", o.trainedOn, "hardware description recorded in the model file");
   cmd->callback([&exitCode] {
-    if (!parseList(mult, o.config.channelMult) || o.config.channelMult.empty()) {
+    if (!parseIntList(mult, o.config.channelMult) || o.config.channelMult.empty()) {
       exitCode = fail("--mult must be a comma-separated list of integers, e.g. 1,2,2,4");
       return;
     }
-    if (!parseList(attn, o.config.attentionLevels)) {
+    if (!parseIntList(attn, o.config.attentionLevels)) {
       exitCode = fail("--attn must be a comma-separated list of level indices");
       return;
     }

@@ -3,6 +3,9 @@
 // The `symmflow` subcommands. Each register function adds one subcommand to the app;
 // its callback stores the process exit code in `exitCode` (0 success, 1 failure,
 // 2 usage errors are CLI11's).
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 namespace symmflow::cli {
@@ -23,6 +26,8 @@ void registerEdit(CLI::App& app, int& exitCode);
 int fail(const std::string& message);
 // Resolves a model name or path (see core/model_paths.h) or explains where it looked.
 std::string resolveModelPath(const std::string& nameOrPath, std::string* error);
+// "1,2,4" -> {1, 2, 4} (empty items skipped, "" -> {}); false when an item is not an integer.
+bool parseIntList(const std::string& text, std::vector<int>& out);
 // Option check for files the command will write: their folder must exist, so that a long
 // run does not end in a failed save.
 extern const CLI::Validator OutputFolderExists;

@@ -2,6 +2,7 @@
 // symmflow: the command line of SymmFlow Studio.
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "app/cli/commands.h"
 #include "core/engine.h"
@@ -22,6 +23,23 @@ const CLI::Validator OutputFolderExists(
 int fail(const std::string& message) {
   std::cerr << "symmflow: error: " << message << std::endl;
   return 1;
+}
+
+bool parseIntList(const std::string& text, std::vector<int>& out) {
+  out.clear();
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    size_t used = 0;
+    try {
+      out.push_back(std::stoi(item, &used));
+    } catch (...) {
+      return false;
+    }
+    if (used != item.size()) return false;
+  }
+  return true;
 }
 
 std::string resolveModelPath(const std::string& nameOrPath, std::string* error) {

@@ -264,6 +264,39 @@ TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {
   EXPECT_NE(bad.out.find("fp32, fp16 or bf16"), std::string::npos) << bad.out;
 }
 
+// Architecture sweep: the file's task and size, another architecture, random weights; its
+// FLOPs and parameters are that architecture's, and what needs the file's weights is not timed.
+TEST_F(Cli, BenchTimesAnotherArchitectureWithRandomWeights) {
+  const auto file = nlohmann::json::parse(run("info --json " + p("m.safetensors")).out);
+  auto r = run("bench -m " + p("m.safetensors") +
+               " --device cpu --reps 1 --warmup 0 --json --channels 12 --mult 1,3 --res-blocks 2 --attn ''");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_TRUE(j["random_weights"].get<bool>());
+  EXPECT_EQ(j["architecture"]["base_channels"], 12);
+  EXPECT_EQ(j["architecture"]["channel_mult"], nlohmann::json::array({1, 3}));
+  EXPECT_EQ(j["architecture"]["res_blocks"], 2);
+  EXPECT_TRUE(j["architecture"]["attention_levels"].empty());
+  EXPECT_EQ(j["architecture"]["num_classes"], file["config"]["num_classes"]) << "the file's task is kept";
+  EXPECT_EQ(j["image_size"], file["image_size"]);
+  EXPECT_NE(j["parameters"], file["parameters"]);
+  EXPECT_NE(j["gflops_per_eval"], file["gflops_per_eval"]);
+  EXPECT_TRUE(j["segment_ms"].is_null());
+  EXPECT_TRUE(j["generate_ms"].is_null());
+  EXPECT_GT(j["eval_ms"]["median"].get<double>(), 0.0);
+
+  auto bad = run("bench -m " + p("m.safetensors") + " --device cpu --mult 1,2x");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("--mult must be a comma-separated list of integers"), std::string::npos) << bad.out;
+  auto unusable = run("bench -m " + p("m.safetensors") + " --device cpu --mult 1,2,4,8,8,8,8,8,8");
+  EXPECT_EQ(unusable.code, 1);
+  EXPECT_NE(unusable.out.find("this architecture is not usable"), std::string::npos) << unusable.out;
+  auto mixed =
+      run("bench -m " + p("m.safetensors") + " --device cpu --channels 8 --dump-velocity " + p("w.safetensors"));
+  EXPECT_EQ(mixed.code, 1);
+  EXPECT_NE(mixed.out.find("cannot be combined"), std::string::npos) << mixed.out;
+}
+
 TEST_F(Cli, PackNamesTheFilesItLeavesOut) {
   const fs::path d = s_dir / "unpaired";
   writeScenes(d, 3, 32, 24, 5);

@@ -8,10 +8,10 @@
 #   3. the side-by-side benchmark (bench/run.sh) of camvid fp32/fp16: fused kernels, LibTorch
 #      operators, no CUDA graphs, PyTorch eager (its velocity check also checks the kernels);
 #   4. operator counts (profiler) of one camvid evaluation with and without the fused kernels,
-#      the captured graph's kernels against the launch floor of trivial kernels, channels-last
-#      fp16, and fasseg/cifar10 rows;
-#   5. an architecture sweep: graph time and kernel count of candidate camvid networks with
-#      random weights (bench --channels/--mult/--res-blocks/--attn), to choose one to train.
+#      and the captured graph's kernels against the launch floor of trivial kernels;
+#   4b. an architecture sweep: graph time and kernel count of candidate camvid networks with
+#      random weights (bench --channels/--mult/--res-blocks/--attn), to choose one to train;
+#   4c. channels-last fp16 for camvid, and fasseg/cifar10 rows with their graphs' kernels.
 # Leaves under $OUT: bench/ (results.jsonl, table.md, sweep.jsonl, sweep.txt), tests.txt, logs.tar.gz.
 #
 # Here, once:  cp -r /usr/src/googletest gpu_data/googletest
@@ -97,31 +97,10 @@ for fk in 1 0; do
   "$PYTHON" -c "import json,sys; a=json.load(open(sys.argv[1])).get('graph',{}).get('anatomy',{}); print('fused=$fk graph:', {k: (round(v, 4) if isinstance(v, float) else v) for k, v in a.items() if k != 'kernels_by_name'}); print('  ', [(k['kernel'][:60], k['count']) for k in a.get('kernels_by_name', [])[:14]])" \
     "$W/logs/profile_camvid_fused$fk.json" 2>/dev/null
 done
-run_row() {  # label, bench arguments...
-  local label=$1; shift
-  [ "$(left)" -gt 25 ] || return
-  local line
-  line=$($CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
-  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
-}
-run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16 --channels-last
-run_row "engine fp32" -m models/fasseg.safetensors --profile
-run_row "engine fp32" -m models/cifar10.safetensors --profile
-# Time per evaluation against size and kernel count: does it follow the FLOPs or the kernels?
-"$PYTHON" -c "
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line); a = r.get('graph', {}).get('anatomy') or {}
-    if a.get('available'):
-        print(r['model'].split('/')[-1], r['precision'], round(r['gflops_per_eval'], 2), 'GFLOP,', round(r['graph']['eval_ms']['median'], 3), 'ms/eval,',
-              a['kernels'], 'kernels,', round(a['us_per_kernel'], 2), 'us/kernel, floor', round(a.get('launch_floor_ms', -1), 3), 'ms,', a['small_grid_kernels'], 'small-grid')
-" "$W/bench/results.jsonl" 2>/dev/null
-"$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
-mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
-
-# 5. Architecture sweep for the camvid task (random weights: speed does not depend on them):
+# 4b. Architecture sweep for the camvid task (random weights: speed does not depend on them):
 #    which networks reach 0.6 ms per evaluation (25 steps in 15 ms), and at what size. "no
-#    attn" still has the middle block's attention.
+#    attn" still has the middle block's attention. Before the rows below: if the budget runs
+#    short, these matter more.
 sweep() {  # label, architecture options...
   local label=$1; shift
   [ "$(left)" -gt 20 ] || return
@@ -145,7 +124,32 @@ for line in open(sys.argv[1]):
     print('%-40s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
           r.get('parameters', 0) / 1e6, g.get('eval_ms', {}).get('median', -1), r['eval_ms']['median'], a.get('kernels', '?')))
 " "$W/bench/sweep.jsonl" 2>&1 | tee "$W/bench/sweep.txt"
-cp "$W/bench/sweep.jsonl" "$W/bench/sweep.txt" "$OUT/bench/" 2>/dev/null
+mkdir -p "$OUT/bench"; cp "$W/bench/sweep.jsonl" "$W/bench/sweep.txt" "$OUT/bench/" 2>/dev/null
+pack
+
+# 4c. The other rows.
+run_row() {  # label, bench arguments...
+  local label=$1; shift
+  [ "$(left)" -gt 25 ] || return
+  local line
+  line=$($CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
+  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
+}
+run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16 --channels-last
+run_row "engine fp32" -m models/fasseg.safetensors --profile
+run_row "engine fp32" -m models/cifar10.safetensors --profile
+# Time per evaluation against size and kernel count: does it follow the FLOPs or the kernels?
+"$PYTHON" -c "
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line); a = r.get('graph', {}).get('anatomy') or {}
+    if a.get('available'):
+        print(r['model'].split('/')[-1], r['precision'], round(r['gflops_per_eval'], 2), 'GFLOP,', round(r['graph']['eval_ms']['median'], 3), 'ms/eval,',
+              a['kernels'], 'kernels,', round(a['us_per_kernel'], 2), 'us/kernel, floor', round(a.get('launch_floor_ms', -1), 3), 'ms,', a['small_grid_kernels'], 'small-grid')
+" "$W/bench/results.jsonl" 2>/dev/null
+"$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
+mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
+
 cat "$W/bench/table.md"
 pack
 ls -la "$OUT"

@@ -20,6 +20,7 @@
 #include "core/engine.h"
 #include "core/fused_ops.h"
 #include "core/inference.h"
+#include "core/memory_stats.h"
 #include "core/model_io.h"
 #include "core/safetensors.h"
 #include "core/trainer.h"
@@ -148,6 +149,21 @@ nlohmann::json anatomyJson(const CudaGraphCache::Anatomy& a, double evalMs) {
                       {"trivial_kernel_us", floorUs},
                       {"kernels_by_name", names}};
   if (floorUs > 0) j["launch_floor_ms"] = floorUs * static_cast<double>(a.kernels) / 1000.0;
+  return j;
+}
+// Runs f and reports the memory it took: the resident set before, and the host peak and (on
+// CUDA) the device peaks while it ran (core/memory_stats.h).
+template <class F>
+nlohmann::json withMemory(bool cuda, F&& f) {
+  const double before = currentHostMiB();
+  resetMemoryPeaks();
+  f();
+  const MemoryPeaks p = memoryPeaks();
+  nlohmann::json j = {{"host_before_mib", before}, {"host_peak_mib", p.hostMiB}, {"host_peak_reset", hostPeakReset()}};
+  if (cuda && p.deviceAllocatedMiB >= 0) {
+    j["device_peak_allocated_mib"] = p.deviceAllocatedMiB;
+    j["device_peak_reserved_mib"] = p.deviceReservedMiB;
+  }
   return j;
 }
 }  // namespace
@@ -288,10 +304,14 @@ void registerBench(CLI::App& app, int& exitCode) {
         auto den = vx32.pow(2).sum() + vy32.pow(2).sum();
         relErr = (num / den).sqrt().item<double>();
       }
-      auto evalMs = timeIt(warmup, reps, cuda, [&] {
-        torch::InferenceMode g;
-        auto r = net->forward(x, y, t);
-        (void)r;
+      std::vector<double> evalMs;
+      nlohmann::json memory;
+      memory["eval"] = withMemory(cuda, [&] {
+        evalMs = timeIt(warmup, reps, cuda, [&] {
+          torch::InferenceMode g;
+          auto r = net->forward(x, y, t);
+          (void)r;
+        });
       });
       // The same evaluation replayed from a captured CUDA graph (what the engine's sampler
       // runs on CUDA), and its largest difference from the eager result.
@@ -326,13 +346,16 @@ void registerBench(CLI::App& app, int& exitCode) {
       sp.draws = draws;
       nlohmann::json segJ = nullptr, genJ = nullptr;  // the file's network only (not in a sweep)
       if (!sweep) {
-        segJ = stats(timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); }));
+        memory["segment"] = withMemory(
+            cuda, [&] { segJ = stats(timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); })); });
         LabelMap labels(c.labelWidth(), c.labelHeight(), 0);
         RunParams rp;
         rp.steps = steps;
         rp.solver = Solver::Euler;
-        genJ = stats(
-            timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); }));
+        memory["generate"] = withMemory(cuda, [&] {
+          genJ = stats(
+              timeIt(std::min(warmup, 1), std::max(1, reps / 2), false, [&] { (void)engine->generate(labels, rp); }));
+        });
       }
 
       const double gflops = net->gflops();
@@ -351,7 +374,8 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"eval_ms", stats(evalMs)},
                           {"segment_draws", draws},
                           {"segment_ms", segJ},
-                          {"generate_ms", genJ}};
+                          {"generate_ms", genJ},
+                          {"memory", memory}};
       if (sweep) {
         j["random_weights"] = true;
         j["architecture"] = nlohmann::json::parse(arch.toJson());

@@ -240,6 +240,16 @@ TEST_F(Cli, BenchPrintsTimings) {
   EXPECT_FALSE(j["engine_cuda_graphs"]["active"].get<bool>());
   EXPECT_EQ(j["engine_cuda_graphs"]["replays"].get<long>(), 0);
   EXPECT_FALSE(j.contains("graph")) << r.out;
+  // Memory of each timed phase: the resident set before it and the peak while it ran.
+  for (const char* phase : {"eval", "segment", "generate"}) {
+    ASSERT_TRUE(j["memory"].contains(phase)) << r.out;
+    const auto& m = j["memory"][phase];
+    EXPECT_GT(m["host_before_mib"].get<double>(), 10.0) << phase;
+    if (m["host_peak_reset"].get<bool>()) {
+      EXPECT_GE(m["host_peak_mib"].get<double>(), m["host_before_mib"].get<double>() - 1.0) << phase;
+    }
+    EXPECT_FALSE(m.contains("device_peak_allocated_mib")) << "the CPU has no device peak";
+  }
 }
 
 TEST_F(Cli, BenchDumpsVelocitiesProfilesAndChecksPrecision) {

@@ -2,6 +2,7 @@
 #include "core/memory_stats.h"
 
 #include <atomic>
+#include <exception>
 #include <fstream>
 #include <string>
 
@@ -44,8 +45,13 @@ void resetMemoryPeaks() {
   std::ofstream clear("/proc/self/clear_refs");
   g_hostReset = static_cast<bool>(clear << "5") && static_cast<bool>(clear.flush());
 #ifdef SYMMFLOW_HAVE_CUDA_ALLOCATOR_STATS
-  for (int d = 0; d < cudaDevices(); ++d)
-    c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(d));
+  // The allocator refuses (c10::Error) before CUDA's first use in this process: nothing to reset.
+  for (int d = 0; d < cudaDevices(); ++d) {
+    try {
+      c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(d));
+    } catch (const std::exception&) {
+    }
+  }
 #endif
 }
 
@@ -59,10 +65,14 @@ MemoryPeaks memoryPeaks() {
   if (devices > 0) {
     double allocated = 0, reserved = 0;
     for (int d = 0; d < devices; ++d) {
-      // Index 0 of each statistic is the aggregate over the allocator's pools.
-      const auto s = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(d));
-      allocated += static_cast<double>(s.allocated_bytes[0].peak);
-      reserved += static_cast<double>(s.reserved_bytes[0].peak);
+      try {
+        // Index 0 of each statistic is the aggregate over the allocator's pools.
+        const auto s = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(d));
+        allocated += static_cast<double>(s.allocated_bytes[0].peak);
+        reserved += static_cast<double>(s.reserved_bytes[0].peak);
+      } catch (const std::exception&) {
+        // CUDA not used yet in this process: nothing allocated on this device.
+      }
     }
     p.deviceAllocatedMiB = allocated / (1024.0 * 1024.0);
     p.deviceReservedMiB = reserved / (1024.0 * 1024.0);

@@ -13,6 +13,16 @@ def cell(j, key):
     return f"{s['median']:.2f} ({s['p10']:.2f}–{s['p90']:.2f})"
 
 
+def memory(r):
+    """Peak memory of the segmentation phase: the GPU allocator's on CUDA, else the resident set."""
+    m = (r.get("memory") or {}).get("segment")
+    if not isinstance(m, dict):
+        return "—"
+    if "device_peak_allocated_mib" in m:
+        return f"{m['device_peak_allocated_mib']:.0f} GPU"
+    return f"{m['host_peak_mib']:.0f} host" if m.get("host_peak_mib", -1) >= 0 else "—"
+
+
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     train = {r["model"]: r["train_images_per_s"] for r in rows if r.get("label") == "engine train"}
@@ -20,8 +30,9 @@ def main(path):
     torch = sorted({r.get("torch") for r in rows if r.get("torch")})
     print(f"Device: {device}; LibTorch/PyTorch: {', '.join(torch)}\n")
     print("| model | implementation | precision | batch | GFLOP/eval | ms/eval | 1-step segmentation ms | "
-          f"{rows[0].get('steps', '?') if rows else '?'}-step generation ms | TFLOP/s (MFU) | train img/s | velocity rel. error |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          f"{rows[0].get('steps', '?') if rows else '?'}-step generation ms | TFLOP/s (MFU) | train img/s | velocity rel. error | "
+          "segmentation peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     gflops = {}
     peak = {}  # precision -> the device's measured dense matrix-product TFLOP/s (symmflow bench)
     for r in rows:
@@ -68,9 +79,9 @@ def main(path):
         seg = cell(r, "segment_ms") if batch == 1 else "—"
         gen = cell(r, "generate_ms") if batch == 1 else "—"
         print(f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | "
-              f"{g:.2f} | {evalCell} | {seg} | {gen} | {tflops} | {tr} | {err} |" if g else
+              f"{g:.2f} | {evalCell} | {seg} | {gen} | {tflops} | {tr} | {err} | {memory(r)} |" if g else
               f"| {os.path.basename(m)} | {impl} | {r.get('precision', 'fp32')} | {batch} | — | {evalCell} | "
-              f"{seg} | {gen} | {tflops} | {tr} | {err} |")
+              f"{seg} | {gen} | {tflops} | {tr} | {err} | {memory(r)} |")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 #include "ui/model_card_dialog.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -204,18 +208,38 @@ QString modelCardHtml(const ModelInfo& info, const QString& sha256, const QStrin
   return html;
 }
 
+QString modelCardMarkdownPath(const ModelInfo& info) {
+  const QFileInfo model(QString::fromStdString(info.path));
+  const QFileInfo card(model.dir().filePath(model.completeBaseName() + QStringLiteral(".md")));
+  return !info.path.empty() && card.isFile() ? card.filePath() : QString();
+}
+
 ModelCardDialog::ModelCardDialog(const ModelInfo& info, const QString& sha256, const QString& device, QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(tr("Model card — %1").arg(QString::fromStdString(info.name)));
   auto* v = new QVBoxLayout(this);
-  auto* text = new QTextBrowser(this);
+  auto* tabs = new QTabWidget(this);
+  auto* text = new QTextBrowser(tabs);
   text->setOpenExternalLinks(true);
   text->setHtml(modelCardHtml(info, sha256, device));
-  v->addWidget(text);
+  tabs->addTab(text, tr("From the model file"));
+  // The written card beside the file (models/<name>.md with its sample pictures), when there
+  // is one; a file too large to be a card is not read.
+  const QString cardPath = modelCardMarkdownPath(info);
+  QFile card(cardPath);
+  if (!cardPath.isEmpty() && card.size() <= kMaxCardBytes && card.open(QIODevice::ReadOnly)) {
+    auto* written = new QTextBrowser(tabs);
+    written->setObjectName(QStringLiteral("writtenCard"));
+    written->setOpenExternalLinks(true);
+    written->setSearchPaths({QFileInfo(cardPath).absolutePath()});
+    written->setMarkdown(QString::fromUtf8(card.readAll()));
+    tabs->addTab(written, QFileInfo(cardPath).fileName());
+  }
+  v->addWidget(tabs);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   v->addWidget(buttons);
-  resize(680, 700);
+  resize(760, 720);
 }
 
 }  // namespace symmflow::ui

@@ -16,9 +16,15 @@ namespace symmflow::ui {
 // file is HTML-escaped.
 QString modelCardHtml(const ModelInfo& info, const QString& sha256, const QString& device);
 
+// The written model card beside the model file (<dir>/<name>.md), or empty when there is none.
+QString modelCardMarkdownPath(const ModelInfo& info);
+
+// Two tabs: what the model file records (modelCardHtml) and, when present, the written card
+// (Markdown with its sample pictures, read only up to kMaxCardBytes).
 class ModelCardDialog : public QDialog {
   Q_OBJECT
  public:
+  static constexpr qint64 kMaxCardBytes = 1 << 20;
   ModelCardDialog(const ModelInfo& info, const QString& sha256, const QString& device, QWidget* parent = nullptr);
 };
 

@@ -85,6 +85,10 @@ for m in "${models[@]}"; do
 done
 for card in "$source_dir"/models/*.md; do
   has "/usr/share/symmflow/models/$(basename "$card")"
+  # and every picture it shows from beside it (the studio's model card dialog renders them)
+  while IFS= read -r picture; do
+    [[ -n $picture && $picture != */* ]] && has "/usr/share/symmflow/models/$picture"
+  done < <(grep -o '!\[[^]]*\]([^)]*)' "$card" | sed 's/.*(\(.*\))/\1/')
 done
 if grep -q '^/usr/local' "$work/contents.txt"; then
   bad "files under /usr/local in the package"

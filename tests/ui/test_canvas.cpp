@@ -2,10 +2,15 @@
 // The canvas routes pointer input to the tools in map coordinates; zoom keeps the
 // point under the cursor; the palette dock drives class state; the main window's
 // title shows unsaved changes.
+#include <QFile>
+#include <QImage>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QWheelEvent>
 
@@ -196,4 +201,44 @@ TEST(ModelCard, RecordedEvaluationsBecomeTablesAndEveryStringIsEscaped) {
   const QString raw = modelCardHtml(info, "", "cpu");
   EXPECT_TRUE(raw.contains("not json &lt;i&gt;"));
   EXPECT_TRUE(raw.contains("(not recorded)"));
+}
+
+TEST(ModelCard, DialogShowsTheWrittenCardBesideTheModelFile) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  ModelInfo info;
+  info.name = "street";
+  info.path = dir.filePath("street.safetensors").toStdString();
+  info.config.imageWidth = 32;
+  info.config.imageHeight = 24;
+  info.config.numClasses = 3;
+  info.classes = test::threeClasses();
+  {
+    ModelCardDialog d(info, "", "cpu");
+    EXPECT_EQ(d.findChild<QTabWidget*>()->count(), 1) << "no card beside the file: only what the file records";
+    EXPECT_TRUE(modelCardMarkdownPath(info).isEmpty());
+  }
+  QImage samples(4, 4, QImage::Format_RGB32);
+  samples.fill(Qt::red);
+  ASSERT_TRUE(samples.save(dir.filePath("street-samples.png")));
+  auto writeCard = [&](const QByteArray& text) {
+    QFile f(dir.filePath("street.md"));
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(text);
+  };
+  writeCard("# Street model\n\n| steps | mIoU |\n|---|---|\n| 1 | 0.511 |\n\n![samples](street-samples.png)\n");
+  EXPECT_EQ(modelCardMarkdownPath(info), dir.filePath("street.md"));
+  {
+    ModelCardDialog d(info, "", "cpu");
+    EXPECT_EQ(d.findChild<QTabWidget*>()->count(), 2);
+    auto* card = d.findChild<QTextBrowser*>("writtenCard");
+    ASSERT_NE(card, nullptr);
+    EXPECT_TRUE(card->toPlainText().contains("Street model"));
+    EXPECT_TRUE(card->toPlainText().contains("0.511")) << "Markdown tables are rendered";
+    // The sample picture is found beside the card.
+    EXPECT_TRUE(card->loadResource(QTextDocument::ImageResource, QUrl("street-samples.png")).isValid());
+  }
+  writeCard(QByteArray(ModelCardDialog::kMaxCardBytes + 1, 'x'));
+  ModelCardDialog d(info, "", "cpu");
+  EXPECT_EQ(d.findChild<QTabWidget*>()->count(), 1) << "a file too large to be a card is not read";
 }

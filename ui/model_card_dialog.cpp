@@ -52,11 +52,7 @@ QString rawBlock(const std::string& json) {
 }
 
 // A flat key/value table of a JSON object (the recipe, the training record, the config).
-QString keyValueTable(const std::string& json) {
-  if (json.empty()) return QObject::tr("(not recorded)");
-  bool ok = false;
-  const QJsonObject o = parseObject(json, &ok);
-  if (!ok) return rawBlock(json);
+QString keyValueTable(const QJsonObject& o) {
   QString html = QStringLiteral("<table cellspacing=2>");
   for (auto it = o.begin(); it != o.end(); ++it) {
     QString value = shortValue(it.value());
@@ -66,6 +62,14 @@ QString keyValueTable(const std::string& json) {
     html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(esc(it.key()), esc(value));
   }
   return html + QStringLiteral("</table>");
+}
+
+// The same from a metadata entry; text that is not a JSON object is shown as recorded.
+QString keyValueTable(const std::string& json) {
+  if (json.empty()) return QObject::tr("(not recorded)");
+  bool ok = false;
+  const QJsonObject o = parseObject(json, &ok);
+  return ok ? keyValueTable(o) : rawBlock(json);
 }
 
 struct Evaluation {
@@ -164,7 +168,7 @@ QString metricsHtml(const ModelInfo& info) {
   }
   if (!rest.isEmpty()) {
     html += QStringLiteral("<p>%1</p>").arg(QObject::tr("Recorded by the trainer at its best validation:"));
-    html += keyValueTable(QJsonDocument(rest).toJson(QJsonDocument::Compact).toStdString());
+    html += keyValueTable(rest);
   }
   return html;
 }

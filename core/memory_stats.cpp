@@ -46,7 +46,8 @@ void resetMemoryPeaks() {
   g_hostReset = static_cast<bool>(clear << "5") && static_cast<bool>(clear.flush());
 #ifdef SYMMFLOW_HAVE_CUDA_ALLOCATOR_STATS
   // The allocator refuses (c10::Error) before CUDA's first use in this process: nothing to reset.
-  for (int d = 0; d < cudaDevices(); ++d) {
+  const int devices = cudaDevices();
+  for (int d = 0; d < devices; ++d) {
     try {
       c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(d));
     } catch (const std::exception&) {

@@ -97,6 +97,19 @@ const LabelMap& Inversion::labels() const {
 }
 int Inversion::steps() const { return m_d ? m_d->steps : 0; }
 
+namespace {
+// Memory format of the network: channels-last on the CPU, where oneDNN's convolutions and the
+// CPU kernels of core/fused_ops.h are faster with it (docs/PERFORMANCE.md, "Channels-last on
+// the CPU"); NCHW on CUDA. SYMMFLOW_CHANNELS_LAST=0 or 1 decides for both.
+bool channelsLastOn(bool cuda) {
+  static const int forced = [] {
+    const char* env = std::getenv("SYMMFLOW_CHANNELS_LAST");
+    return env && (std::strcmp(env, "0") == 0 || std::strcmp(env, "1") == 0) ? env[0] - '0' : -1;
+  }();
+  return forced >= 0 ? forced == 1 : !cuda;
+}
+}  // namespace
+
 // ---------------------------------------------------------------------------
 struct Engine::Impl {
   ModelInfo info;
@@ -120,6 +133,7 @@ struct Engine::Impl {
       device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
       precision = cuda ? requested : Precision::Fp32;
       net->to(device, scalarTypeOf(precision));
+      net->setChannelsLast(channelsLastOn(cuda));
       deviceLabel = cuda ? "cuda:0" : "cpu";
       if (cuda) at::globalContext().setBenchmarkCuDNN(true);
       net->setGraphCache(cuda && CudaGraphCache::enabled() ? std::make_shared<CudaGraphCache>() : nullptr);
@@ -131,6 +145,7 @@ struct Engine::Impl {
       precision = Precision::Fp32;
       net->setGraphCache(nullptr);
       net->to(device, torch::kFloat);
+      net->setChannelsLast(channelsLastOn(false));
       deviceLabel = "cpu";
       return Error{std::string("could not move the model to CUDA: ") + e.what_without_backtrace()};
     }
@@ -336,6 +351,8 @@ Engine::GraphStats Engine::cudaGraphStats() const {
   }
   return s;
 }
+
+bool Engine::channelsLast() const { return m_impl && m_impl->net && m_impl->net->channelsLast(); }
 
 Status Engine::moveTo(DeviceKind device) {
   if (!m_impl) return Error{"no model is loaded"};

@@ -138,6 +138,9 @@ class Engine {
   bool onCuda() const;
   // The precision in use now (fp32 on the CPU whatever was asked).
   Precision precision() const;
+  // The network's weights and activations are channels-last (the CPU's faster memory format
+  // here) rather than NCHW (CUDA); SYMMFLOW_CHANNELS_LAST=0 or 1 decides for both devices.
+  bool channelsLast() const;
   // Moves the weights to another device (e.g. the CPU after a CUDA failure).
   Status moveTo(DeviceKind device);
   // After a call that failed on CUDA and was retried on the CPU, a note saying so.

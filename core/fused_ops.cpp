@@ -14,6 +14,8 @@
 
 #include "core/cuda/fused_kernels.h"
 #endif
+#include "core/cpu/fused_kernels.h"
+#include "core/fused_kernel_args.h"
 
 namespace symmflow {
 
@@ -38,7 +40,6 @@ void checkSampleMatrix(const torch::Tensor& m, int64_t n, int64_t c, const char*
 torch::Tensor perSample(const torch::Tensor& m) { return m.unsqueeze(-1).unsqueeze(-1); }
 torch::Tensor perChannel(const torch::Tensor& v) { return v.view({1, -1, 1, 1}); }
 
-#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
 int kernelDtype(const torch::Tensor& x) {
   switch (x.scalar_type()) {
     case torch::kFloat: return 0;
@@ -47,10 +48,22 @@ int kernelDtype(const torch::Tensor& x) {
     default: return -1;
   }
 }
-// The kernels apply: CUDA, no autograd, a supported dtype, NCHW or channels-last.
-bool kernelsApply(const torch::Tensor& x) {
-  return fusedKernelsEnabled() && x.is_cuda() && !torch::GradMode::is_enabled() && kernelDtype(x) >= 0 &&
-         (x.is_contiguous() || x.is_contiguous(torch::MemoryFormat::ChannelsLast));
+bool anyRequiresGrad(std::initializer_list<const torch::Tensor*> tensors) {
+  if (!torch::GradMode::is_enabled()) return false;
+  for (const auto* t : tensors)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+// Which kernels apply to activations x (none for autograd, other dtypes or strided views):
+// CUDA ones on a CUDA tensor in a build with them, CPU ones for float32 on the CPU.
+enum class Kernels { None, Cpu, Cuda };
+Kernels kernelsFor(const torch::Tensor& x, bool needsGrad) {
+  if (!fusedKernelsEnabled() || needsGrad || x.numel() == 0 || kernelDtype(x) < 0 ||
+      !(x.is_contiguous() || x.is_contiguous(torch::MemoryFormat::ChannelsLast)))
+    return Kernels::None;
+  if (x.is_cpu()) return x.scalar_type() == torch::kFloat ? Kernels::Cpu : Kernels::None;
+  if (x.is_cuda() && fusedKernelsCompiled() && !torch::GradMode::is_enabled()) return Kernels::Cuda;
+  return Kernels::None;
 }
 // The parameters a kernel reads: all as they are when they share the activations' dtype
 // (a half-precision network's own weights and modulations: no conversion launches), else
@@ -75,6 +88,7 @@ KernelParams kernelParams(torch::ScalarType dtype, std::vector<torch::Tensor> pa
   return k;
 }
 const void* ptrOr(const torch::Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
 void checkLaunch(int code, const char* what) {
   if (code != 0)
     throw std::runtime_error(std::string(what) + ": CUDA kernel launch failed (error " + std::to_string(code) + ")");
@@ -93,7 +107,7 @@ bool fusedKernelsCompiled() {
 bool fusedKernelsEnabled() {
   static const bool enabled = [] {
     const char* env = std::getenv("SYMMFLOW_FUSED_KERNELS");
-    return fusedKernelsCompiled() && !(env && std::strcmp(env, "0") == 0);
+    return !(env && std::strcmp(env, "0") == 0);
   }();
   return enabled;
 }
@@ -111,26 +125,20 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
   checkChannelVector(bias, c, "groupNormAct: bias");
   checkSampleMatrix(scale, n, c, "groupNormAct: scale");
   checkSampleMatrix(shift, n, c, "groupNormAct: shift");
-#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
-  if (kernelsApply(x) && x.numel() > 0) {
-    const c10::cuda::CUDAGuard guard(x.device());
+  const auto kernels = kernelsFor(x, anyRequiresGrad({&x, &gamma, &beta, &bias, &scale, &shift}));
+  if (kernels != Kernels::None) {
     const bool channelsLast = !x.is_contiguous();
     auto y = torch::empty_like(x, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
     const auto params = kernelParams(x.scalar_type(), {bias, gamma, beta, scale, shift});
     const auto &fBias = params.tensors[0], &fGamma = params.tensors[1], &fBeta = params.tensors[2];
     const auto &fScale = params.tensors[3], &fShift = params.tensors[4];
-    cuda::GroupNormActArgs a;
+    kernels::GroupNormActArgs a;
     a.n = n;
     a.c = c;
     a.hw = x.size(2) * x.size(3);
     a.groups = groups;
-    a.splits = cuda::groupNormSplits(n, groups, c / groups * a.hw);
-    // Workspace for the partial statistics; one block per group needs none.
-    const auto partials =
-        a.splits > 1 ? torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble)) : torch::Tensor();
     a.x = x.data_ptr();
     a.y = y.data_ptr();
-    a.partials = partials.defined() ? partials.data_ptr<double>() : nullptr;
     a.channelBias = ptrOr(fBias);
     a.gamma = ptrOr(fGamma);
     a.beta = ptrOr(fBeta);
@@ -143,12 +151,24 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
     a.silu = silu;
     a.eps = static_cast<float>(eps);
     a.dtype = kernelDtype(x);
+    if (kernels == Kernels::Cpu) {
+      cpu::groupNormAct(a);
+      ++g_kernelCalls;
+      return y;
+    }
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+    const c10::cuda::CUDAGuard guard(x.device());
+    a.splits = cuda::groupNormSplits(n, groups, c / groups * a.hw);
+    // Workspace for the partial statistics; one block per group needs none.
+    const auto partials =
+        a.splits > 1 ? torch::empty({n * groups * a.splits * 2}, x.options().dtype(torch::kDouble)) : torch::Tensor();
+    a.partials = partials.defined() ? partials.data_ptr<double>() : nullptr;
     checkLaunch(cuda::launchGroupNormAct(a, c10::cuda::getCurrentCUDAStream(x.device().index()).stream()),
                 "groupNormAct");
     ++g_kernelCalls;
     return y;
-  }
 #endif
+  }
   auto h = bias.defined() ? x + perChannel(bias) : x;
   h = torch::group_norm(h, groups, gamma, beta, eps);
   if (scale.defined() && shift.defined())
@@ -165,13 +185,13 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
   require(a.dim() == 4 && a.sizes() == b.sizes(), "addWithBias: a and b must be (N, C, H, W) of one shape");
   checkChannelVector(bias1, a.size(1), "addWithBias: bias1");
   checkChannelVector(bias2, a.size(1), "addWithBias: bias2");
-#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
-  if (kernelsApply(a) && b.scalar_type() == a.scalar_type() && b.strides() == a.strides() && a.numel() > 0) {
-    const c10::cuda::CUDAGuard guard(a.device());
+  const auto kernels = kernelsFor(a, anyRequiresGrad({&a, &b, &bias1, &bias2}));
+  if (kernels != Kernels::None && b.scalar_type() == a.scalar_type() && b.device() == a.device() &&
+      b.strides() == a.strides()) {
     const bool channelsLast = !a.is_contiguous();
     auto out = torch::empty_like(a, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
     const auto params = kernelParams(a.scalar_type(), {bias1, bias2});
-    cuda::AddBiasArgs args;
+    kernels::AddBiasArgs args;
     args.a = a.data_ptr();
     args.b = b.data_ptr();
     args.out = out.data_ptr();
@@ -183,11 +203,18 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
     args.hw = a.size(2) * a.size(3);
     args.channelsLast = channelsLast;
     args.dtype = kernelDtype(a);
+    if (kernels == Kernels::Cpu) {
+      cpu::addBias(args);
+      ++g_kernelCalls;
+      return out;
+    }
+#ifdef SYMMFLOW_HAVE_FUSED_KERNELS
+    const c10::cuda::CUDAGuard guard(a.device());
     checkLaunch(cuda::launchAddBias(args, c10::cuda::getCurrentCUDAStream(a.device().index()).stream()), "addWithBias");
     ++g_kernelCalls;
     return out;
-  }
 #endif
+  }
   auto out = a + b;
   if (bias1.defined()) out = out + perChannel(bias1);
   if (bias2.defined()) out = out + perChannel(bias2);

@@ -95,7 +95,8 @@ torch::Tensor AttentionBlockImpl::attend(const torch::Tensor& normed) {
 #if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
   auto o = at::scaled_dot_product_attention(q, k, v);
 #else
-  auto w = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(d)), -1);
+  // Scaling q (N x d) instead of the scores (N x N): one small multiplication.
+  auto w = torch::softmax(torch::matmul(q * (1.0 / std::sqrt(static_cast<double>(d))), k.transpose(-1, -2)), -1);
   auto o = torch::matmul(w, v);
 #endif
   return o.transpose(-1, -2).reshape({B, C, H, W});

@@ -190,7 +190,9 @@ void registerBench(CLI::App& app, int& exitCode) {
       ->check(OutputFolderExists);
   cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
   cmd->add_flag("--json", json, "print one JSON object");
-  cmd->add_flag("--channels-last", channelsLast, "eval_ms with channels-last weights and activations");
+  cmd->add_flag("--channels-last", channelsLast,
+                "eval_ms with channels-last weights and activations (default: the engine's format, "
+                "channels-last on the CPU, NCHW on CUDA)");
   // Architecture sweep: the speed of a network does not depend on its weights, so candidate
   // architectures can be timed before anything is trained (issue 6: fewer, wider layers).
   static int archChannels = 0, archResBlocks = 0;
@@ -293,7 +295,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                       : engine->precision() == Precision::Bf16 ? torch::kBFloat16
                                                                : torch::kFloat;
       net->to(dev, wt);
-      net->setChannelsLast(channelsLast);
+      net->setChannelsLast(channelsLast || engine->channelsLast());
       x = x.to(wt);
       y = y.to(wt);
       double relErr = 0.0;
@@ -366,7 +368,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"torch", torchVersion()},
                           {"image_size", {c.imageHeight, c.imageWidth}},
                           {"batch", batch},
-                          {"channels_last", channelsLast},
+                          {"channels_last", channelsLast || engine->channelsLast()},
                           {"precision", precisionName(engine->precision())},
                           {"velocity_rel_error_vs_fp32", relErr},
                           {"steps", steps},

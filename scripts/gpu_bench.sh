@@ -11,7 +11,8 @@
 #      and the captured graph's kernels against the launch floor of trivial kernels;
 #   4b. an architecture sweep: graph time and kernel count of candidate camvid networks with
 #      random weights (bench --channels/--mult/--res-blocks/--attn), to choose one to train;
-#   4c. channels-last fp16 for camvid, and fasseg/cifar10 rows with their graphs' kernels.
+#   4c. camvid with the whole engine in channels-last (fp16, fp32), and fasseg/cifar10 rows
+#       with their graphs' kernels.
 # Leaves under $OUT: bench/ (results.jsonl, table.md, sweep.jsonl, sweep.txt), tests.txt, logs.tar.gz.
 #
 # Here, once:  cp -r /usr/src/googletest gpu_data/googletest
@@ -128,14 +129,17 @@ mkdir -p "$OUT/bench"; cp "$W/bench/sweep.jsonl" "$W/bench/sweep.txt" "$OUT/benc
 pack
 
 # 4c. The other rows.
-run_row() {  # label, bench arguments...
+run_row() {  # label, bench arguments... (ROW_ENV: VAR=value words for this row's environment)
   local label=$1; shift
   [ "$(left)" -gt 25 ] || return
   local line
-  line=$($CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
+  line=$(env ${ROW_ENV:-} $CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
   [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
 }
-run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16 --channels-last
+# The whole engine (segmentation and generation too) in channels-last: the CPU's default since
+# the fifth session; on CUDA only the evaluation was ever timed in it.
+ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16
+ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 run_row "engine fp32 channels-last" -m models/camvid.safetensors
 run_row "engine fp32" -m models/fasseg.safetensors --profile
 run_row "engine fp32" -m models/cifar10.safetensors --profile
 # Time per evaluation against size and kernel count: does it follow the FLOPs or the kernels?

@@ -133,8 +133,8 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
   checkChannelVector(bias, c, "groupNormAct: bias");
   checkSampleMatrix(scale, n, c, "groupNormAct: scale");
   checkSampleMatrix(shift, n, c, "groupNormAct: shift");
-  const auto kernels = kernelsFor(x, anyRequiresGrad({&x, &gamma, &beta, &bias, &scale, &shift}));
-  if (kernels != Kernels::None && allOn(x.device(), {&gamma, &beta, &bias, &scale, &shift})) {
+  const auto route = kernelsFor(x, anyRequiresGrad({&x, &gamma, &beta, &bias, &scale, &shift}));
+  if (route != Kernels::None && allOn(x.device(), {&gamma, &beta, &bias, &scale, &shift})) {
     const bool channelsLast = !x.is_contiguous();
     auto y = torch::empty_like(x, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
     const auto params = kernelParams(x.scalar_type(), {bias, gamma, beta, scale, shift});
@@ -159,7 +159,7 @@ torch::Tensor groupNormAct(const torch::Tensor& x, int groups, const torch::Tens
     a.silu = silu;
     a.eps = static_cast<float>(eps);
     a.dtype = kernelDtype(x);
-    if (kernels == Kernels::Cpu) {
+    if (route == Kernels::Cpu) {
       // A profiler range around the CPU kernel alone: `bench --profile` lists it as an
       // operator without children, with its own time. (CUDA launches stay outside operators:
       // their device time is what the profile reports beyond its leaves.)
@@ -197,8 +197,8 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
   require(a.dim() == 4 && a.sizes() == b.sizes(), "addWithBias: a and b must be (N, C, H, W) of one shape");
   checkChannelVector(bias1, a.size(1), "addWithBias: bias1");
   checkChannelVector(bias2, a.size(1), "addWithBias: bias2");
-  const auto kernels = kernelsFor(a, anyRequiresGrad({&a, &b, &bias1, &bias2}));
-  if (kernels != Kernels::None && b.scalar_type() == a.scalar_type() && allOn(a.device(), {&b, &bias1, &bias2}) &&
+  const auto route = kernelsFor(a, anyRequiresGrad({&a, &b, &bias1, &bias2}));
+  if (route != Kernels::None && b.scalar_type() == a.scalar_type() && allOn(a.device(), {&b, &bias1, &bias2}) &&
       b.strides() == a.strides()) {
     const bool channelsLast = !a.is_contiguous();
     auto out = torch::empty_like(a, channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous);
@@ -215,7 +215,7 @@ torch::Tensor addWithBias(const torch::Tensor& a, const torch::Tensor& b, const 
     args.hw = a.size(2) * a.size(3);
     args.channelsLast = channelsLast;
     args.dtype = kernelDtype(a);
-    if (kernels == Kernels::Cpu) {
+    if (route == Kernels::Cpu) {
       RECORD_FUNCTION("symmflow::add_with_bias", std::vector<c10::IValue>());
       cpu::addBias(args);
       ++g_kernelCalls;

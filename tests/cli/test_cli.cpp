@@ -3,6 +3,7 @@
 // generate / segment / edit / eval / bench, and bad inputs with their messages and exit codes.
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -240,6 +241,14 @@ TEST_F(Cli, BenchPrintsTimings) {
   EXPECT_FALSE(j["engine_cuda_graphs"]["active"].get<bool>());
   EXPECT_EQ(j["engine_cuda_graphs"]["replays"].get<long>(), 0);
   EXPECT_FALSE(j.contains("graph")) << r.out;
+  // The CPU's fast path (docs/PERFORMANCE.md): channels-last memory and the fused CPU kernels,
+  // unless the environment turns them off.
+  if (std::getenv("SYMMFLOW_CHANNELS_LAST") == nullptr) {
+    EXPECT_TRUE(j["channels_last"].get<bool>()) << r.out;
+  }
+  if (std::getenv("SYMMFLOW_FUSED_KERNELS") == nullptr) {
+    EXPECT_GT(j["fused_kernels"]["calls"].get<long>(), 0) << r.out;
+  }
   // Memory of each timed phase: the resident set before it and the peak while it ran.
   for (const char* phase : {"eval", "segment", "generate"}) {
     ASSERT_TRUE(j["memory"].contains(phase)) << r.out;

@@ -10,8 +10,8 @@
 #include <ATen/Parallel.h>
 
 // The inner loops are written so that the compiler vectorizes them (this file is built with
-// -O3 -fopenmp-simd: `omp simd` reductions, no OpenMP runtime); on x86-64 Linux with GCC each is also compiled for AVX2
-// and AVX-512, picked at load time.
+// -O3 and OpenMP: `omp simd` reductions, at::parallel_for on ATen's threads); on x86-64 Linux
+// with GCC each is also compiled for AVX2 and AVX-512, picked at load time.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define SYMMFLOW_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -21,7 +21,6 @@
 namespace symmflow::cpu {
 namespace {
 
-constexpr int kLanes = 16;               // independent float accumulators of a row's sums
 constexpr int64_t kRowFlush = 2048;      // row values summed in float before a float64 flush
 constexpr int64_t kPixelFlush = 256;     // pixels summed per channel in float before a flush
 constexpr int64_t kStatsChunk = 1024;    // pixels of one channels-last statistics task

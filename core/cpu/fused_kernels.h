@@ -10,8 +10,9 @@
 //   float32); partials and splits are not used.
 // - Statistics are shifted by each channel's first value and summed in float over short runs,
 //   then in float64 (no cancellation when the mean is far from zero). SiLU uses an exp
-//   accurate to a few float ulps. The loops are compiled for AVX-512, AVX2 and baseline x86-64
-//   (chosen at load time) and run on ATen's intra-op threads.
+//   accurate to a few float ulps. With GCC on x86-64 the loops are compiled for AVX-512, AVX2
+//   and baseline x86-64 (chosen at load time); they run on ATen's intra-op threads when the
+//   build found OpenMP (core/CMakeLists.txt), else on the calling thread.
 // - Throws std::invalid_argument for arguments the kernels do not take.
 #include "core/fused_kernel_args.h"
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/imaging/image_io.h"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -246,6 +248,101 @@ TEST(ImageIo, HugeHeadersOfEveryDecodableFormatAreRefusedBeforeDecoding) {
     EXPECT_EQ(header->width, 30000) << name;
     EXPECT_EQ(header->height, 30000) << name;
   }
+}
+
+// A little-endian TIFF: 8-bit grey, uncompressed, `tile` x `tile` tiles (one tile's worth
+// of pixel bytes, all `value`) or, with tile = 0, one strip.
+std::string greyTiff(std::uint32_t width, std::uint32_t height, std::uint32_t tileWidth, std::uint32_t tileHeight,
+                     std::uint8_t value) {
+  auto le = [](std::uint32_t v, int bytes) {
+    std::string out;
+    for (int i = 0; i < bytes; ++i) out += char((v >> (8 * i)) & 0xFF);
+    return out;
+  };
+  const std::uint32_t dataBytes = tileWidth > 0 ? tileWidth * tileHeight : width * height;
+  const std::string data(std::min<std::uint32_t>(dataBytes, 1 << 20), char(value));
+  std::vector<std::pair<std::uint16_t, std::uint32_t>> tags = {{256, width}, {257, height}, {258, 8},
+                                                               {259, 1},     {262, 1},      {277, 1}};
+  if (tileWidth > 0) {
+    tags.insert(tags.end(), {{322, tileWidth}, {323, tileHeight}, {324, 8}, {325, dataBytes}});
+  } else {
+    tags.insert(tags.end(), {{273, 8}, {278, height}, {279, dataBytes}});
+  }
+  std::sort(tags.begin(), tags.end());
+  std::string tiff = "II*" + std::string(1, '\0') + le(8 + std::uint32_t(data.size()), 4) + data;
+  tiff += le(std::uint32_t(tags.size()), 2);
+  for (const auto& [tag, v] : tags) tiff += le(tag, 2) + le(4, 2) + le(1, 4) + le(v, 4);  // LONG values
+  return tiff + le(0, 4);
+}
+
+// Regressions (found while fuzzing loadImage): OpenCV sizes a tiled TIFF's decode buffer
+// by the tile tags alone (2.4 GB for this 200-byte file), and it decodes formats whose
+// size the pixel check never read (a 39-byte bare VP8L bitstream cost 430 MB).
+TEST(ImageIo, DecodersNeverSeeASizeThePixelCheckDidNotRead) {
+  TempDir dir;
+  test::writeBytes(dir.file("tiles.tif"), greyTiff(1024, 1024, 30000, 20000, 7));
+  const auto tiles = loadImage(dir.file("tiles.tif"));
+  ASSERT_FALSE(tiles.ok());
+  EXPECT_TRUE(hasFragment(tiles.error(), "corrupt or truncated TIFF"));
+  EXPECT_TRUE(hasFragment(tiles.error(), "tiles of 30000x20000 pixels for an image of 1024x1024"));
+  // A writer's default 256x256 tile on a small image is fine, and so are strips.
+  test::writeBytes(dir.file("small-tiles.tif"), greyTiff(100, 60, 256, 256, 17));
+  test::writeBytes(dir.file("strip.tif"), greyTiff(100, 60, 0, 0, 33));
+  for (const auto& [name, value] : {std::pair<const char*, int>{"small-tiles.tif", 17}, {"strip.tif", 33}}) {
+    const auto image = loadImage(dir.file(name));
+    ASSERT_TRUE(image.ok()) << name << ": " << image.error();
+    EXPECT_EQ(image->width, 100) << name;
+    EXPECT_EQ(image->height, 60) << name;
+    EXPECT_EQ(int(image->pixels[3 * (59 * 100 + 99) + 1]), value) << name;
+  }
+
+  // OpenCV takes a WebP bitstream without its RIFF wrapper; this program does not.
+  const std::string bareVp8l = std::string("\x2F\x19\x2D\x19\x19", 5) + std::string(31, '\x19') + "kX8";
+  test::writeBytes(dir.file("bare.webp"), bareVp8l);
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("bare.webp")).error(), "is not an image"));
+  const std::pair<std::string, std::string> unsupported[] = {
+      {std::string(128, '\0') + "DICM" + std::string(64, '\x01'), "is a DICOM medical image"},
+      {std::string("\x76\x2F\x31\x01\x02\x00\x00\x00", 8), "is an OpenEXR image"},
+      {std::string("II+\0\x08\x00\x00\x00", 8), "is a BigTIFF image"}};
+  for (const auto& [bytes, what] : unsupported) {
+    test::writeBytes(dir.file("scan.img"), bytes);
+    const auto e = loadImage(dir.file("scan.img"));
+    ASSERT_FALSE(e.ok()) << what;
+    EXPECT_TRUE(hasFragment(e.error(), what)) << e.error();
+    EXPECT_TRUE(hasFragment(e.error(), "convert it to PNG or JPEG")) << e.error();
+  }
+}
+
+// A .jp2's size is the SIZ of its codestream box, not a SIZ-like byte run in a box before it.
+TEST(ImageIo, Jpeg2000SizeComesFromTheCodestreamBox) {
+  TempDir dir;
+  bool written = false;
+  try {
+    written = cv::imwrite(dir.file("real.jp2"), cv::Mat(48, 64, CV_8UC3, cv::Scalar(10, 120, 240)));
+  } catch (const cv::Exception&) {
+  }
+  if (!written) GTEST_SKIP() << "this OpenCV has no JPEG 2000 encoder";
+  const std::string real = test::readBytes(dir.file("real.jp2"));
+  ASSERT_GT(real.size(), 40u);
+  // Signature box (12 bytes), then 'ftyp'; OpenJPEG wants those two first.
+  const std::size_t ftypLength = (std::uint8_t(real[12]) << 24) | (std::uint8_t(real[13]) << 16) |
+                                 (std::uint8_t(real[14]) << 8) | std::uint8_t(real[15]);
+  ASSERT_EQ(real.compare(16, 4, "ftyp"), 0);
+  const std::string fakeSiz =
+      std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(16) + be32(16) + be32(0) + be32(0);
+  const std::string box = be32(8 + std::uint32_t(fakeSiz.size())) + "xml " + fakeSiz;
+  test::writeBytes(dir.file("decoy.jp2"), real.substr(0, 12 + ftypLength) + box + real.substr(12 + ftypLength));
+  for (const char* name : {"real.jp2", "decoy.jp2"}) {
+    const auto header = probeImage(dir.file(name));
+    ASSERT_TRUE(header.ok()) << name << ": " << header.error();
+    EXPECT_EQ(header->width, 64) << name;
+    EXPECT_EQ(header->height, 48) << name;
+    const auto image = loadImage(dir.file(name));
+    ASSERT_TRUE(image.ok()) << name << ": " << image.error();
+    EXPECT_EQ(image->width, 64) << name;
+  }
+  test::writeBytes(dir.file("no-codestream.jp2"), real.substr(0, 12 + ftypLength) + box);
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("no-codestream.jp2")).error(), "no codestream box"));
 }
 
 TEST(ImageIo, SmallImagesOfTheNewlyProbedFormatsStillLoad) {

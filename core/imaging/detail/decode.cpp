@@ -60,6 +60,8 @@ Result<ImageHeader> parseJpeg(const std::string& b, const std::string& path) {
   }
 }
 
+// Baseline TIFF: the first directory (the page OpenCV reads). When a tag repeats, the
+// largest value counts, so the pixel check never sees less than a decoder might.
 Result<ImageHeader> parseTiff(const std::string& b, const std::string& path) {
   const bool little = b[0] == 'I';
   auto u16 = [&](std::size_t i) { return little ? le16(b, i) : be16(b, i); };
@@ -68,17 +70,33 @@ Result<ImageHeader> parseTiff(const std::string& b, const std::string& path) {
   const std::size_t ifd = u32(4);
   if (ifd + 2 > b.size()) return malformed(path, "TIFF", "directory outside the file");
   const std::uint32_t entries = u16(ifd);
-  std::int64_t width = -1, height = -1;
+  // ImageWidth, ImageLength, TileWidth, TileLength
+  std::int64_t width = -1, height = -1, tileWidth = 0, tileHeight = 0;
   for (std::uint32_t e = 0; e < entries; ++e) {
     const std::size_t at = ifd + 2 + 12 * std::size_t(e);
     if (at + 12 > b.size()) return malformed(path, "TIFF", "directory cut short");
     const std::uint32_t tag = u16(at);
-    const std::uint32_t type = u16(at + 2);
-    if (tag != 256 && tag != 257) continue;
-    const std::int64_t value = type == 3 ? u16(at + 8) : u32(at + 8);
-    (tag == 256 ? width : height) = value;
+    const std::int64_t value = u16(at + 2) == 3 ? u16(at + 8) : u32(at + 8);  // SHORT or LONG
+    std::int64_t* field = tag == 256   ? &width
+                          : tag == 257 ? &height
+                          : tag == 322 ? &tileWidth
+                          : tag == 323 ? &tileHeight
+                                       : nullptr;
+    if (field) *field = std::max(*field, value);
   }
   if (width < 0 || height < 0) return malformed(path, "TIFF", "no image size");
+  // OpenCV decodes a tiled TIFF one tile at a time into a buffer of 4+ bytes per tile
+  // pixel, sized by the tile tags alone: a 1024x1024 image declaring 30000x20000 tiles
+  // cost 2.4 GB (found while fuzzing loadImage). Tiles may pad the image up to a
+  // multiple of 16, and small images often keep a writer's default tile (256-1024).
+  if (tileWidth > 0 || tileHeight > 0) {
+    auto padded = [](std::int64_t n) { return std::max<std::int64_t>((n + 15) / 16 * 16, 1024); };
+    if (tileWidth > padded(width) || tileHeight > padded(height) ||
+        double(tileWidth) * double(tileHeight) > std::max(double(width) * double(height), double(1 << 20)))
+      return malformed(path, "TIFF",
+                       "tiles of " + std::to_string(tileWidth) + "x" + std::to_string(tileHeight) +
+                           " pixels for an image of " + std::to_string(width) + "x" + std::to_string(height));
+  }
   return ImageHeader{toInt(std::uint64_t(width)), toInt(std::uint64_t(height)), "TIFF"};
 }
 
@@ -148,10 +166,35 @@ Result<ImageHeader> parseHdr(const std::string& b, const std::string& path) {
   return ImageHeader{toInt(std::uint64_t(size[0])), toInt(std::uint64_t(size[1])), "HDR"};
 }
 
-// JPEG 2000: the SIZ marker of the codestream (bare .j2k, or inside a .jp2 box).
+// JPEG 2000: the SIZ marker that opens the codestream, either the whole file (.j2k) or
+// the first 'jp2c' box of a .jp2 (the one OpenJPEG decodes; a SIZ-like byte run in an
+// earlier box must not stand in for it).
 Result<ImageHeader> parseJpeg2000(const std::string& b, const std::string& path) {
-  const std::size_t at = b.find(std::string("\xFF\x4F\xFF\x51", 4));
-  if (at == std::string::npos || at + 24 > b.size()) return malformed(path, "JPEG 2000", "no SIZ header");
+  std::size_t at = 0;
+  if (!startsWith(b, "\xFF\x4F\xFF\x51", 4)) {
+    at = std::string::npos;
+    for (std::size_t box = 0; box + 8 <= b.size();) {
+      std::uint64_t length = be32(b, box);
+      std::size_t header = 8;
+      if (length == 1) {  // 64-bit length follows the type
+        if (box + 16 > b.size()) break;
+        length = (std::uint64_t(be32(b, box + 8)) << 32) | be32(b, box + 12);
+        header = 16;
+      } else if (length == 0) {  // the box runs to the end of the file
+        length = b.size() - box;
+      }
+      if (length < header) break;
+      if (b.compare(box + 4, 4, "jp2c") == 0) {
+        at = box + header;
+        break;
+      }
+      if (length > b.size() - box) break;
+      box += static_cast<std::size_t>(length);
+    }
+    if (at == std::string::npos) return malformed(path, "JPEG 2000", "no codestream box");
+  }
+  if (at + 24 > b.size() || b.compare(at, 4, "\xFF\x4F\xFF\x51", 4) != 0)
+    return malformed(path, "JPEG 2000", "no SIZ header");
   const std::uint32_t xs = be32(b, at + 8), ys = be32(b, at + 12);
   const std::uint32_t x0 = be32(b, at + 16), y0 = be32(b, at + 20);
   return ImageHeader{toInt(xs > x0 ? xs - x0 : 0), toInt(ys > y0 ? ys - y0 : 0), "JPEG 2000"};
@@ -253,6 +296,9 @@ std::string unsupportedKind(const std::string& b) {
   if (startsWith(b, "8BPS", 4)) return "a Photoshop (PSD) file";
   if (startsWith(b, "\x00\x00\x01\x00", 4)) return "a Windows icon (ICO) file";
   if (startsWith(b, "\x00\x00\x00\x0CJXL ", 8) || startsWith(b, "\xFF\x0A", 2)) return "a JPEG XL image";
+  if (startsWith(b, "\x76\x2F\x31\x01", 4)) return "an OpenEXR image";
+  if (startsWith(b, "II+\0", 4) || startsWith(b, "MM\0+", 4)) return "a BigTIFF image";
+  if (b.size() >= 132 && b.compare(128, 4, "DICM") == 0) return "a DICOM medical image";
   const auto head = b.substr(0, std::min<std::size_t>(b.size(), 512));
   if (head.find("<svg") != std::string::npos) return "an SVG drawing";
   return {};
@@ -275,7 +321,6 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
   auto header = parseHeader(b, path);
   if (!header) return Error{header.error()};
   const ImageHeader& h = header.value();
-  const bool known = h.format != "unknown";
 
   auto checkSize = [&](std::int64_t w, std::int64_t hgt) -> Status {
     if (w <= 0 || hgt <= 0)
@@ -285,9 +330,21 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
                    megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
     return Status::success();
   };
-  if (known) {
-    if (auto s = checkSize(h.width, h.height); !s) return Error{s.error()};
+  // Only formats whose size was read above reach OpenCV. OpenCV recognises more (bare
+  // WebP bitstreams without their RIFF wrapper, DICOM through GDCM, ...) and allocates
+  // whatever their headers claim, up to 2^30 pixels: a 39-byte bare VP8L bitstream cost
+  // 430 MB (found while fuzzing loadImage).
+  if (h.format == "unknown") {
+    if (const std::string kind = unsupportedKind(b); !kind.empty())
+      return Error{"'" + path + "' is " + kind +
+                   ", which this program cannot read: convert it to PNG or JPEG first (for example "
+                   "with GIMP, or with ImageMagick: convert '" +
+                   std::filesystem::path(path).filename().string() + "' '" + convertedName(path) + "')"};
+    return Error{"'" + path +
+                 "' is not an image: its content is none of the formats this program reads (PNG, JPEG, "
+                 "BMP, TIFF, WebP, JPEG 2000, PNM/PAM/PFM, Sun raster, Radiance HDR)"};
   }
+  if (auto s = checkSize(h.width, h.height); !s) return Error{s.error()};
 
   const int flags = (!raw && h.format == "JPEG") ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
   cv::Mat image;
@@ -300,20 +357,9 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
   } catch (const std::exception& e) {
     why = e.what();
   }
-  if (image.empty()) {
-    if (!known) {
-      if (const std::string kind = unsupportedKind(b); !kind.empty())
-        return Error{"'" + path + "' is " + kind +
-                     ", which this program cannot read: convert it to PNG or JPEG first (for example "
-                     "with GIMP, or with ImageMagick: convert '" +
-                     std::filesystem::path(path).filename().string() + "' '" + convertedName(path) + "')"};
-      return Error{"'" + path +
-                   "' is not an image: its content is not a format OpenCV reads (PNG, JPEG, "
-                   "BMP, TIFF, WebP, ...)"};
-    }
+  if (image.empty())
     return Error{"'" + path + "' is a corrupt or truncated " + h.format + " file (it could not be decoded" +
                  (why.empty() ? "" : ": " + why) + ")"};
-  }
   if (auto s = checkSize(image.cols, image.rows); !s) return Error{s.error()};
   return image;
 }

@@ -19,7 +19,9 @@
 
 namespace symmflow::ui {
 namespace {
-const QString kImageFilter = QObject::tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)");
+const QString kImageFilter = QObject::tr(
+    "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.jp2 *.j2k *.ppm *.pgm *.pbm *.pnm *.pam *.pfm "
+    "*.hdr *.ras);;All files (*)");
 const QString kProjectFilter = QObject::tr("SymmFlow projects (*.symmflow)");
 
 QString q(const std::string& s) { return QString::fromStdString(s); }

@@ -197,7 +197,7 @@ void registerSegment(CLI::App& app, int& exitCode) {
   static int draws = 4;
   static bool mirror = false;
   addCommon(cmd, c, 1);
-  cmd->add_option("-i,--input", input, "photo (any format OpenCV reads)")->required();
+  cmd->add_option("-i,--input", input, "photo (PNG, JPEG, BMP, TIFF, WebP, JPEG 2000, PNM, ...)")->required();
   cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")
       ->required()
       ->check(OutputFolderExists & PngOutput);

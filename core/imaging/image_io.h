@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Reading and writing photos: any format OpenCV decodes in, PNG (with text chunks)
-// or JPEG out. No OpenCV, torch or Qt types appear here.
+// Reading and writing photos: PNG, JPEG, BMP, TIFF, WebP, JPEG 2000, PNM/PAM/PFM, Sun
+// raster and Radiance HDR in (decoded by OpenCV once their header has been read here),
+// PNG (with text chunks) or JPEG out. No OpenCV, torch or Qt types appear here.
 //
 // Errors: every function returns a Result/Status whose message names the file and
 // says what is wrong (missing, empty, not an image, corrupt or truncated, too large,
@@ -43,7 +44,10 @@ Result<ImageHeader> probeImage(const std::string& path);
 // scaled to 8 bits, alpha is composited over white, JPEG EXIF orientation is applied.
 // The pixel count is checked from the header before any pixel is decoded, so a
 // file that claims 20000x20000 is refused without allocating; the message gives
-// the size and the limit. maxPixels <= 0 disables the check.
+// the size and the limit. maxPixels <= 0 disables the check. Content of any other
+// format never reaches a decoder: "is not an image", or for files users often pick
+// (GIF, HEIC, AVIF, PDF, PSD, SVG, DICOM, OpenEXR, ...) "is a GIF image, which this
+// program cannot read: convert it ...".
 // Errors: "does not exist", "is empty (0 bytes)", "is not an image", "is corrupt
 // or truncated", "has zero size", "is too large".
 Result<RgbImage> loadImage(const std::string& path, std::int64_t maxPixels = kDefaultMaxPixels);

@@ -84,7 +84,7 @@ struct MaskImportOptions {
   std::int64_t maxPixels = kDefaultMaxPixels;
 };
 
-// Reads a mask file of any format OpenCV reads and maps it to class ids of `classes`.
+// Reads a mask file of any format loadImage reads and maps it to class ids of `classes`.
 // Detection (unless options.forceEncoding):
 //  - colour image (RGB/RGBA/palette) -> Color, unless every pixel is grey (R=G=B)
 //    and not every distinct colour is a class colour, which is read as grey;

@@ -214,7 +214,8 @@ Result<SafetensorsFile> SafetensorsFile::parse(std::shared_ptr<const std::vector
 
 Result<SafetensorsFile> SafetensorsFile::readHeader(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Error{"no such file: " + path};
+  if (!std::filesystem::exists(path, ec)) return Error{"no such file: " + path};
+  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + " is not a regular file"};
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return Error{"cannot read " + path + ": " + ec.message()};
   std::ifstream in(path, std::ios::binary);

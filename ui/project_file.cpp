@@ -233,6 +233,8 @@ Result<ProjectData> loadProject(const QString& path) {
   QFile f(path);
   const std::string name = QFileInfo(path).fileName().toStdString();
   if (!f.exists()) return Error{name + " does not exist"};
+  // Devices never end and FIFOs block until a writer comes: only regular files are read.
+  if (!QFileInfo(path).isFile()) return Error{name + " is not a project file (it is a folder, device or pipe)"};
   if (!f.open(QIODevice::ReadOnly)) return Error{name + " cannot be read: " + f.errorString().toStdString()};
   if (f.size() > kMaxProjectBytes) return Error{name + " is too large to be a project"};
   const QByteArray bytes = f.readAll();

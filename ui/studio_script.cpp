@@ -2,6 +2,7 @@
 #include "ui/studio_script.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringList>
 
@@ -10,6 +11,8 @@
 
 namespace symmflow::ui {
 namespace {
+
+constexpr qint64 kMaxScriptBytes = 16 << 20;
 
 using Op = ScriptCommand::Op;
 
@@ -99,6 +102,10 @@ Result<std::vector<ScriptCommand>> parseStudioScript(const QString& text) {
 
 Result<std::vector<ScriptCommand>> loadStudioScript(const QString& path) {
   QFile f(path);
+  if (f.exists() && !QFileInfo(path).isFile())  // a folder, or a device or FIFO that would never end
+    return Error{"cannot read the script " + path.toStdString() + ": it is not a regular file"};
+  if (f.size() > kMaxScriptBytes)
+    return Error{"cannot read the script " + path.toStdString() + ": it is over 16 MB, too large to be a script"};
   if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
     return Error{"cannot read the script " + path.toStdString() + ": " + f.errorString().toStdString()};
   auto r = parseStudioScript(QString::fromUtf8(f.readAll()));

@@ -86,6 +86,12 @@ void registerPack(CLI::App& app, int& exitCode) {
   cmd->add_option("--seed", seed, "shuffle seed for the hold-out and --limit");
   cmd->add_option("--source", source, "description recorded in the shard");
   cmd->callback([&exitCode] {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(classesPath, ec) ||
+        std::filesystem::file_size(classesPath, ec) > (1u << 20)) {
+      exitCode = fail(classesPath + ": not a class list (a JSON file of at most 1 MB is expected)");
+      return;
+    }
     std::ifstream in(classesPath);
     std::stringstream ss;
     ss << in.rdbuf();

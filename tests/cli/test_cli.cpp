@@ -329,6 +329,13 @@ TEST_F(Cli, PackNamesTheFilesItLeavesOut) {
   EXPECT_NE(r.out.find("scene1.png"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("scene2-typo.png"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 mask(s) without an image of the same stem left out"), std::string::npos) << r.out;
+
+  // A device as the class list would be read without end.
+  if (fs::exists("/dev/zero")) {
+    auto dev = run("pack --dir " + d.string() + " --classes /dev/zero --size 16x16 -o " + p("dev.safetensors"));
+    EXPECT_EQ(dev.code, 1) << dev.out;
+    EXPECT_NE(dev.out.find("not a class list (a JSON file of at most 1 MB is expected)"), std::string::npos) << dev.out;
+  }
 }
 
 TEST_F(Cli, BadInputsFailWithClearMessages) {

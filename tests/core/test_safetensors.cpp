@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // safetensors round trips, and malformed files rejected with clear errors.
 #include <cstring>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -256,4 +257,10 @@ TEST(ModelFile, MismatchedOrForeignFilesGiveErrorsNamingTheProblem) {
   ASSERT_TRUE(writeSafetensors(d.path("cfg2.safetensors"), none, md).ok());
   EXPECT_NE(inspectModel(d.path("cfg2.safetensors")).error().find("malformed"), std::string::npos);
   EXPECT_NE(inspectModel(d.path("nope.safetensors")).error().find("no such file"), std::string::npos);
+  // A device or folder picked as a model is named as such (and /dev/zero is not read).
+  EXPECT_NE(inspectModel(d.path("")).error().find("is not a regular file"), std::string::npos);
+  if (std::filesystem::exists("/dev/zero")) {
+    EXPECT_NE(inspectModel("/dev/zero").error().find("is not a regular file"), std::string::npos);
+    EXPECT_NE(SafetensorsFile::read("/dev/zero").error().find("is not a regular file"), std::string::npos);
+  }
 }

@@ -186,6 +186,15 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   EXPECT_TRUE(hasFragment(loadImage(dir.file("Shot.PNG")).error(), "convert 'Shot.PNG' 'Shot-converted.png'"))
       << loadImage(dir.file("Shot.PNG")).error();
 
+  // Devices never end and a FIFO blocks until a writer comes: refused before reading.
+  const std::string fifo = dir.file("pipe.png");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& special : {fifo, std::string("/dev/zero")}) {
+    if (::access(special.c_str(), F_OK) != 0) continue;
+    EXPECT_TRUE(hasFragment(loadImage(special).error(), "is not a regular file (it is a device, a pipe or a socket)"))
+        << special;
+  }
+
   ASSERT_TRUE(savePng(test::randomImage(64, 64, 4), dir.file("full.png")).ok());
   const std::string full = test::readBytes(dir.file("full.png"));
   test::writeBytes(dir.file("cut.png"), full.substr(0, full.size() / 2));

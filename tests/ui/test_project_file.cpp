@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Project save/open round trip and malformed files.
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "fake_backend.h"
 #include "ui/project_file.h"
@@ -112,4 +114,18 @@ TEST(ProjectFile, MalformedFilesAreRejected) {
   auto r = loadProject(write("flip.symmflow", flipped));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("corrupt"), std::string::npos) << r.error();
+}
+
+// A FIFO would block the open until a writer came and /dev/zero would be read without
+// end: both are refused before reading (the test hangs or runs out of memory otherwise).
+TEST(ProjectFile, FoldersDevicesAndPipesAreRefusedBeforeReading) {
+  QTemporaryDir dir;
+  const QString fifo = dir.filePath("pipe.symmflow");
+  ASSERT_EQ(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+  for (const QString& path : {fifo, QStringLiteral("/dev/zero"), dir.path()}) {
+    if (!QFileInfo::exists(path)) continue;
+    auto r = loadProject(path);
+    ASSERT_FALSE(r.ok()) << path.toStdString();
+    EXPECT_NE(r.error().find("is not a project file (it is a folder, device or pipe)"), std::string::npos) << r.error();
+  }
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Studio scripts (--script): parsing, errors with line numbers, and replay through
 // the tool controller as one undo step per stroke.
+#include <QFileInfo>
+#include <QTemporaryDir>
+
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "fake_backend.h"
 #include "ui/label_document.h"
@@ -51,6 +55,16 @@ TEST(StudioScript, ErrorsNameTheLineAndTheProblem) {
   auto missing = loadStudioScript(QStringLiteral("/nonexistent/script.txt"));
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("/nonexistent/script.txt"), std::string::npos);
+  // A FIFO would block until a writer came, /dev/zero would never end.
+  QTemporaryDir dir;
+  const QString fifo = dir.filePath("script.txt");
+  ASSERT_EQ(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+  for (const QString& path : {fifo, QStringLiteral("/dev/zero"), dir.path()}) {
+    if (!QFileInfo::exists(path)) continue;
+    auto r = loadStudioScript(path);
+    ASSERT_FALSE(r.ok()) << path.toStdString();
+    EXPECT_NE(r.error().find("it is not a regular file"), std::string::npos) << r.error();
+  }
 }
 
 TEST(StudioScript, StrokesReplayAsGesturesLikeTheMouse) {

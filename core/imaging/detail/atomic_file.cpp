@@ -157,6 +157,12 @@ Result<std::string> readWholeFile(const std::string& path) {
     return Error{"cannot read '" + path + "' (" + errnoText(err) + ")"};
   }
   if (S_ISDIR(st.st_mode)) return Error{"'" + path + "' is a folder, not a file"};
+  // A device (/dev/zero, /dev/urandom) would be read without end and a FIFO would block
+  // until a writer came: only regular files are read.
+  if (!S_ISREG(st.st_mode))
+    return Error{"'" + path + "' is not a regular file (it is a device, a pipe or a socket): pick a file"};
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxWholeFileBytes)
+    return Error{"'" + path + "' is too large (over 2 GB)"};
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

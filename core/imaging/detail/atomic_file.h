@@ -2,6 +2,7 @@
 #pragma once
 // Internal to symmflow_imaging: write a file atomically (temporary file in the same
 // directory, fsync, rename over the target).
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -19,7 +20,12 @@ namespace symmflow::imaging::detail {
 // process holds their lock and they are more than 10 s old.
 Status writeFileAtomically(const std::string& path, const std::function<Status(std::FILE*)>& write);
 
-// Reads a whole file. Errors: missing, unreadable, a directory.
+// The largest file readWholeFile reads (2 GB; a photo or mask is far smaller).
+inline constexpr std::uint64_t kMaxWholeFileBytes = 0x7fffffffULL;
+
+// Reads a whole regular file. Errors: missing, unreadable, a directory, a device, pipe
+// or socket (refused before reading: /dev/zero never ends, a FIFO blocks), over
+// kMaxWholeFileBytes.
 Result<std::string> readWholeFile(const std::string& path);
 
 }  // namespace symmflow::imaging::detail

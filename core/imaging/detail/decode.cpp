@@ -317,7 +317,7 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
   if (!bytes) return Error{bytes.error()};
   const std::string& b = bytes.value();
   if (b.empty()) return Error{"'" + path + "' is empty (0 bytes)"};
-  if (b.size() > 0x7fffffffULL) return Error{"'" + path + "' is too large (over 2 GB)"};
+  if (b.size() > kMaxWholeFileBytes) return Error{"'" + path + "' is too large (over 2 GB)"};  // grew while read
   auto header = parseHeader(b, path);
   if (!header) return Error{header.error()};
   const ImageHeader& h = header.value();

@@ -65,6 +65,25 @@ std::string ModelConfig::validate() const {
     return "image size must be divisible by " + std::to_string(f) + " for " + std::to_string(levels()) + " levels";
   if (labelDownsample < 0 || (labelDownsample > 0 && (imageHeight % labelDownsample || imageWidth % labelDownsample)))
     return "label_downsample must be 0 (image-level) or divide the image size";
+  // What one image costs to run, so that a model file whose weights are small but whose
+  // shape is not (a 4096x4096 network, attention at full resolution) is refused when
+  // loaded rather than exhausting memory on its first run.
+  for (int a : attentionLevels) {
+    const std::int64_t tokens = std::int64_t(imageHeight >> a) * (imageWidth >> a);
+    if (tokens > kMaxAttentionTokens)
+      return "attention at level " + std::to_string(a) + " would compare " + std::to_string(tokens) +
+             " positions with each other (" + std::to_string(tokens * tokens * 4 >> 30) +
+             " GB of scores per head); at most " + std::to_string(kMaxAttentionTokens) +
+             " (128x128) are supported: put attention on a coarser level";
+  }
+  for (int l = 0; l < levels(); ++l) {
+    const std::int64_t floats =
+        std::int64_t(baseChannels) * channelMult[std::size_t(l)] * (imageHeight >> l) * (imageWidth >> l);
+    if (floats > kMaxActivationFloats)
+      return "level " + std::to_string(l) + " would hold " + std::to_string(floats >> 20) +
+             "M values per image in each activation (over " + std::to_string(kMaxActivationFloats >> 20) +
+             "M, 1 GB): use a smaller image size or fewer channels";
+  }
   return {};
 }
 

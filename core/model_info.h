@@ -30,7 +30,12 @@ struct ModelConfig {
   int labelHeight() const { return labelDownsample > 0 ? imageHeight / labelDownsample : 1; }
   int labelWidth() const { return labelDownsample > 0 ? imageWidth / labelDownsample : 1; }
   bool imageLevel() const { return labelDownsample == 0; }
-  // Empty when the config is usable; otherwise what is wrong with it.
+  // Limits on what one image costs to run: attention compares every position of its
+  // level with every other, and no activation may exceed 1 GB of floats.
+  static constexpr std::int64_t kMaxAttentionTokens = 128 * 128;
+  static constexpr std::int64_t kMaxActivationFloats = std::int64_t(1) << 28;
+  // Empty when the config is usable (ranges, divisibility and the limits above);
+  // otherwise what is wrong with it.
   std::string validate() const;
   std::string toJson() const;
   static Result<ModelConfig> fromJson(const std::string& json);

@@ -44,6 +44,19 @@ std::string pngHeaderOnly(std::uint32_t width, std::uint32_t height) {
   return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + body + be32(crc32(body));
 }
 
+// probeImage and loadImage both succeed on `path` and agree on width x height.
+::testing::AssertionResult probesAndLoadsAs(const std::string& path, int width, int height) {
+  const auto header = probeImage(path);
+  if (!header.ok()) return ::testing::AssertionFailure() << "probe: " << header.error();
+  const auto image = loadImage(path);
+  if (!image.ok()) return ::testing::AssertionFailure() << "load: " << image.error();
+  if (header->width != width || header->height != height || image->width != width || image->height != height)
+    return ::testing::AssertionFailure() << "probed " << header->width << "x" << header->height << ", loaded "
+                                         << image->width << "x" << image->height << ", expected " << width << "x"
+                                         << height;
+  return ::testing::AssertionSuccess();
+}
+
 TEST(ImageIo, PngRoundTripOfRandomPixelsIsExact) {
   TempDir dir;
   const RgbImage image = test::randomImage(37, 23, 1);
@@ -335,15 +348,7 @@ TEST(ImageIo, Jpeg2000SizeComesFromTheCodestreamBox) {
       std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8) + be32(16) + be32(16) + be32(0) + be32(0);
   const std::string box = be32(8 + std::uint32_t(fakeSiz.size())) + "xml " + fakeSiz;
   test::writeBytes(dir.file("decoy.jp2"), real.substr(0, 12 + ftypLength) + box + real.substr(12 + ftypLength));
-  for (const char* name : {"real.jp2", "decoy.jp2"}) {
-    const auto header = probeImage(dir.file(name));
-    ASSERT_TRUE(header.ok()) << name << ": " << header.error();
-    EXPECT_EQ(header->width, 64) << name;
-    EXPECT_EQ(header->height, 48) << name;
-    const auto image = loadImage(dir.file(name));
-    ASSERT_TRUE(image.ok()) << name << ": " << image.error();
-    EXPECT_EQ(image->width, 64) << name;
-  }
+  for (const char* name : {"real.jp2", "decoy.jp2"}) EXPECT_TRUE(probesAndLoadsAs(dir.file(name), 64, 48)) << name;
   test::writeBytes(dir.file("no-codestream.jp2"), real.substr(0, 12 + ftypLength) + box);
   EXPECT_TRUE(hasFragment(loadImage(dir.file("no-codestream.jp2")).error(), "no codestream box"));
 }
@@ -365,14 +370,7 @@ TEST(ImageIo, SmallImagesOfTheNewlyProbedFormatsStillLoad) {
     } catch (const cv::Exception&) {
     }
     if (!written) continue;  // this OpenCV lacks the encoder
-    const auto header = probeImage(dir.file(name));
-    ASSERT_TRUE(header.ok()) << name << ": " << header.error();
-    EXPECT_EQ(header->width, 64) << name;
-    EXPECT_EQ(header->height, 48) << name;
-    const auto image = loadImage(dir.file(name));
-    ASSERT_TRUE(image.ok()) << name << ": " << image.error();
-    EXPECT_EQ(image->width, 64) << name;
-    EXPECT_EQ(image->height, 48) << name;
+    EXPECT_TRUE(probesAndLoadsAs(dir.file(name), 64, 48)) << name;
   }
 }
 

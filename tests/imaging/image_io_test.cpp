@@ -329,6 +329,33 @@ TEST(ImageIo, DecodersNeverSeeASizeThePixelCheckDidNotRead) {
   // (DICOM, OpenEXR and BigTIFF: LoadErrorsSayWhatIsWrong.)
 }
 
+// libjpeg passes over the whole image once per scan, even an empty one: a 1 MB file of
+// empty scans would hold a 50 MP decode for minutes. A progressive JPEG with 100 extra
+// empty scans still loads; past 500 scans the file is refused before decoding.
+TEST(ImageIo, JpegWithHundredsOfEmptyScansIsRefusedBeforeDecoding) {
+  TempDir dir;
+  cv::Mat bgr(48, 64, CV_8UC3, cv::Scalar(10, 120, 240));
+  std::vector<uchar> encoded;
+  ASSERT_TRUE(cv::imencode(".jpg", bgr, encoded, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
+  const std::string jpeg(encoded.begin(), encoded.end());
+  const std::size_t lastScan = jpeg.rfind("\xFF\xDA");
+  ASSERT_NE(lastScan, std::string::npos);
+  const std::size_t headerLength = 2 + ((std::uint8_t(jpeg[lastScan + 2]) << 8) | std::uint8_t(jpeg[lastScan + 3]));
+  const std::string emptyScan = jpeg.substr(lastScan, headerLength);
+  auto withEmptyScans = [&](int n) {
+    std::string out = jpeg.substr(0, jpeg.size() - 2);  // up to EOI
+    for (int k = 0; k < n; ++k) out += emptyScan;
+    return out + "\xFF\xD9";
+  };
+  test::writeBytes(dir.file("some.jpg"), withEmptyScans(100));
+  EXPECT_TRUE(probesAndLoadsAs(dir.file("some.jpg"), 64, 48));
+  test::writeBytes(dir.file("many.jpg"), withEmptyScans(600));
+  const auto many = loadImage(dir.file("many.jpg"));
+  ASSERT_FALSE(many.ok());
+  EXPECT_TRUE(hasFragment(many.error(), "corrupt or truncated JPEG"));
+  EXPECT_TRUE(hasFragment(many.error(), "scans, more than the 500 decoded here"));
+}
+
 // A .jp2's size is the SIZ of its codestream box, not a SIZ-like byte run in a box before it.
 TEST(ImageIo, Jpeg2000SizeComesFromTheCodestreamBox) {
   TempDir dir;

@@ -311,6 +311,11 @@ TEST(ImageIo, DecodersNeverSeeASizeThePixelCheckDidNotRead) {
   ASSERT_FALSE(tiles.ok());
   EXPECT_TRUE(hasFragment(tiles.error(), "corrupt or truncated TIFF"));
   EXPECT_TRUE(hasFragment(tiles.error(), "tiles of 30000x20000 pixels for an image of 1024x1024"));
+  // One tile covering the whole image, padded to a multiple of 16, is fine.
+  test::writeBytes(dir.file("one-tile.tif"), greyTiff(1100, 1000, 1104, 1008, 7));
+  const auto oneTile = probeImage(dir.file("one-tile.tif"));
+  ASSERT_TRUE(oneTile.ok()) << oneTile.error();
+  EXPECT_EQ(oneTile->width, 1100);
   // A writer's default 256x256 tile on a small image is fine, and so are strips.
   test::writeBytes(dir.file("small-tiles.tif"), greyTiff(100, 60, 256, 256, 17));
   test::writeBytes(dir.file("strip.tif"), greyTiff(100, 60, 0, 0, 33));

@@ -102,9 +102,10 @@ Result<ImageHeader> parseTiff(const std::string& b, const std::string& path) {
   // cost 2.4 GB (found while fuzzing loadImage). Tiles may pad the image up to a
   // multiple of 16, and small images often keep a writer's default tile (256-1024).
   if (tileWidth > 0 || tileHeight > 0) {
-    auto padded = [](std::int64_t n) { return std::max<std::int64_t>((n + 15) / 16 * 16, 1024); };
+    auto to16 = [](std::int64_t n) { return (n + 15) / 16 * 16; };
+    auto padded = [&](std::int64_t n) { return std::max<std::int64_t>(to16(n), 1024); };
     if (tileWidth > padded(width) || tileHeight > padded(height) ||
-        double(tileWidth) * double(tileHeight) > std::max(double(width) * double(height), double(1 << 20)))
+        double(tileWidth) * double(tileHeight) > std::max(double(to16(width)) * double(to16(height)), double(1 << 20)))
       return malformed(path, "TIFF",
                        "tiles of " + std::to_string(tileWidth) + "x" + std::to_string(tileHeight) +
                            " pixels for an image of " + std::to_string(width) + "x" + std::to_string(height));

@@ -229,6 +229,12 @@ TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   EXPECT_TRUE(hasFragment(huge.error(), "400.0 MP"));
   EXPECT_TRUE(hasFragment(huge.error(), "limit of 50.0 MP"));
 
+  // Within the pixel limit but wider than OpenCV decodes: too large, not "corrupt".
+  test::writeBytes(dir.file("strip.png"), pngHeaderOnly(2000000, 2));
+  EXPECT_TRUE(hasFragment(loadImage(dir.file("strip.png")).error(),
+                          "is too large: 2000000x2 has a side of more than 1048576 pixels"))
+      << loadImage(dir.file("strip.png")).error();
+
   test::writeBytes(dir.file("empty-size.png"), pngHeaderOnly(0, 10));
   EXPECT_TRUE(hasFragment(loadImage(dir.file("empty-size.png")).error(), "zero size"));
 }

@@ -36,6 +36,7 @@ Error malformed(const std::string& path, const std::string& format, const std::s
 }
 
 constexpr std::size_t kMaxJpegScans = 500;
+constexpr std::int64_t kMaxSide = 1 << 20;  // OpenCV's CV_IO_MAX_IMAGE_WIDTH/HEIGHT
 
 // Clamps header sizes into int; absurd values become INT_MAX so that the pixel
 // limit reports them.
@@ -341,6 +342,10 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
     if (maxPixels > 0 && w * hgt > maxPixels)
       return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) + " (" +
                    megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
+    // OpenCV refuses a side over 2^20 pixels (and would call the file undecodable).
+    if (w > kMaxSide || hgt > kMaxSide)
+      return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) +
+                   " has a side of more than " + std::to_string(kMaxSide) + " pixels"};
     return Status::success();
   };
   // Only formats whose size was read above reach OpenCV. OpenCV recognises more (bare

@@ -10,6 +10,7 @@
 #include "core/imaging/detail/atomic_file.h"
 #include "core/imaging/detail/cv_convert.h"
 #include "core/imaging/detail/decode.h"
+#include "core/imaging/detail/image_header.h"
 #include "core/imaging/detail/png_codec.h"
 
 namespace symmflow::imaging {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Internal to symmflow_imaging: header probing and checked decoding with OpenCV.
+// Internal to symmflow_imaging: checked decoding with OpenCV (sizes come from
+// image_header.h first).
 #include <cstdint>
 #include <string>
 
@@ -11,15 +12,9 @@
 
 namespace symmflow::imaging::detail {
 
-// Parses the size from the first bytes of a file (see probeImage).
-Result<ImageHeader> parseHeader(const std::string& bytes, const std::string& path);
-
-// PNG only: every chunk's declared length fits in the rest of the file (`bytes` is the
-// whole file). parseHeader checks it for PNGs; readPngText calls it before libpng.
-Status checkPngChunks(const std::string& bytes, const std::string& path);
-
-// Reads and decodes `path` with every check of loadImage (existence, empty file, header
-// size, pixel limit, decoding failure). raw = true keeps channels, depth and alpha as
+// Reads and decodes `path` with every check of loadImage (a regular file, not empty, a
+// header of a format parseHeader reads, the pixel limit, decoding failure); content of
+// any other format never reaches OpenCV. raw = true keeps channels, depth and alpha as
 // stored (IMREAD_UNCHANGED; palette PNGs come out as BGR/BGRA); raw = false decodes
 // JPEG with IMREAD_COLOR (EXIF orientation applied) and other formats unchanged.
 // Channel order is OpenCV's (BGR/BGRA).

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/imaging/detail/atomic_file.h"
-#include "core/imaging/detail/decode.h"
+#include "core/imaging/detail/image_header.h"
 
 namespace symmflow::imaging::detail {
 namespace {

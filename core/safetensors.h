@@ -73,6 +73,9 @@ Status writeSafetensors(const std::string& path, const std::vector<TensorBlob>& 
 
 // Writes bytes to path atomically (temp file + fsync + rename). Shared by all savers.
 Status writeFileAtomic(const std::string& path, const std::uint8_t* data, std::size_t size);
+
+// Reads a whole regular file of at most maxBytes (checked before reading, so a device or
+// FIFO is never read). Errors: "no such file", "is not a regular file", "over the limit".
 Result<std::vector<std::uint8_t>> readFileBytes(const std::string& path, std::size_t maxBytes);
 
 }  // namespace symmflow

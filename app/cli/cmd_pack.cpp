@@ -4,10 +4,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <unistd.h>
 
 #include <torch/torch.h>
@@ -18,6 +16,7 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
 #include "core/model_info.h"
+#include "core/safetensors.h"
 #include "core/shard.h"
 
 namespace symmflow::cli {
@@ -86,16 +85,13 @@ void registerPack(CLI::App& app, int& exitCode) {
   cmd->add_option("--seed", seed, "shuffle seed for the hold-out and --limit");
   cmd->add_option("--source", source, "description recorded in the shard");
   cmd->callback([&exitCode] {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(classesPath, ec) ||
-        std::filesystem::file_size(classesPath, ec) > (1u << 20)) {
-      exitCode = fail(classesPath + ": not a class list (a JSON file of at most 1 MB is expected)");
+    // A regular file of at most 1 MB: a device such as /dev/zero would never end.
+    auto text = readFileBytes(classesPath, 1u << 20);
+    if (!text) {
+      exitCode = fail("not a class list (a JSON file of at most 1 MB is expected): " + text.error());
       return;
     }
-    std::ifstream in(classesPath);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto classes = classListFromJson(ss.str());
+    auto classes = classListFromJson(std::string(text->begin(), text->end()));
     if (!classes) {
       exitCode = fail(classesPath + ": " + classes.error());
       return;

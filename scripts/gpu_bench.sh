@@ -1,120 +1,166 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# One GPU call that checks and measures the engine (issue 6, see docs/PERFORMANCE.md):
-#   1. builds GoogleTest (carried as source: the machine has none), then the CLI and the core
-#      tests against the machine's CUDA LibTorch (UI and OpenCV off), with the fused kernels;
-#   2. runs the core tests there: the CUDA ones (fused kernels against the CPU reference,
-#      CUDA graphs, engine CPU/CUDA agreement) have never run anywhere else;
-#   3. the side-by-side benchmark (bench/run.sh) of camvid fp32/fp16: fused kernels, LibTorch
-#      operators, no CUDA graphs, PyTorch eager (its velocity check also checks the kernels);
-#   4. operator counts (profiler) of one camvid evaluation with and without the fused kernels,
-#      and the captured graph's kernels against the launch floor of trivial kernels;
-#   4b. an architecture sweep: graph time and kernel count of candidate camvid networks with
-#      random weights (bench --channels/--mult/--res-blocks/--attn), to choose one to train;
-#   4c. camvid with the whole engine in channels-last (fp16, fp32), and fasseg/cifar10 rows
-#       with their graphs' kernels.
-# Leaves under $OUT: bench/ (results.jsonl, table.md, sweep.jsonl, sweep.txt), tests.txt, logs.tar.gz.
+# One GPU call that checks and measures the engine and trains a camvid network chosen for
+# the H100 targets (issue 6, see docs/PERFORMANCE.md):
+#   1. builds GoogleTest (carried as a trimmed source tarball: the machine has none), then the
+#      CLI and the core tests against the machine's CUDA LibTorch (UI and OpenCV off), with the
+#      fused kernels; the camvid shards are unpacked meanwhile;
+#   2. runs the CUDA core tests (fused kernels against the CPU reference, CUDA graphs, engine
+#      CPU/CUDA agreement); the rest run at the end with what time is left;
+#   3. the shipped camvid model: fp32, fp16 and fp16 channels-last rows (graph, segmentation,
+#      25-step generation, the graph's kernels against the launch floor), and PyTorch eager's
+#      velocity check of the fp32 and fp16 rows;
+#   4. an architecture sweep in the fastest of those settings: graph time and kernels of
+#      candidate camvid networks with random weights (bench --channels/--mult/--res-blocks/--attn);
+#   5. trains the candidate with the most FLOPs whose evaluation fits 25 steps in 15 ms (else
+#      the fastest) on camvid/train for what is left of the budget, evaluates it on camvid/val
+#      (recorded in the file) and benchmarks it.
+# Leaves under $OUT: camvid-fast.safetensors, tests.txt, logs.tar.gz and bench/ (results.jsonl,
+# sweep.jsonl, sweep.txt, table.md).
 #
-# Here, once:  cp -r /usr/src/googletest gpu_data/googletest
-# There:       run(command="BUDGET=420 bash scripts/gpu_bench.sh", timeout_s=480,
-#                  carry=["gpu_data/googletest"])
+# Here, once:  scripts/pack_gpu_data.sh --bench   (gpu_data/: camvid shards, GoogleTest; ≤ 21 MB)
+# There:       run(command="BUDGET=560 bash scripts/gpu_bench.sh", timeout_s=590, carry=["gpu_data"])
 # Dry run here (CPU, no rebuild): CLI=build/app/cli/symmflow TESTS=build/tests/core/symmflow_core_tests \
-#   DEVICE=cpu PYTHON=/usr/bin/python3 BUDGET=200 BENCH_S=60 REPS=2 STEPS=2 bash scripts/gpu_bench.sh
+#   DEVICE=cpu PYTHON=/usr/bin/python3 BUDGET=300 REPS=2 STEPS=2 TRAIN_MIN_S=20 LIMIT=8 bash scripts/gpu_bench.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
 OUT=${OUT:-/tmp/symmflow-out}
-BUDGET=${BUDGET:-420}     # seconds for the whole call
-BENCH_S=${BENCH_S:-120}   # bench/run.sh stops starting measurements after this
+BUDGET=${BUDGET:-560}       # seconds for the whole call
 PYTHON=${PYTHON:-python3}
 REPS=${REPS:-16}
 STEPS=${STEPS:-25}
+LIMIT=${LIMIT:-0}           # evaluation items (0: all)
+TARGET_MS=${TARGET_MS:-0.52} # graph ms per evaluation that leaves room for 25 steps in 15 ms
+TRAIN_MIN_S=${TRAIN_MIN_S:-90}
 W=${WORK:-gpu_work}
-mkdir -p "$OUT" "$W/logs"
+mkdir -p "$OUT/bench" "$W/logs" "$W/bench" "$W/shards" "$W/eval"
+: > "$W/bench/results.jsonl"; : > "$W/bench/sweep.jsonl"
 say() { echo "[$(( $(date +%s) - START ))s] $*"; }
 left() { echo $(( BUDGET - ($(date +%s) - START) )); }
-pack() { tar czf "$OUT/logs.tar.gz" -C "$W" logs bench 2>/dev/null; }
+pack() {
+  tar czf "$OUT/logs.tar.gz" --exclude="*.safetensors" -C "$W" logs bench eval runs 2>/dev/null
+  cp "$W"/bench/*.jsonl "$W"/bench/*.txt "$W"/bench/*.md "$OUT/bench/" 2>/dev/null
+}
+
+( for f in gpu_data/camvid_*.safetensors.xz; do
+    b=$(basename "$f" .xz); [ -f "$W/shards/$b" ] || xz -dc "$f" > "$W/shards/$b" 2> /dev/null || "$PYTHON" -c \
+      "import lzma,sys;open(sys.argv[2],'wb').write(lzma.open(sys.argv[1]).read())" "$f" "$W/shards/$b"; done
+  echo unpacked ) > "$W/logs/unpack.txt" 2>&1 &
+UNPACK=$!
 
 if [ -z "${CLI:-}" ]; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$W/logs/gpu.txt"
   nvcc --version | tail -1
-  cmake -S gpu_data/googletest -B /tmp/gtest-build -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX=/tmp/gtest > "$W/logs/gtest.txt" 2>&1 && ninja -C /tmp/gtest-build install >> "$W/logs/gtest.txt" 2>&1 \
-    || { tail -20 "$W/logs/gtest.txt"; }
+  TESTS_ON=OFF
+  if tar xzf gpu_data/googletest.tar.gz -C /tmp && cmake -S /tmp/googletest -B /tmp/gtest-build -G Ninja \
+      -DCMAKE_BUILD_TYPE=Release -DBUILD_GMOCK=OFF -DCMAKE_INSTALL_PREFIX=/tmp/gtest > "$W/logs/gtest.txt" 2>&1 \
+      && ninja -C /tmp/gtest-build install >> "$W/logs/gtest.txt" 2>&1; then TESTS_ON=ON
+  else tail -20 "$W/logs/gtest.txt"; fi
   PREFIX=$("$PYTHON" -c 'import torch;print(torch.utils.cmake_prefix_path)')
-  TESTS_ON=ON; [ -d /tmp/gtest/lib ] || [ -d /tmp/gtest/lib64 ] || TESTS_ON=OFF
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DSYMMFLOW_WITH_UI=OFF \
     -DSYMMFLOW_WITH_OPENCV=OFF -DSYMMFLOW_BUILD_TESTS=$TESTS_ON -DCMAKE_PREFIX_PATH="$PREFIX;/tmp/gtest" \
     > "$W/logs/configure.txt" 2>&1 || { tail -30 "$W/logs/configure.txt"; pack; exit 1; }
   grep -i "symmflow" "$W/logs/configure.txt" | head -20
-  TARGETS="symmflow"; [ $TESTS_ON = ON ] && TARGETS="symmflow symmflow_core_tests"
-  ninja -C build-gpu $TARGETS > "$W/logs/build.txt" 2>&1 || {
+  # The CLI first, so that a failure in the tests' build still leaves something to measure.
+  ninja -C build-gpu symmflow > "$W/logs/build.txt" 2>&1 || {
     # The kernels are the part never compiled against this toolchain: retry without them.
     grep -m6 -A8 error "$W/logs/build.txt"; echo "retrying with -DSYMMFLOW_FUSED_KERNELS=OFF"
     cmake -B build-gpu -DSYMMFLOW_FUSED_KERNELS=OFF >> "$W/logs/configure.txt" 2>&1
-    ninja -C build-gpu $TARGETS > "$W/logs/build2.txt" 2>&1 || {
+    ninja -C build-gpu symmflow > "$W/logs/build2.txt" 2>&1 || {
       grep -m10 -A8 error "$W/logs/build2.txt"; pack; exit 1; } }
   CLI=build-gpu/app/cli/symmflow
-  [ $TESTS_ON = ON ] && TESTS=build-gpu/tests/core/symmflow_core_tests
+  say "CLI built"
+  if [ $TESTS_ON = ON ] && ninja -C build-gpu symmflow_core_tests > "$W/logs/build_tests.txt" 2>&1; then
+    TESTS=build-gpu/tests/core/symmflow_core_tests
+  else grep -m6 -A8 error "$W/logs/build_tests.txt" 2>/dev/null; fi
 fi
 DEVICE=${DEVICE:-cuda}
 $CLI --version
 say "built"
 
-# 2. The core tests, CUDA ones first, suite by suite (a crash stops only its own part; it gets
-#    a backtrace from cuda-gdb, the machine's only debugger).
-if [ -n "${TESTS:-}" ]; then
-  : > "$OUT/tests.txt"
-  for f in 'FusedOps.*' 'CudaGraphCache.*' 'EngineTest.Cuda*' '-FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*'; do
-    timeout 90 "$TESTS" --gtest_filter="$f" >> "$OUT/tests.txt" 2>&1
-    rc=$?
-    echo "tests $f: exit $rc" | tee -a "$OUT/tests.txt"
-    if [ $rc -ge 128 ] && command -v cuda-gdb > /dev/null && [ "$(left)" -gt 150 ]; then
-      timeout 100 cuda-gdb -batch -ex run -ex bt -ex "info threads" --args "$TESTS" --gtest_filter="$f" \
-        > "$W/logs/gdb.txt" 2>&1
-      grep -E "^#|signal|SIG" "$W/logs/gdb.txt" | head -30 | tee -a "$OUT/tests.txt"
-    fi
-  done
-  grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|Expected|Which is|error" "$OUT/tests.txt" | head -40
-fi
+# 2. The CUDA core tests (the rest, which the CPU runs in CI, at the end if time is left). A crash
+#    gets a backtrace from cuda-gdb, the machine's only debugger.
+gtest() {  # filter, seconds
+  [ -n "${TESTS:-}" ] && [ "$2" -gt 10 ] || return
+  timeout "$2" "$TESTS" --gtest_filter="$1" >> "$OUT/tests.txt" 2>&1
+  local rc=$?
+  echo "tests $1: exit $rc" | tee -a "$OUT/tests.txt"
+  if [ $rc -ge 128 ] && [ $rc -ne 137 ] && [ $rc -ne 124 ] && command -v cuda-gdb > /dev/null && [ "$(left)" -gt 400 ]; then
+    timeout 60 cuda-gdb -batch -ex run -ex bt --args "$TESTS" --gtest_filter="$1" > "$W/logs/gdb.txt" 2>&1
+    grep -E "^#|signal|SIG" "$W/logs/gdb.txt" | head -30 | tee -a "$OUT/tests.txt"
+  fi
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|Expected|Which is|error" "$OUT/tests.txt" | tail -20
+}
+: > "$OUT/tests.txt"
+gtest 'FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' 90
 say "tested"
 
-# 3. Benchmark, camvid.
-CLI=$CLI DEVICE=$DEVICE PYTHON=$PYTHON BUDGET_S=$BENCH_S OUT_DIR="$W/bench" REPS=$REPS STEPS=$STEPS \
-  PRECISIONS="${PRECISIONS:-fp32 fp16}" MODELS="models/camvid.safetensors" bash bench/run.sh > "$W/logs/bench.txt" 2>&1
-tail -14 "$W/logs/bench.txt"
-say "benchmarked camvid"
-pack
+row() {  # file, label, bench arguments... (ROW_ENV: VAR=value words for this row's environment)
+  local file=$1 label=$2; shift 2
+  [ "$(left)" -gt 25 ] || return 1
+  local line
+  line=$(env ${ROW_ENV:-} $CLI bench --device "$DEVICE" --json "$@" 2> "$W/logs/last.err" | tail -1)
+  if [ "${line:0:1}" = "{" ]; then echo "{\"label\":\"$label\",${line:1}" >> "$file"
+  else echo "FAILED $label: $(tail -3 "$W/logs/last.err")"; return 1; fi
+}
+R="$W/bench/results.jsonl"
+TIMED=(--steps "$STEPS" --reps "$REPS" --warmup 5)
 
-# 4. Operator counts with and without the kernels; channels-last fp16; the other models.
-[ "${EXTRA:-1}" = 1 ] || { ls -la "$OUT"; say "done"; exit 0; }
-for fk in 1 0; do
-  [ "$(left)" -gt 40 ] || break
-  SYMMFLOW_FUSED_KERNELS=$fk $CLI bench -m models/camvid.safetensors --device "$DEVICE" --profile --reps 3 --warmup 2 \
-    --steps 1 --json > "$W/logs/profile_camvid_fused$fk.json" 2>&1
-  "$PYTHON" -c "import json,sys; p=json.load(open(sys.argv[1]))['profile']; print('fused=$fk', p['ops'], 'ops,', p['leaf_ops'], 'leaves,', round(p['profiled_ms'], 2), 'ms, leaf GPU', round(p.get('leaf_gpu_ms', 0), 2), 'ms;', [(o['op'], o['calls'], round(o['self_ms'], 2), round(o.get('gpu_ms', 0), 3)) for o in p.get('top_gpu', p['top_self'])[:10]])" \
-    "$W/logs/profile_camvid_fused$fk.json" || tail -3 "$W/logs/profile_camvid_fused$fk.json"
-  # The captured graph: kernel count, time per kernel against the launch floor, top kernels.
-  "$PYTHON" -c "import json,sys; a=json.load(open(sys.argv[1])).get('graph',{}).get('anatomy',{}); print('fused=$fk graph:', {k: (round(v, 4) if isinstance(v, float) else v) for k, v in a.items() if k != 'kernels_by_name'}); print('  ', [(k['kernel'][:60], k['count']) for k in a.get('kernels_by_name', [])[:14]])" \
-    "$W/logs/profile_camvid_fused$fk.json" 2>/dev/null
+# 3. The shipped camvid model in three settings; the graph's kernels in each (--profile).
+SHIPPED=models/camvid.safetensors
+row "$R" "engine fp32" -m $SHIPPED "${TIMED[@]}" --profile --dump-velocity "$W/bench/v32.safetensors"
+[ "$DEVICE" = cuda ] && row "$R" "engine fp16" -m $SHIPPED --precision fp16 "${TIMED[@]}" --profile \
+  --dump-velocity "$W/bench/v16.safetensors"
+[ "$DEVICE" = cuda ] && ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 row "$R" "engine fp16 channels-last" -m $SHIPPED \
+  --precision fp16 "${TIMED[@]}" --profile
+for p in 32 16; do  # PyTorch eager computes the same velocities (checks the kernels too)
+  [ -f "$W/bench/v$p.safetensors" ] && [ "$(left)" -gt 60 ] || continue
+  line=$("$PYTHON" bench/reference.py $SHIPPED --check "$W/bench/v$p.safetensors" --device "$DEVICE" \
+    --precision fp$p --steps "$STEPS" --reps 5 --warmup 2 --train-batch 0 2> "$W/logs/reference$p.err" | tail -1)
+  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"pytorch fp$p\",${line:1}" >> "$R" || tail -3 "$W/logs/reference$p.err"
 done
-# 4b. Architecture sweep for the camvid task (random weights: speed does not depend on them):
-#    which networks reach 0.6 ms per evaluation (25 steps in 15 ms), and at what size. "no
-#    attn" still has the middle block's attention. Before the rows below: if the budget runs
-#    short, these matter more.
+anatomy() {  # results file: time per evaluation against FLOPs and kernels
+  "$PYTHON" -c "
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line); g = r.get('graph') or {}; a = g.get('anatomy') or {}
+    print('%-32s %-24s %6.2f GFLOP  eval %6.3f ms (graph %6.3f)  seg %6.2f  gen%s %7.2f ms  %s kernels, %.2f us/kernel, floor %.3f ms' % (
+        r['label'][:32], r['model'].split('/')[-1][:24], r.get('gflops_per_eval', -1), r['eval_ms']['median'],
+        (g.get('eval_ms') or {}).get('median', -1), (r.get('segment_ms') or {}).get('median', -1), r.get('steps', 0),
+        (r.get('generate_ms') or {}).get('median', -1), a.get('kernels', '?'), a.get('us_per_kernel', -1), a.get('launch_floor_ms', -1)))
+    if 'velocity_rel_error_vs_engine' in r: print('   PyTorch vs engine: rel. error', r['velocity_rel_error_vs_engine'])
+" "$1" 2>&1
+}
+anatomy "$R"
+pack
+say "benchmarked the shipped camvid"
+
+# 4. Architecture sweep for the camvid task (random weights: speed does not depend on them), in
+#    the fastest setting of step 3. "no attn" still has the middle block's attention.
+BEST=$("$PYTHON" -c "
+import json, sys
+best = ('fp32', '0', 1e9)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if not r['label'].startswith('engine'): continue
+    ms = ((r.get('graph') or {}).get('eval_ms') or r['eval_ms'])['median']
+    if ms < best[2]: best = (r['precision'], '1' if 'channels-last' in r['label'] else '0', ms)
+print(best[0], best[1])
+" "$R" 2> /dev/null || echo "fp32 0")
+read -r PREC CL <<< "$BEST"
+say "sweeping in $PREC, channels-last $CL"
 sweep() {  # label, architecture options...
   local label=$1; shift
-  [ "$(left)" -gt 20 ] || return
-  local line
-  line=$($CLI bench -m models/camvid.safetensors --device "$DEVICE" --reps 8 --warmup 3 --profile --json "$@" \
-    2>> "$W/logs/sweep.err" | tail -1)
-  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/sweep.jsonl"
+  ROW_ENV=SYMMFLOW_CHANNELS_LAST=$CL row "$W/bench/sweep.jsonl" "$label" -m $SHIPPED --precision "$PREC" \
+    --reps 8 --warmup 3 --profile "$@"
 }
-sweep "camvid as shipped, 24x(1,2,4,6) r2 attn3" --channels 24
-sweep "24x(1,2,4,6) r1 attn3" --res-blocks 1
-sweep "24x(1,2,4,6) r2 no attn" --attn ''
-sweep "24x(1,2,4,6) r1 no attn" --res-blocks 1 --attn ''
-sweep "camvid-small, 16x(1,2,4,4) r1 attn3" --channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3
+sweep "24x(1,2,4,6) r2 attn3 (shipped)" --channels 24
+sweep "24x(1,2,4,6) r1 attn3" --channels 24 --res-blocks 1
+sweep "24x(1,2,4,6) r1 no attn" --channels 24 --res-blocks 1 --attn ''
+sweep "16x(1,2,4,4) r1 attn3 (small)" --channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3
+sweep "32x(1,2,4,4) r1 no attn" --channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''
+sweep "24x(1,2,4) r1 no attn" --channels 24 --mult 1,2,4 --res-blocks 1 --attn ''
 sweep "32x(1,2,4) r1 no attn" --channels 32 --mult 1,2,4 --res-blocks 1 --attn ''
 sweep "16x(1,4,8) r1 no attn" --channels 16 --mult 1,4,8 --res-blocks 1 --attn ''
 sweep "48x(1,2,4) r1 no attn" --channels 48 --mult 1,2,4 --res-blocks 1 --attn ''
@@ -122,39 +168,64 @@ sweep "48x(1,2,4) r1 no attn" --channels 48 --mult 1,2,4 --res-blocks 1 --attn '
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line); g = r.get('graph') or {}; a = g.get('anatomy') or {}
-    print('%-40s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
-          r.get('parameters', 0) / 1e6, g.get('eval_ms', {}).get('median', -1), r['eval_ms']['median'], a.get('kernels', '?')))
+    print('%-34s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
+          r.get('parameters', 0) / 1e6, (g.get('eval_ms') or {}).get('median', -1), r['eval_ms']['median'], a.get('kernels', '?')))
 " "$W/bench/sweep.jsonl" 2>&1 | tee "$W/bench/sweep.txt"
-mkdir -p "$OUT/bench"; cp "$W/bench/sweep.jsonl" "$W/bench/sweep.txt" "$OUT/bench/" 2>/dev/null
 pack
 
-# 4c. The other rows.
-run_row() {  # label, bench arguments... (ROW_ENV: VAR=value words for this row's environment)
-  local label=$1; shift
-  [ "$(left)" -gt 25 ] || return
-  local line
-  line=$(env ${ROW_ENV:-} $CLI bench --device "$DEVICE" --steps "$STEPS" --reps "$REPS" --warmup 5 --json "$@" 2> "$W/logs/last.err" | tail -1)
-  [ "${line:0:1}" = "{" ] && echo "{\"label\":\"$label\",${line:1}" >> "$W/bench/results.jsonl" || tail -3 "$W/logs/last.err"
-}
-# The whole engine (segmentation and generation too) in channels-last: the CPU's default since
-# the fifth session; on CUDA only the evaluation was ever timed in it.
-ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 run_row "engine fp16 channels-last" -m models/camvid.safetensors --precision fp16
-ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 run_row "engine fp32 channels-last" -m models/camvid.safetensors
-run_row "engine fp32" -m models/fasseg.safetensors --profile
-run_row "engine fp32" -m models/cifar10.safetensors --profile
-# Time per evaluation against size and kernel count: does it follow the FLOPs or the kernels?
-"$PYTHON" -c "
+# 5. Train the chosen network: the most FLOPs within TARGET_MS per evaluation, else the fastest.
+PICK=$("$PYTHON" -c "
 import json, sys
+rows = []
 for line in open(sys.argv[1]):
-    r = json.loads(line); a = r.get('graph', {}).get('anatomy') or {}
-    if a.get('available'):
-        print(r['model'].split('/')[-1], r['precision'], round(r['gflops_per_eval'], 2), 'GFLOP,', round(r['graph']['eval_ms']['median'], 3), 'ms/eval,',
-              a['kernels'], 'kernels,', round(a['us_per_kernel'], 2), 'us/kernel, floor', round(a.get('launch_floor_ms', -1), 3), 'ms,', a['small_grid_kernels'], 'small-grid')
-" "$W/bench/results.jsonl" 2>/dev/null
-"$PYTHON" bench/table.py "$W/bench/results.jsonl" > "$W/bench/table.md" 2>&1
-mkdir -p "$OUT/bench"; cp "$W/bench/results.jsonl" "$W/bench/table.md" "$OUT/bench/" 2>/dev/null
-
-cat "$W/bench/table.md"
+    r = json.loads(line); c = r.get('architecture') or {}
+    ms = ((r.get('graph') or {}).get('eval_ms') or r['eval_ms'])['median']
+    rows.append((ms, r['gflops_per_eval'], r['label']))
+fit = [x for x in rows if x[0] <= float(sys.argv[2])]
+pick = max(fit, key=lambda x: x[1]) if fit else min(rows)
+print(pick[2])
+" "$W/bench/sweep.jsonl" "$TARGET_MS" 2> "$W/logs/pick.err")
+case "$PICK" in
+  "24x(1,2,4,6) r1 attn3") ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn 3" ;;
+  "24x(1,2,4,6) r1 no attn") ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''" ;;
+  "16x(1,2,4,4) r1 attn3 (small)") ARCH="--channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3" ;;
+  "32x(1,2,4,4) r1 no attn") ARCH="--channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''" ;;
+  "24x(1,2,4) r1 no attn") ARCH="--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
+  "32x(1,2,4) r1 no attn") ARCH="--channels 32 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
+  "16x(1,4,8) r1 no attn") ARCH="--channels 16 --mult 1,4,8 --res-blocks 1 --attn ''" ;;
+  "48x(1,2,4) r1 no attn") ARCH="--channels 48 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
+  *) ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''" ;;
+esac
+wait $UNPACK; cat "$W/logs/unpack.txt"
+EVAL_S=${EVAL_S:-70}
+TRAIN_S=$(( $(left) - EVAL_S ))
+[ $TRAIN_S -ge "$TRAIN_MIN_S" ] || { say "only ${TRAIN_S}s left: no training"; pack; ls -la "$OUT"; exit 0; }
+MIN=$("$PYTHON" -c "print(round($TRAIN_S / 60 - 0.25, 2))")  # the trainer's start and final save
+HW="$(cut -d, -f1 "$W/logs/gpu.txt" 2>/dev/null || echo "$DEVICE") (lent GPU machine, alone), LibTorch CUDA, bf16 autocast"
+say "training '$PICK' ($ARCH) for $MIN minutes"
+NEW="$OUT/camvid-fast.safetensors"
+eval timeout -k 20 -s INT $(( TRAIN_S + 15 )) $CLI train --device "$DEVICE" --threads 8 --minutes "$MIN" \
+  --train "$W/shards/camvid_train.safetensors" --val "$W/shards/camvid_val.safetensors" \
+  -o "$NEW" --run-dir "$W/runs/camvid-fast" --hardware "'$HW'" --val-every 1000000 --val-minutes 100 \
+  --checkpoint-every 1000000 --log-every 200 $ARCH --batch 48 --crop 96x128 --lr 6e-4 --warmup 300 \
+  --mu 0.2 --time uniform+end:0.1 --seed 1 > "$W/logs/train.txt" 2>&1
+echo "exit $?" >> "$W/logs/train.txt"
+tail -4 "$W/logs/train.txt"
+say "trained"
 pack
-ls -la "$OUT"
+if [ -f "$NEW" ]; then
+  for s in 1 5; do
+    [ "$(left)" -gt 30 ] || break
+    $CLI eval -m "$NEW" --shard "$W/shards/camvid_val.safetensors" --steps $s --device "$DEVICE" --limit "$LIMIT" \
+      --json --record > "$W/eval/steps$s.json" 2>&1
+    echo "steps $s: $(head -c 240 "$W/eval/steps$s.json")"
+  done
+  ROW_ENV=SYMMFLOW_CHANNELS_LAST=$CL row "$R" "engine $PREC cl$CL (camvid-fast)" -m "$NEW" --precision "$PREC" "${TIMED[@]}" --profile
+  [ "$PREC" != fp32 ] && row "$R" "engine fp32 (camvid-fast)" -m "$NEW" "${TIMED[@]}"
+fi
+anatomy "$R"
+gtest '-FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' $(( $(left) - 5 < 90 ? $(left) - 5 : 90 ))
+"$PYTHON" bench/table.py "$R" > "$W/bench/table.md" 2>&1
+pack
+ls -la "$OUT" "$OUT/bench"
 say "done"

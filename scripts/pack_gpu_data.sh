@@ -2,12 +2,27 @@
 # SPDX-License-Identifier: MIT
 # Packs the shards the GPU run needs into gpu_data/ (git-ignored), xz-compressed so that
 # they fit the 64 MiB that travels to the GPU machine. See docs/TRAINING.md.
+# --bench: only what scripts/gpu_bench.sh needs.
 # Needs numpy and Pillow for the CIFAR-10 JPEG carry (PYTHON=/usr/bin/python3 on Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 C=${CLI:-build/app/cli/symmflow}
 S=../shared/datasets
 mkdir -p shards gpu_data
+if [ "${1:-}" = --bench ]; then
+  # What scripts/gpu_bench.sh needs, within the 64 MiB that travel beside the tracked tree
+  # (~46 MB, mostly models/): the camvid shards (xz with a byte-delta filter over the RGB
+  # pixels: 20 MB instead of 22) and GoogleTest's own sources (no googlemock, docs or tests).
+  for s in train val; do
+    [ -f shards/camvid_$s.safetensors ] || $C pack --dir $S/camvid/$s --classes $S/camvid/classes.json \
+      --size 144x192 -o shards/camvid_$s.safetensors
+    xz -T0 --delta=dist=3 --lzma2=preset=9 -c shards/camvid_$s.safetensors > gpu_data/camvid_$s.safetensors.xz
+  done
+  tar czf gpu_data/googletest.tar.gz -C /usr/src googletest/CMakeLists.txt googletest/googletest/CMakeLists.txt \
+    googletest/googletest/cmake googletest/googletest/include googletest/googletest/src
+  du -sh gpu_data
+  exit 0
+fi
 $C pack --dir $S/camvid/train --classes $S/camvid/classes.json --size 144x192 -o shards/camvid_train.safetensors
 $C pack --dir $S/camvid/val --classes $S/camvid/classes.json --size 144x192 -o shards/camvid_val.safetensors
 $C pack --dir $S/fasseg/frontal --dir $S/fasseg/multipose --classes $S/fasseg/classes.json --size 160x128 \

@@ -11,6 +11,7 @@
 #include "core/unet.h"
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+#include <cuda.h>  // driver types: the names of the kernels cuDNN and cuBLAS load
 #include <cuda_runtime_api.h>
 #include <cxxabi.h>
 
@@ -49,14 +50,53 @@ struct Captured {
   torch::Tensor x, y, t, vx, vy;  // static input and output buffers of the graph
 };
 
-// A kernel's name without its arguments and template arguments ("?" when CUDA does not say).
-std::string kernelName(const void* func) {
+// A driver function looked up through the runtime, so that nothing links libcuda itself
+// (nullptr when this driver lacks it).
+template <class F>
+F driverFunction(const char* symbol) {
+  void* fn = nullptr;
+#if CUDART_VERSION >= 12050
+  cudaDriverEntryPointQueryResult found{};
+  if (cudaGetDriverEntryPointByVersion(symbol, &fn, 12030, cudaEnableDefault, &found) != cudaSuccess ||
+      found != cudaDriverEntryPointSuccess)
+    fn = nullptr;
+#else
+  (void)symbol;
+#endif
+  (void)cudaGetLastError();
+  return reinterpret_cast<F>(fn);
+}
+
+// The name CUDA gives a kernel node: the runtime knows the kernels registered by this program
+// and LibTorch; those that cuDNN and cuBLAS load as modules only the driver can name.
+const char* rawKernelName(cudaGraphNode_t node, const void* func) {
   const char* name = nullptr;
 #if CUDART_VERSION >= 12030
-  if (cudaFuncGetName(&name, func) != cudaSuccess) name = nullptr;
+  if (func && cudaFuncGetName(&name, func) != cudaSuccess) name = nullptr;
+  if (name) return name;
+#endif
+#if CUDART_VERSION >= 12050
+  using GetParams = CUresult (*)(CUgraphNode, CUDA_KERNEL_NODE_PARAMS*);
+  using FuncName = CUresult (*)(const char**, CUfunction);
+  using KernelName = CUresult (*)(const char**, CUkernel);
+  static const auto getParams = driverFunction<GetParams>("cuGraphKernelNodeGetParams");
+  static const auto funcName = driverFunction<FuncName>("cuFuncGetName");
+  static const auto kernName = driverFunction<KernelName>("cuKernelGetName");
+  CUDA_KERNEL_NODE_PARAMS p{};
+  if (!getParams || getParams(reinterpret_cast<CUgraphNode>(node), &p) != CUDA_SUCCESS) return nullptr;
+  if (p.func && funcName && funcName(&name, p.func) != CUDA_SUCCESS) name = nullptr;
+  if (!name && p.kern && kernName && kernName(&name, p.kern) != CUDA_SUCCESS) name = nullptr;
 #else
+  (void)node;
   (void)func;
 #endif
+  return name;
+}
+
+// A kernel's name without its arguments, template arguments and anonymous namespaces ("?" when
+// CUDA does not say).
+std::string kernelName(cudaGraphNode_t node, const void* func) {
+  const char* name = rawKernelName(node, func);
   if (!name) return "?";
   std::string out = name;
   int status = 0;
@@ -65,7 +105,11 @@ std::string kernelName(const void* func) {
     std::free(d);
   }
   if (out.rfind("void ", 0) == 0) out = out.substr(5);
-  return out.substr(0, std::min({out.find('<'), out.find('('), size_t{96}}));
+  const std::string anonymous = "(anonymous namespace)::";
+  for (auto at = out.find(anonymous); at != std::string::npos; at = out.find(anonymous, at))
+    out.erase(at, anonymous.size());
+  out = out.substr(0, std::min({out.find('<'), out.find('('), size_t{96}}));
+  return out.empty() ? "?" : out;
 }
 
 CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
@@ -91,7 +135,7 @@ CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
       cudaKernelNodeParams p{};
       if (cudaGraphKernelNodeGetParams(nodes[i], &p) == cudaSuccess) {
         if (static_cast<long>(p.gridDim.x) * p.gridDim.y * p.gridDim.z < sms) ++a.smallGridKernels;
-        ++byName[kernelName(p.func)];
+        ++byName[kernelName(nodes[i], p.func)];
       } else {
         ++byName["?"];
       }

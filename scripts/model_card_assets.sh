@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Makes the sample pictures and the self-consistency figure of the model cards:
-#   scripts/model_card_assets.sh [build-dir [camvid|camvid-small|fasseg|cifar10 ...]]
+#   scripts/model_card_assets.sh [build-dir [camvid|camvid-small|camvid-fast|fasseg|cifar10 ...]]
 # Needs ../shared/datasets, the CLI built in build-dir (default build) and ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +38,11 @@ self_consistency() {  # model dataset-dir count: generate from maps, segment bac
 
 PARTS=("${@:2}"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(camvid fasseg cifar10)
 want() { [[ " ${PARTS[*]} " == *" $1 "* ]]; }
-if want camvid; then
-  dense_grid camvid "$D/camvid/val" 4
-  self_consistency camvid "$D/camvid/val" 24
-fi
-if want camvid-small; then
-  dense_grid camvid-small "$D/camvid/val" 4
-  self_consistency camvid-small "$D/camvid/val" 24
-fi
+for m in camvid camvid-small camvid-fast; do
+  want $m || continue
+  dense_grid $m "$D/camvid/val" 4
+  self_consistency $m "$D/camvid/val" 24
+done
 if want fasseg; then
   # FASSEG has no official validation folder; sample maps from the frontal set.
   [ -f models/fasseg-samples.png ] && [ -n "${KEEP_GRIDS:-}" ] || dense_grid fasseg "$D/fasseg/frontal" 4

@@ -95,9 +95,19 @@ torch::Tensor AttentionBlockImpl::attend(const torch::Tensor& normed) {
 #if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
   auto o = at::scaled_dot_product_attention(q, k, v);
 #else
-  // Scaling q (N x d) instead of the scores (N x N): one small multiplication.
-  auto w = torch::softmax(torch::matmul(q * (1.0 / std::sqrt(static_cast<double>(d))), k.transpose(-1, -2)), -1);
-  auto o = torch::matmul(w, v);
+  // Scaling q (N x d) instead of the scores (N x N): one small multiplication. The scores are
+  // computed for a block of queries at a time, about 2^20 of them (4 MB, in cache), since a
+  // softmax over all N x N scores is bound by memory: at 36x48 positions, 4 heads, 48 MB of
+  // scores took 50 ms of a 117 ms evaluation on a 2-core Xeon. Row blocks give the same result.
+  q = q * (1.0 / std::sqrt(static_cast<double>(d)));
+  const auto kt = k.transpose(-1, -2);
+  const int64_t N = H * W, rows = std::max<int64_t>(64, (int64_t{1} << 20) / std::max<int64_t>(1, B * m_heads * N));
+  std::vector<torch::Tensor> blocks;
+  for (int64_t r0 = 0; r0 < N; r0 += rows) {
+    const auto qb = q.narrow(2, r0, std::min(rows, N - r0));
+    blocks.push_back(torch::matmul(torch::softmax(torch::matmul(qb, kt), -1), v));
+  }
+  auto o = blocks.size() == 1 ? blocks.front() : torch::cat(blocks, 2);
 #endif
   return o.transpose(-1, -2).reshape({B, C, H, W});
 }

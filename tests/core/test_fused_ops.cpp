@@ -2,6 +2,7 @@
 // The fused inference operators (core/fused_ops.h) against their formulas computed by hand,
 // the network's inference form against its training form, and (on a GPU) the CUDA kernels
 // against the CPU reference.
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -134,7 +135,9 @@ TEST(FusedOps, AddWithBiasAddsPerChannel) {
   EXPECT_LT(relErr(got, want), 1e-6);
   // Mixed layouts go through the reference operators: still the same sum.
   EXPECT_LT(relErr(addWithBias(k.x.contiguous(cl), b, k.bias, k.gamma), want), 1e-6);
-  if (fusedKernelsEnabled()) EXPECT_EQ(fusedKernelCalls() - before, 3);
+  if (fusedKernelsEnabled()) {
+    EXPECT_EQ(fusedKernelCalls() - before, 3);
+  }
 }
 
 TEST(FusedOps, GradientsFlowThroughTheReferenceForm) {
@@ -186,6 +189,30 @@ TEST(FusedOps, InferenceFormOfTheNetworkIsItsTrainingForm) {
   auto [cx, cy] = net->forward(x, y, t);
   EXPECT_LT(relErr(cx, tx), 1e-5);
   EXPECT_LT(relErr(cy, ty), 1e-5);
+}
+
+// Attention over many positions computes its scores a block of queries at a time (LibTorch 1.13;
+// 2.x uses its own fused attention): the result is softmax(q k^T / sqrt(d)) v, computed here in
+// one piece from the block's parameters, for 1 600 positions (blocks and a shorter last one).
+TEST(FusedOps, AttentionOverManyPositionsIsTheWholeSoftmaxAttention) {
+  torch::manual_seed(9);
+  const int64_t B = 2, C = 8, heads = 2, H = 40, W = 40, N = H * W, d = C / heads;
+  AttentionBlock block(C, heads);
+  torch::NoGradGuard g;
+  for (auto& p : block->parameters()) p.normal_(0, 0.3);  // the projection starts at zero
+  auto params = block->named_parameters();
+  auto x = torch::randn({B, C, H, W});
+  const auto groups = block->named_children()[0].value()->as<torch::nn::GroupNorm>()->options.num_groups();
+  auto normed = torch::group_norm(x, groups, params["norm.weight"], params["norm.bias"]);
+  auto qkv = torch::conv2d(normed, params["qkv.weight"], params["qkv.bias"]).reshape({B, 3, heads, d, N});
+  auto q = qkv.select(1, 0).transpose(-1, -2), k = qkv.select(1, 1).transpose(-1, -2),
+       v = qkv.select(1, 2).transpose(-1, -2);
+  auto w = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(d)), -1);
+  auto o = torch::matmul(w, v).transpose(-1, -2).reshape({B, C, H, W});
+  auto expected = x + torch::conv2d(o, params["proj.weight"], params["proj.bias"]);
+  EXPECT_GT((expected - x).abs().max().item<double>(), 0.1) << "the attention must add something";
+  EXPECT_LT(relErr(block->forward(x), expected), 1e-5);
+  EXPECT_LT(relErr(block->forwardFused(x), expected), 1e-5);
 }
 
 TEST(FusedOps, CudaKernelsMatchTheReference) {

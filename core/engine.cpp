@@ -389,8 +389,14 @@ Result<SegmentResult> Engine::segment(const RgbImage& image, const SegmentParams
   return guardedRun("segmentation", [&]() -> Result<SegmentResult> {
     torch::InferenceMode guard;
     const auto& c = d.info.config;
+    int draws = std::clamp(p.draws, 1, 32);
+    bool mirror = p.mirror;
+    if (!mirror && p.mirrorWhenFlipTrained && d.info.trainedWithFlips && draws % 2 == 0) {
+      draws /= 2;
+      mirror = true;
+    }
     auto y0 = segmentImages(d.net, d.imageTensor(image), c.labelHeight(), c.labelWidth(), p.steps, p.solver, p.seed,
-                            std::clamp(p.draws, 1, 32), p.mirror, d.stepCallback(control), control.cancel);
+                            draws, mirror, d.stepCallback(control), control.cancel);
     if (!y0.defined()) return kCancelled;
     const int K = c.numClasses;
     // Probabilities, normalised entropy and the most likely class computed where the estimate

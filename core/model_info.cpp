@@ -195,6 +195,10 @@ Result<ModelInfo> inspectModel(const std::string& path) {
                  std::to_string(info.config.numClasses)};
   info.classes = *classes;
   info.recipeJson = file->metadataOr(meta::kRecipe, "{}");
+  if (const auto recipe = json::parse(info.recipeJson, nullptr, /*allow_exceptions=*/false); recipe.is_object()) {
+    const auto flip = recipe.find("flip");
+    info.trainedWithFlips = flip != recipe.end() && flip->is_boolean() && flip->get<bool>();
+  }
   info.metricsJson = file->metadataOr(meta::kMetrics, "{}");
   info.trainedJson = file->metadataOr(meta::kTrained, "{}");
   (void)md;

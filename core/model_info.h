@@ -46,10 +46,11 @@ struct ModelInfo {
   std::string name;  // file stem, e.g. "camvid"
   ModelConfig config;
   ClassList classes;
-  std::string recipeJson;    // training options, as recorded by the trainer
-  std::string metricsJson;   // measured validation metrics
-  std::string trainedJson;   // where/how long it trained
-  std::string weightsDtype;  // "F16", "BF16" or "F32"
+  std::string recipeJson;         // training options, as recorded by the trainer
+  bool trainedWithFlips = false;  // the recipe's "flip": its estimates are meant to be mirror-symmetric
+  std::string metricsJson;        // measured validation metrics
+  std::string trainedJson;        // where/how long it trained
+  std::string weightsDtype;       // "F16", "BF16" or "F32"
   std::int64_t parameterCount = 0;
   std::int64_t fileBytes = 0;
 

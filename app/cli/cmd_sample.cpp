@@ -202,7 +202,10 @@ void registerSegment(CLI::App& app, int& exitCode) {
       ->required()
       ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--color", color, "also write a colour mask (.png)")->check(OutputFolderExists & PngOutput);
-  cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->add_option("--draws", draws,
+                  "noise draws averaged (batched; a model trained with flips spends an even count half on "
+                  "the mirrored photo)")
+      ->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->callback([&exitCode] {
     auto job = openPhotoJob(c, input);
@@ -258,7 +261,10 @@ void registerClassify(CLI::App& app, int& exitCode) {
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "image")->required();
   cmd->add_option("--top", top, "how many classes to print")->check(CLI::Range(1, 255));
-  cmd->add_option("--draws", draws, "noise draws averaged (batched)")->check(CLI::Range(1, 32));
+  cmd->add_option("--draws", draws,
+                  "noise draws averaged (batched; a model trained with flips spends an even count half on "
+                  "the mirrored photo)")
+      ->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->callback([&exitCode] {

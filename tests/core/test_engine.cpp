@@ -119,6 +119,36 @@ TEST_F(EngineTest, SegmentReturnsProbabilitiesAndEntropy) {
   EXPECT_EQ(cls->probabilities.size(), 3u);
 }
 
+// A model trained with horizontal flips spends an even number of draws half on the photo and
+// half on its mirror image (as many evaluations); other models, odd counts and callers that
+// turn it off get the draws they asked for.
+TEST_F(EngineTest, FlipTrainedModelsSpendHalfTheDrawsOnTheMirroredPhoto) {
+  auto loaded = loadModel(m_dir.path("m.safetensors"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE(saveModel(m_dir.path("flip.safetensors"), loaded->net, symmflow::testing::shapeClasses(),
+                        {{"recipe", R"({"flip": true, "batch": 4})"}})
+                  .ok());
+  auto flip = Engine::load(m_dir.path("flip.safetensors"), DeviceKind::Cpu);
+  ASSERT_TRUE(flip.ok()) << flip.error();
+  EXPECT_TRUE(flip->info().trainedWithFlips);
+  EXPECT_FALSE(m_engine.info().trainedWithFlips);
+  auto probs = [&](const Engine& e, int draws, bool mirror, bool split) {
+    SegmentParams sp;
+    sp.seed = 3;
+    sp.draws = draws;
+    sp.mirror = mirror;
+    sp.mirrorWhenFlipTrained = split;
+    auto r = e.segment(photo(), sp);
+    EXPECT_TRUE(r.ok()) << r.error();
+    return r.ok() ? r->probabilities.data : std::vector<float>{};
+  };
+  const auto split = probs(*flip, 2, false, true);
+  EXPECT_EQ(split, probs(*flip, 1, true, false)) << "2 draws = 1 draw on the photo + the same on its mirror";
+  EXPECT_NE(split, probs(*flip, 2, false, false)) << "the mirror must change the estimate";
+  EXPECT_EQ(probs(*flip, 3, false, true), probs(*flip, 3, false, false)) << "odd counts are not split";
+  EXPECT_EQ(probs(m_engine, 2, false, true), probs(m_engine, 2, false, false)) << "no flips in the recipe";
+}
+
 // Labels, probabilities and entropy agree pixel by pixel; a model's ignore class (a
 // "void" label) gets probability 0 and is never a label.
 TEST_F(EngineTest, SegmentLabelsAreTheMostLikelyClassAndNeverTheIgnoreClass) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Makes the sample pictures and the self-consistency figure of the model cards:
-#   scripts/model_card_assets.sh [build-dir [camvid|camvid-small|camvid-fast|fasseg|cifar10 ...]]
+#   scripts/model_card_assets.sh [build-dir [camvid|camvid-small|camvid-small-previews|fasseg|cifar10 ...]]
 # Needs ../shared/datasets, the CLI built in build-dir (default build) and ImageMagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,13 +36,32 @@ self_consistency() {  # model dataset-dir count: generate from maps, segment bac
   echo "$m self-consistency over $n maps: $(cat "$T/sc-$m.json")"
 }
 
+previews_grid() {  # camvid-small's card: what a live preview shows, next to the full model's
+  local D2=$D/camvid/val rows=()
+  mapfile -t stems < <(ls "$D2/masks" | sed 's/\.png$//' | awk '{a[NR]=$0} END {for (i=0;i<4;i++) print a[int(1+i*(NR-1)/3)]}')
+  for s in "${stems[@]}"; do
+    for m in camvid camvid-small; do for n in 3 10; do
+      $C generate -m models/$m.safetensors --mask "$D2/masks/$s.png" -o "$T/p-$m-$n-$s.png" --steps $n --seed 0 \
+        --mask-preview "$T/p-map-$s.png" > /dev/null
+    done; done
+    local size; size=$(identify -format '%wx%h!' "$T/p-map-$s.png")
+    convert "$D2/images/$s.png" -resize "$size" "$T/p-real-$s.png"
+    convert "$T/p-map-$s.png" "$T/p-camvid-3-$s.png" "$T/p-camvid-small-3-$s.png" "$T/p-camvid-10-$s.png" \
+      "$T/p-camvid-small-10-$s.png" "$T/p-real-$s.png" +append "$T/p-row-$s.png"
+    rows+=("$T/p-row-$s.png")
+  done
+  convert "${rows[@]}" -append -bordercolor white -border 2 -quality 88 models/camvid-small-previews.jpg
+  echo "models/camvid-small-previews.jpg: map | camvid 3 | camvid-small 3 | camvid 10 | camvid-small 10 steps | photo"
+}
+
 PARTS=("${@:2}"); [ ${#PARTS[@]} -gt 0 ] || PARTS=(camvid fasseg cifar10)
 want() { [[ " ${PARTS[*]} " == *" $1 "* ]]; }
-for m in camvid camvid-small camvid-fast; do
+for m in camvid camvid-small; do
   want $m || continue
   dense_grid $m "$D/camvid/val" 4
   self_consistency $m "$D/camvid/val" 24
 done
+want camvid-small-previews && previews_grid
 if want fasseg; then
   # FASSEG has no official validation folder; sample maps from the frontal set.
   [ -f models/fasseg-samples.png ] && [ -n "${KEEP_GRIDS:-}" ] || dense_grid fasseg "$D/fasseg/frontal" 4

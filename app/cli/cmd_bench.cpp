@@ -178,7 +178,7 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--batch", batch, "batch of the eval_ms measurement")->check(CLI::Range(1, 256));
   cmd->add_option("--draws", draws,
                   "noise draws of the segment_ms measurement (1: one network evaluation; "
-                  "'symmflow segment' and the studio average 4)")
+                  "'symmflow segment' and the studio spend 4)")
       ->check(CLI::Range(1, 32));
   cmd->add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 10000));
   cmd->add_option("--warmup", warmup, "untimed warm-up runs")->check(CLI::Range(0, 1000));

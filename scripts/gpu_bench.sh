@@ -157,20 +157,24 @@ sweep() {  # label, architecture options...
   ROW_ENV=SYMMFLOW_CHANNELS_LAST=$CL row "$W/bench/sweep.jsonl" "$label" -m $SHIPPED --precision "$PREC" \
     --reps 8 --warmup 3 --profile "$@"
 }
-sweep "24x(1,2,4,6) r2 attn3 (shipped)" --channels 24
-sweep "24x(1,2,4,6) r1 attn3" --channels 24 --res-blocks 1
-sweep "24x(1,2,4,6) r1 no attn" --channels 24 --res-blocks 1 --attn ''
-sweep "16x(1,2,4,4) r1 attn3 (small)" --channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3
-sweep "32x(1,2,4,4) r1 no attn" --channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''
-sweep "24x(1,2,4) r1 no attn" --channels 24 --mult 1,2,4 --res-blocks 1 --attn ''
-sweep "32x(1,2,4) r1 no attn" --channels 32 --mult 1,2,4 --res-blocks 1 --attn ''
-sweep "16x(1,4,8) r1 no attn" --channels 16 --mult 1,4,8 --res-blocks 1 --attn ''
-sweep "48x(1,2,4) r1 no attn" --channels 48 --mult 1,2,4 --res-blocks 1 --attn ''
+# Candidates: "label|architecture options" (each a camvid-sized network).
+CANDIDATES=(
+  "24x(1,2,4,6) r2 attn3 (camvid until 2026-11-27)|--channels 24 --mult 1,2,4,6 --res-blocks 2 --attn 3"
+  "24x(1,2,4,6) r1 attn3|--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn 3"
+  "24x(1,2,4,6) r1 no attn|--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''"
+  "16x(1,2,4,4) r1 attn3 (camvid-small)|--channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3"
+  "32x(1,2,4,4) r1 no attn|--channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''"
+  "24x(1,2,4) r1 no attn (camvid)|--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''"
+  "32x(1,2,4) r1 no attn|--channels 32 --mult 1,2,4 --res-blocks 1 --attn ''"
+  "16x(1,4,8) r1 no attn|--channels 16 --mult 1,4,8 --res-blocks 1 --attn ''"
+  "48x(1,2,4) r1 no attn|--channels 48 --mult 1,2,4 --res-blocks 1 --attn ''"
+)
+for c in "${CANDIDATES[@]}"; do eval sweep "'${c%%|*}'" "${c#*|}"; done
 "$PYTHON" -c "
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line); g = r.get('graph') or {}; a = g.get('anatomy') or {}
-    print('%-34s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
+    print('%-48s %6.2f GFLOP %5.2f M params  graph %.3f ms/eval (eager %.2f)  %s kernels' % (r['label'], r['gflops_per_eval'],
           r.get('parameters', 0) / 1e6, (g.get('eval_ms') or {}).get('median', -1), r['eval_ms']['median'], a.get('kernels', '?')))
 " "$W/bench/sweep.jsonl" 2>&1 | tee "$W/bench/sweep.txt"
 pack
@@ -180,24 +184,15 @@ PICK=$("$PYTHON" -c "
 import json, sys
 rows = []
 for line in open(sys.argv[1]):
-    r = json.loads(line); c = r.get('architecture') or {}
+    r = json.loads(line)
     ms = ((r.get('graph') or {}).get('eval_ms') or r['eval_ms'])['median']
     rows.append((ms, r['gflops_per_eval'], r['label']))
 fit = [x for x in rows if x[0] <= float(sys.argv[2])]
 pick = max(fit, key=lambda x: x[1]) if fit else min(rows)
 print(pick[2])
 " "$W/bench/sweep.jsonl" "$TARGET_MS" 2> "$W/logs/pick.err")
-case "$PICK" in
-  "24x(1,2,4,6) r1 attn3") ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn 3" ;;
-  "24x(1,2,4,6) r1 no attn") ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''" ;;
-  "16x(1,2,4,4) r1 attn3 (small)") ARCH="--channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3" ;;
-  "32x(1,2,4,4) r1 no attn") ARCH="--channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''" ;;
-  "24x(1,2,4) r1 no attn") ARCH="--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
-  "32x(1,2,4) r1 no attn") ARCH="--channels 32 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
-  "16x(1,4,8) r1 no attn") ARCH="--channels 16 --mult 1,4,8 --res-blocks 1 --attn ''" ;;
-  "48x(1,2,4) r1 no attn") ARCH="--channels 48 --mult 1,2,4 --res-blocks 1 --attn ''" ;;
-  *) ARCH="--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''" ;;
-esac
+ARCH="--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''"
+for c in "${CANDIDATES[@]}"; do [ "${c%%|*}" = "$PICK" ] && ARCH=${c#*|}; done
 wait $UNPACK; cat "$W/logs/unpack.txt"
 EVAL_S=${EVAL_S:-70}
 TRAIN_S=$(( $(left) - EVAL_S ))

@@ -67,40 +67,11 @@ F driverFunction(const char* symbol) {
   return reinterpret_cast<F>(fn);
 }
 
-// The name CUDA gives a kernel node: the runtime knows the kernels registered by this program
-// and LibTorch; those that cuDNN and cuBLAS load as modules only the driver can name.
-const char* rawKernelName(cudaGraphNode_t node, const void* func) {
-  const char* name = nullptr;
-#if CUDART_VERSION >= 12030
-  if (func && cudaFuncGetName(&name, func) != cudaSuccess) name = nullptr;
-  if (name) return name;
-#endif
-#if CUDART_VERSION >= 12050
-  using GetParams = CUresult (*)(CUgraphNode, CUDA_KERNEL_NODE_PARAMS*);
-  using FuncName = CUresult (*)(const char**, CUfunction);
-  using KernelName = CUresult (*)(const char**, CUkernel);
-  static const auto getParams = driverFunction<GetParams>("cuGraphKernelNodeGetParams");
-  static const auto funcName = driverFunction<FuncName>("cuFuncGetName");
-  static const auto kernName = driverFunction<KernelName>("cuKernelGetName");
-  CUDA_KERNEL_NODE_PARAMS p{};
-  if (!getParams || getParams(reinterpret_cast<CUgraphNode>(node), &p) != CUDA_SUCCESS) return nullptr;
-  if (p.func && funcName && funcName(&name, p.func) != CUDA_SUCCESS) name = nullptr;
-  if (!name && p.kern && kernName && kernName(&name, p.kern) != CUDA_SUCCESS) name = nullptr;
-#else
-  (void)node;
-  (void)func;
-#endif
-  return name;
-}
-
-// A kernel's name without its arguments, template arguments and anonymous namespaces ("?" when
-// CUDA does not say).
-std::string kernelName(cudaGraphNode_t node, const void* func) {
-  const char* name = rawKernelName(node, func);
-  if (!name) return "?";
-  std::string out = name;
+// A name without its arguments, template arguments and anonymous namespaces.
+std::string readableKernelName(const char* raw) {
+  std::string out = raw;
   int status = 0;
-  if (char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status)) {
+  if (char* d = abi::__cxa_demangle(raw, nullptr, nullptr, &status)) {
     if (status == 0) out = d;
     std::free(d);
   }
@@ -110,6 +81,53 @@ std::string kernelName(cudaGraphNode_t node, const void* func) {
     out.erase(at, anonymous.size());
   out = out.substr(0, std::min({out.find('<'), out.find('('), size_t{96}}));
   return out.empty() ? "?" : out;
+}
+
+// A kernel node as the anatomy counts it. The runtime describes the kernels registered by this
+// program and LibTorch; those that cuDNN and cuBLAS load as modules only the driver can
+// (the runtime's cudaGraphKernelNodeGetParams fails on them).
+struct KernelNode {
+  std::string name = "?";
+  long blocks = -1;                      // -1: unknown
+  const char* unnamedBecause = nullptr;  // why name is "?"
+};
+
+KernelNode describeKernel(cudaGraphNode_t node) {
+  KernelNode k;
+  const char* name = nullptr;
+  cudaKernelNodeParams p{};
+  if (cudaGraphKernelNodeGetParams(node, &p) == cudaSuccess) {
+    k.blocks = static_cast<long>(p.gridDim.x) * p.gridDim.y * p.gridDim.z;
+#if CUDART_VERSION >= 12030
+    if (p.func && cudaFuncGetName(&name, p.func) != cudaSuccess) name = nullptr;
+#endif
+  }
+  (void)cudaGetLastError();
+#if CUDART_VERSION >= 12050
+  if (!name) {
+    using GetParams = CUresult (*)(CUgraphNode, CUDA_KERNEL_NODE_PARAMS*);
+    using FuncName = CUresult (*)(const char**, CUfunction);
+    using KernelName = CUresult (*)(const char**, CUkernel);
+    static const auto getParams = driverFunction<GetParams>("cuGraphKernelNodeGetParams");
+    static const auto funcName = driverFunction<FuncName>("cuFuncGetName");
+    static const auto kernName = driverFunction<KernelName>("cuKernelGetName");
+    CUDA_KERNEL_NODE_PARAMS d{};
+    if (!getParams) {
+      k.unnamedBecause = "the driver has no cuGraphKernelNodeGetParams";
+    } else if (getParams(reinterpret_cast<CUgraphNode>(node), &d) != CUDA_SUCCESS) {
+      k.unnamedBecause = "cuGraphKernelNodeGetParams failed";
+    } else {
+      if (k.blocks < 0) k.blocks = static_cast<long>(d.gridDimX) * d.gridDimY * d.gridDimZ;
+      if (d.func && funcName && funcName(&name, d.func) != CUDA_SUCCESS) name = nullptr;
+      if (!name && d.kern && kernName && kernName(&name, d.kern) != CUDA_SUCCESS) name = nullptr;
+      if (!name) k.unnamedBecause = "the driver gives no name";
+    }
+  }
+#else
+  if (!name) k.unnamedBecause = "this CUDA runtime (before 12.5) cannot ask the driver";
+#endif
+  if (name) k.name = readableKernelName(name);
+  return k;
 }
 
 CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
@@ -123,7 +141,7 @@ CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
   std::vector<cudaGraphNode_t> nodes(n);
   (void)cudaGraphGetNodes(graph, nodes.data(), &n);
   const long sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  std::map<std::string, long> byName;
+  std::map<std::string, long> byName, unnamed;
   for (size_t i = 0; i < n; ++i) {
     cudaGraphNodeType type{};
     if (cudaGraphNodeGetType(nodes[i], &type) != cudaSuccess) {
@@ -132,13 +150,10 @@ CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
     }
     if (type == cudaGraphNodeTypeKernel) {
       ++a.kernels;
-      cudaKernelNodeParams p{};
-      if (cudaGraphKernelNodeGetParams(nodes[i], &p) == cudaSuccess) {
-        if (static_cast<long>(p.gridDim.x) * p.gridDim.y * p.gridDim.z < sms) ++a.smallGridKernels;
-        ++byName[kernelName(nodes[i], p.func)];
-      } else {
-        ++byName["?"];
-      }
+      const auto k = describeKernel(nodes[i]);
+      if (k.blocks >= 0 && k.blocks < sms) ++a.smallGridKernels;
+      ++byName[k.name];
+      if (k.unnamedBecause) ++unnamed[k.unnamedBecause];
     } else if (type == cudaGraphNodeTypeMemcpy) {
       ++a.copies;
     } else if (type == cudaGraphNodeTypeMemset) {
@@ -148,6 +163,8 @@ CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
     }
   }
   (void)cudaGetLastError();  // a name lookup that failed must not surface at the next launch check
+  for (const auto& [why, count] : unnamed)
+    a.note += (a.note.empty() ? "unnamed kernels: " : "; ") + std::to_string(count) + " because " + why;
   a.kernelsByName.assign(byName.begin(), byName.end());
   std::stable_sort(a.kernelsByName.begin(), a.kernelsByName.end(),
                    [](const auto& l, const auto& r) { return l.second > r.second; });

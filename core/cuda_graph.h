@@ -54,7 +54,8 @@ class CudaGraphCache {
   // What a captured evaluation consists of, for benchmarks (issue 6: is an evaluation bound by
   // kernel launches or by the kernels?). Call setInspectable(true) before the capture; the
   // next capture keeps its node list (LibTorch's CUDAGraph debug mode, LibTorch >= 1.14) and
-  // anatomy() describes it. Elsewhere available is false and note says why.
+  // anatomy() describes it. Elsewhere available is false and note says why; where it is
+  // available, note says why kernels are unnamed, if any are.
   struct Anatomy {
     bool available = false;
     std::string note;

@@ -148,6 +148,7 @@ nlohmann::json anatomyJson(const CudaGraphCache::Anatomy& a, double evalMs) {
                       {"us_per_kernel", a.kernels > 0 ? evalMs * 1000.0 / static_cast<double>(a.kernels) : 0.0},
                       {"trivial_kernel_us", floorUs},
                       {"kernels_by_name", names}};
+  if (!a.note.empty()) j["note"] = a.note;  // e.g. why some kernels have no name
   if (floorUs > 0) j["launch_floor_ms"] = floorUs * static_cast<double>(a.kernels) / 1000.0;
   return j;
 }

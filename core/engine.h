@@ -200,6 +200,9 @@ int pendingDeviceFaultsForTests();
 
 // Version strings for About dialogs and --version.
 std::string engineVersion();
+// The mapping from seeds to noise (core/noise.h), e.g. "philox4x32-10+box-muller": with the
+// model file, the inputs, the seed, steps and solver it fixes an output (provenance records it).
+const char* noiseStream();
 std::string torchVersion();
 bool cudaAvailable();
 

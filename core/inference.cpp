@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/inference.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include "core/cuda_graph.h"
 #include "core/label_space.h"
 
@@ -16,22 +14,6 @@ VelocityFn velocityOf(SymmFlowUNet net) {
     return graphs ? graphs->evaluate(*net, x, y, tt) : net->forwardConverting(x, y, tt);
   };
 }
-
-torch::Tensor seededNoise(at::IntArrayRef shape, std::uint64_t seed, const torch::Device& device) {
-  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  auto n = at::randn(shape, gen, torch::TensorOptions().dtype(torch::kFloat));
-  return n.to(device);
-}
-
-namespace {
-torch::Tensor perItemNoise(int64_t batch, at::IntArrayRef itemShape, std::uint64_t seed, const torch::Device& dev) {
-  std::vector<torch::Tensor> items;
-  std::vector<int64_t> shape{1};
-  shape.insert(shape.end(), itemShape.begin(), itemShape.end());
-  for (int64_t b = 0; b < batch; ++b) items.push_back(seededNoise(shape, seed + static_cast<std::uint64_t>(b), dev));
-  return torch::cat(items, 0);
-}
-}  // namespace
 
 IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int steps, Solver solver, std::uint64_t seed,
                                const StepCallback& onStep, const std::atomic<bool>* cancel) {

@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include "core/noise.h"
 #include "core/samplers.h"
 #include "core/unet.h"
 
@@ -18,9 +19,6 @@ namespace symmflow {
 // The network as a velocity callable (batch-broadcast t). The state may be fp32 while the
 // network runs in half precision: inputs are cast to the weights' type, velocities back.
 VelocityFn velocityOf(SymmFlowUNet net);
-
-// Standard normal noise from a seeded CPU generator, moved to `device`: identical across devices.
-torch::Tensor seededNoise(at::IntArrayRef shape, std::uint64_t seed, const torch::Device& device);
 
 // Generate: start (xi_x, y) at t=0, integrate the joint ODE to t=1, return the state (x in ~[-1,1]).
 // ids: (B,h,w) int64 at the label resolution. Item b uses seed + b.

@@ -16,6 +16,7 @@ QJsonObject Provenance::toJson() const {
   o["labels_sha256"] = labelsSha256;
   // Seeds are 64-bit: a string keeps every bit (JSON numbers are doubles).
   o["seed"] = QString::number(seed);
+  if (!noise.isEmpty()) o["noise"] = noise;
   o["steps"] = steps;
   o["solver"] = solver;
   o["variation"] = variation;
@@ -34,6 +35,7 @@ Provenance Provenance::fromJson(const QJsonObject& o) {
   p.modelSha256 = o["model_sha256"].toString();
   p.labelsSha256 = o["labels_sha256"].toString();
   p.seed = o["seed"].toString().toULongLong();
+  p.noise = o["noise"].toString();
   p.steps = o["steps"].toInt();
   p.solver = o["solver"].toString();
   p.variation = o["variation"].toInt();
@@ -53,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> Provenance::textChunks() const 
   t.emplace_back("symmflow.model_sha256", modelSha256.toStdString());
   t.emplace_back("symmflow.labels_sha256", labelsSha256.toStdString());
   t.emplace_back("symmflow.seed", std::to_string(seed));
+  if (!noise.isEmpty()) t.emplace_back("symmflow.noise", noise.toStdString());
   t.emplace_back("symmflow.steps", std::to_string(steps));
   t.emplace_back("symmflow.solver", solver.toStdString());
   t.emplace_back("symmflow.variation", std::to_string(variation));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Where an image came from: enough to regenerate it exactly (model file checksum,
-// label-map hash, seed, steps, solver). Written as PNG text chunks and into the
+// label-map hash, seed, the seed-to-noise mapping, steps, solver). Written as PNG text chunks and into the
 // JSON sidecar and the project file.
 #include <QJsonObject>
 #include <QString>
@@ -20,6 +20,7 @@ struct Provenance {
   QString modelSha256;   // of the model file
   QString labelsSha256;  // of the label map fed to the model (see labelMapHash)
   std::uint64_t seed = 0;
+  QString noise;  // how the seed became noise (symmflow::noiseStream()); empty before 0.2.0
   int steps = 0;
   QString solver;
   int variation = 0;     // index within a batch of variations

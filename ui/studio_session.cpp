@@ -325,6 +325,7 @@ Provenance StudioSession::baseProvenance(const QString& kind) const {
     p.modelFile = QFileInfo(m_modelPath).fileName();
   }
   p.modelSha256 = m_modelSha;
+  p.noise = QString::fromLatin1(noiseStream());
   p.solver = QString::fromLatin1(solverName(m_settings.solver));
   return p;
 }

@@ -9,14 +9,11 @@
 
 #include <ATen/Parallel.h>
 
+#include "core/cpu/vector_clones.h"
+
 // The inner loops are written so that the compiler vectorizes them (this file is built with
 // -O3 and OpenMP: `omp simd` reductions, at::parallel_for on ATen's threads); on x86-64 Linux
 // with GCC each is also compiled for AVX2 and AVX-512, picked at load time.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define SYMMFLOW_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define SYMMFLOW_VECTOR_CLONES
-#endif
 
 namespace symmflow::cpu {
 namespace {

@@ -149,13 +149,15 @@ TEST(EngineBackend, GeneratedPngCarriesProvenanceAndRegenerates) {
   ASSERT_TRUE(out.ok()) << out.error();
   auto text = imaging::readPngText(dir.filePath("gen.png").toStdString());
   ASSERT_TRUE(text.ok());
-  std::string seed, steps, sha;
+  std::string seed, steps, sha, noise;
   for (const auto& [k, v] : *text) {
     if (k == "symmflow.seed") seed = v;
+    if (k == "symmflow.noise") noise = v;
     if (k == "symmflow.steps") steps = v;
     if (k == "symmflow.model_sha256") sha = v;
   }
   EXPECT_EQ(seed, "77");
+  EXPECT_EQ(noise, noiseStream());
   EXPECT_EQ(steps, "2");
   EXPECT_EQ(QString::fromStdString(sha), fileSha256(path));
   // Regenerating from the recorded provenance gives the same pixels.

@@ -31,6 +31,7 @@ ExportItem sampleItem() {
   item.provenance.modelName = "fake";
   item.provenance.modelSha256 = "deadbeef";
   item.provenance.seed = 42;
+  item.provenance.noise = "philox4x32-10+box-muller";
   item.provenance.steps = 8;
   item.provenance.solver = "heun";
   item.provenance.seconds = 1.25;
@@ -71,6 +72,7 @@ TEST(Export, WritesFourReadableFiles) {
   auto text = imaging::readPngText(dir.filePath("street.png").toStdString());
   ASSERT_TRUE(text.ok()) << text.error();
   EXPECT_EQ(chunk(*text, "symmflow.seed"), "42");
+  EXPECT_EQ(chunk(*text, "symmflow.noise"), "philox4x32-10+box-muller");
   EXPECT_EQ(chunk(*text, "symmflow.steps"), "8");
   EXPECT_EQ(chunk(*text, "symmflow.solver"), "heun");
   EXPECT_EQ(chunk(*text, "symmflow.model_sha256"), "deadbeef");
@@ -81,6 +83,7 @@ TEST(Export, WritesFourReadableFiles) {
   ASSERT_TRUE(f.open(QIODevice::ReadOnly));
   const QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
   EXPECT_EQ(j["seed"].toString(), "42");
+  EXPECT_EQ(j["noise"].toString(), "philox4x32-10+box-muller");
   EXPECT_EQ(j["steps"].toInt(), 8);
   EXPECT_EQ(j["solver"].toString(), "heun");
   EXPECT_EQ(j["model"].toString(), "fake");

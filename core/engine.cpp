@@ -51,13 +51,15 @@ Result<Precision> parsePrecision(const std::string& name) {
   if (n == "fp32" || n == "float32") return Precision::Fp32;
   if (n == "fp16" || n == "float16" || n == "half") return Precision::Fp16;
   if (n == "bf16" || n == "bfloat16") return Precision::Bf16;
-  return Error{"unknown precision '" + name + "' (use fp32, fp16 or bf16)"};
+  if (n == "auto") return Precision::Auto;
+  return Error{"unknown precision '" + name + "' (use auto, fp32, fp16 or bf16)"};
 }
 
 const char* precisionName(Precision p) {
   switch (p) {
     case Precision::Fp16: return "fp16";
     case Precision::Bf16: return "bf16";
+    case Precision::Auto: return "auto";
     case Precision::Fp32: break;
   }
   return "fp32";
@@ -98,15 +100,34 @@ const LabelMap& Inversion::labels() const {
 int Inversion::steps() const { return m_d ? m_d->steps : 0; }
 
 namespace {
-// Memory format of the network: channels-last on the CPU, where oneDNN's convolutions and the
-// CPU kernels of core/fused_ops.h are faster with it (docs/PERFORMANCE.md, "Channels-last on
-// the CPU"); NCHW on CUDA. SYMMFLOW_CHANNELS_LAST=0 or 1 decides for both.
-bool channelsLastOn(bool cuda) {
+// Memory format of the network: channels-last, faster on both devices -- on the CPU oneDNN's
+// convolutions and the kernels of core/fused_ops.h (docs/PERFORMANCE.md, "Channels-last on the
+// CPU"), on the H100 cuDNN's (camvid, graph per evaluation: fp32 1.02 against 1.23 ms, fp16
+// 0.77-0.80 against 1.17 ms). SYMMFLOW_CHANNELS_LAST=0 or 1 decides.
+bool channelsLastOn() {
   static const int forced = [] {
     const char* env = std::getenv("SYMMFLOW_CHANNELS_LAST");
     return env && (std::strcmp(env, "0") == 0 || std::strcmp(env, "1") == 0) ? env[0] - '0' : -1;
   }();
-  return forced >= 0 ? forced == 1 : !cuda;
+  return forced != 0;
+}
+
+// Relative L2 error of the network's velocities in `half` against fp32 at one probe input
+// (seeded noise for the photo and the label map, t = 0.5). Leaves the network in fp32.
+double halfPrecisionError(SymmFlowUNet& net, const torch::Device& device, torch::ScalarType half) {
+  torch::InferenceMode guard;
+  const auto& c = net->config();
+  auto x = seededNoise({1, 3, c.imageHeight, c.imageWidth}, 1, device).clamp(-1, 1);
+  auto y = seededNoise({1, c.numClasses, c.labelHeight(), c.labelWidth()}, 2, device);
+  auto t = torch::full({1}, 0.5, x.options());
+  net->to(device, torch::kFloat);
+  auto [x32, y32] = net->forwardConverting(x, y, t);
+  net->to(device, half);
+  auto [xh, yh] = net->forwardConverting(x, y, t);
+  net->to(device, torch::kFloat);
+  const double diff = std::sqrt((xh - x32).pow(2).sum().item<double>() + (yh - y32).pow(2).sum().item<double>());
+  const double norm = std::sqrt(x32.pow(2).sum().item<double>() + y32.pow(2).sum().item<double>());
+  return diff / std::max(norm, 1e-30);
 }
 }  // namespace
 
@@ -118,8 +139,9 @@ struct Engine::Impl {
   std::string deviceLabel = "cpu";
   std::mutex mutex;
   std::string warning;
-  Precision requested = Precision::Fp32;  // what the caller asked for
-  Precision precision = Precision::Fp32;  // what runs (fp32 on the CPU)
+  Precision requested = Precision::Auto;  // what the caller asked for
+  Precision precision = Precision::Fp32;  // what runs (fp32 on the CPU; never Auto)
+  double probeError = -1.0;               // Auto on CUDA: fp16 against fp32
 
   static torch::ScalarType scalarTypeOf(Precision p) {
     return p == Precision::Fp16 ? torch::kHalf : p == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
@@ -131,13 +153,21 @@ struct Engine::Impl {
       return Error{"CUDA was asked for but no CUDA device is available; use the CPU"};
     try {
       device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-      precision = cuda ? requested : Precision::Fp32;
-      net->to(device, scalarTypeOf(precision));
-      net->setChannelsLast(channelsLastOn(cuda));
-      deviceLabel = cuda ? "cuda:0" : "cpu";
+      net->setGraphCache(nullptr);  // the probe runs eagerly
       if (cuda) at::globalContext().setBenchmarkCuDNN(true);
+      precision = cuda && requested != Precision::Auto ? requested : Precision::Fp32;
+      probeError = -1.0;
+      if (cuda && requested == Precision::Auto) {
+        net->to(device, torch::kFloat);
+        net->setChannelsLast(channelsLastOn());
+        probeError = halfPrecisionError(net, device, torch::kHalf);
+        if (probeError <= kAutoHalfTolerance) precision = Precision::Fp16;
+      }
+      net->to(device, scalarTypeOf(precision));
+      net->setChannelsLast(channelsLastOn());
+      deviceLabel = cuda ? std::string("cuda:0 (") + precisionName(precision) + ")" : "cpu";
       net->setGraphCache(cuda && CudaGraphCache::enabled() ? std::make_shared<CudaGraphCache>() : nullptr);
-      if (!cuda && requested != Precision::Fp32)
+      if (!cuda && requested != Precision::Fp32 && requested != Precision::Auto)
         warning = std::string(precisionName(requested)) + " runs on CUDA only; the CPU uses fp32";
       return {};
     } catch (const c10::Error& e) {
@@ -145,7 +175,7 @@ struct Engine::Impl {
       precision = Precision::Fp32;
       net->setGraphCache(nullptr);
       net->to(device, torch::kFloat);
-      net->setChannelsLast(channelsLastOn(false));
+      net->setChannelsLast(channelsLastOn());
       deviceLabel = "cpu";
       return Error{std::string("could not move the model to CUDA: ") + e.what_without_backtrace()};
     }
@@ -337,6 +367,7 @@ const ModelInfo& Engine::info() const {
 std::string Engine::deviceName() const { return m_impl ? m_impl->deviceLabel : "none"; }
 bool Engine::onCuda() const { return m_impl && m_impl->device.is_cuda(); }
 Precision Engine::precision() const { return m_impl ? m_impl->precision : Precision::Fp32; }
+double Engine::halfPrecisionProbeError() const { return m_impl ? m_impl->probeError : -1.0; }
 std::string Engine::lastWarning() const { return m_impl ? m_impl->warning : std::string(); }
 
 Engine::GraphStats Engine::cudaGraphStats() const {

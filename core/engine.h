@@ -32,14 +32,19 @@ enum class DeviceKind { Auto, Cpu, Cuda };
 
 // Numeric type of the network's weights and activations. Half precision (fp16, bf16) is
 // used on CUDA only: on the CPU the engine keeps fp32 and says so in lastWarning().
+// Auto (the default): on CUDA, fp16 when a probe evaluation at load time agrees with fp32 to
+// kAutoHalfTolerance (relative L2 error of the velocities), else fp32; fp32 on the CPU.
 // Sampler states and the per-step arithmetic stay fp32 in every case.
-enum class Precision { Fp32, Fp16, Bf16 };
+enum class Precision { Fp32, Fp16, Bf16, Auto };
+// fp16's error on the shipped models is 6e-4 to 9e-4, the size of fp32's own TF32 rounding
+// on CUDA (5e-4 between two memory formats); bf16's is 4e-3 to 7e-3 (docs/PERFORMANCE.md).
+inline constexpr double kAutoHalfTolerance = 3e-3;
 
 const char* solverName(Solver s);
 // Parses "euler" / "heun" (case-insensitive).
 Result<Solver> parseSolver(const std::string& name);
 Result<DeviceKind> parseDevice(const std::string& name);
-// Parses "fp32" / "fp16" / "bf16" (case-insensitive).
+// Parses "fp32" / "fp16" / "bf16" / "auto" (case-insensitive).
 Result<Precision> parsePrecision(const std::string& name);
 const char* precisionName(Precision p);
 
@@ -128,7 +133,7 @@ class Engine {
  public:
   // Loads and validates a model file. device Auto picks CUDA when available.
   static Result<Engine> load(const std::string& path, DeviceKind device = DeviceKind::Auto,
-                             Precision precision = Precision::Fp32);
+                             Precision precision = Precision::Auto);
 
   Engine();
   ~Engine();
@@ -139,12 +144,16 @@ class Engine {
 
   bool loaded() const;
   const ModelInfo& info() const;
-  std::string deviceName() const;  // "cpu" or "cuda:0 (NVIDIA H100 ...)"
+  std::string deviceName() const;  // "cpu" or "cuda:0 (fp16)": the device and, on CUDA, the precision
   bool onCuda() const;
-  // The precision in use now (fp32 on the CPU whatever was asked).
+  // The precision in use now (fp32 on the CPU whatever was asked; never Auto).
   Precision precision() const;
-  // The network's weights and activations are channels-last (the CPU's faster memory format
-  // here) rather than NCHW (CUDA); SYMMFLOW_CHANNELS_LAST=0 or 1 decides for both devices.
+  // With Precision::Auto on CUDA: the probe's relative error of fp16 against fp32 (-1 if no
+  // probe ran).
+  double halfPrecisionProbeError() const;
+  // The network's weights and activations are channels-last (the faster memory format on the
+  // CPU here and on the H100, docs/PERFORMANCE.md) rather than NCHW; SYMMFLOW_CHANNELS_LAST=0
+  // or 1 decides.
   bool channelsLast() const;
   // Moves the weights to another device (e.g. the CPU after a CUDA failure).
   Status moveTo(DeviceKind device);

@@ -7,9 +7,10 @@
 #      fused kernels; the camvid shards are unpacked meanwhile;
 #   2. runs the CUDA core tests (fused kernels against the CPU reference, CUDA graphs, engine
 #      CPU/CUDA agreement); the rest run at the end with what time is left;
-#   3. the shipped camvid model: fp32, fp16 and fp16 channels-last rows (graph, segmentation,
-#      25-step generation, the graph's kernels against the launch floor), and PyTorch eager's
-#      velocity check of the fp32 and fp16 rows;
+#   3. the shipped camvid model: the engine's default (auto: fp16 after its probe, channels-last),
+#      fp32 channels-last and fp32 NCHW (the default before 0.2.0) rows (graph, segmentation,
+#      25-step generation, the graph's kernels against the launch floor), PyTorch eager's
+#      velocity check of the fp32 and fp16 rows, and camvid/val mIoU in fp16 against fp32;
 #   4. an architecture sweep in the fastest of those settings: graph time and kernels of
 #      candidate camvid networks with random weights (bench --channels/--mult/--res-blocks/--attn);
 #   5. trains the candidate with the most FLOPs whose evaluation fits 25 steps in 15 ms (else
@@ -94,7 +95,8 @@ gtest() {  # filter, seconds
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |Failure|Expected|Which is|error" "$OUT/tests.txt" | tail -20
 }
 : > "$OUT/tests.txt"
-gtest 'FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' 90
+CUDA_TESTS='FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*:Noise.*:CounterRng.*:Precision.*'
+gtest "$CUDA_TESTS" 90
 say "tested"
 
 row() {  # file, label, bench arguments... (ROW_ENV: VAR=value words for this row's environment)
@@ -110,11 +112,11 @@ TIMED=(--steps "$STEPS" --reps "$REPS" --warmup 5)
 
 # 3. The shipped camvid model in three settings; the graph's kernels in each (--profile).
 SHIPPED=models/camvid.safetensors
-row "$R" "engine fp32" -m $SHIPPED "${TIMED[@]}" --profile --dump-velocity "$W/bench/v32.safetensors"
-[ "$DEVICE" = cuda ] && row "$R" "engine fp16" -m $SHIPPED --precision fp16 "${TIMED[@]}" --profile \
+row "$R" "engine fp32" -m $SHIPPED --precision fp32 "${TIMED[@]}" --profile --dump-velocity "$W/bench/v32.safetensors"
+[ "$DEVICE" = cuda ] && row "$R" "engine default (auto)" -m $SHIPPED --precision auto "${TIMED[@]}" --profile \
   --dump-velocity "$W/bench/v16.safetensors"
-[ "$DEVICE" = cuda ] && ROW_ENV=SYMMFLOW_CHANNELS_LAST=1 row "$R" "engine fp16 channels-last" -m $SHIPPED \
-  --precision fp16 "${TIMED[@]}" --profile
+[ "$DEVICE" = cuda ] && ROW_ENV=SYMMFLOW_CHANNELS_LAST=0 row "$R" "engine fp32 NCHW (default before 0.2.0)" \
+  -m $SHIPPED --precision fp32 "${TIMED[@]}"
 for p in 32 16; do  # PyTorch eager computes the same velocities (checks the kernels too)
   [ "${REF:-1}" = 1 ] && [ -f "$W/bench/v$p.safetensors" ] && [ "$(left)" -gt 60 ] || continue
   line=$("$PYTHON" bench/reference.py $SHIPPED --check "$W/bench/v$p.safetensors" --device "$DEVICE" \
@@ -134,6 +136,15 @@ for line in open(sys.argv[1]):
 " "$1" 2>&1
 }
 anatomy "$R"
+# Does fp16 (the CUDA default since 0.2.0) segment as well as fp32? One step, one draw, camvid/val.
+wait $UNPACK; cat "$W/logs/unpack.txt"
+for p in fp32 fp16; do
+  [ "$DEVICE" = cuda ] || [ $p = fp32 ] || continue
+  [ "$(left)" -gt 60 ] || break
+  $CLI eval -m $SHIPPED --shard "$W/shards/camvid_val.safetensors" --steps 1 --device "$DEVICE" --precision $p \
+    --limit "$LIMIT" --json > "$W/eval/shipped-$p.json" 2>&1
+  echo "shipped camvid, $p: $(head -c 200 "$W/eval/shipped-$p.json")"
+done
 pack
 say "benchmarked the shipped camvid"
 
@@ -146,7 +157,7 @@ for line in open(sys.argv[1]):
     r = json.loads(line)
     if not r['label'].startswith('engine'): continue
     ms = ((r.get('graph') or {}).get('eval_ms') or r['eval_ms'])['median']
-    if ms < best[2]: best = (r['precision'], '1' if 'channels-last' in r['label'] else '0', ms)
+    if ms < best[2]: best = (r['precision'], '1' if r.get('channels_last') else '0', ms)
 print(best[0], best[1])
 " "$R" 2> /dev/null || echo "fp32 0")
 read -r PREC CL <<< "$BEST"
@@ -193,13 +204,12 @@ print(pick[2])
 " "$W/bench/sweep.jsonl" "$TARGET_MS" 2> "$W/logs/pick.err")
 ARCH="--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''"
 for c in "${CANDIDATES[@]}"; do [ "${c%%|*}" = "$PICK" ] && ARCH=${c#*|}; done
-wait $UNPACK; cat "$W/logs/unpack.txt"
 EVAL_S=${EVAL_S:-70}
 TRAIN_S=$(( $(left) - EVAL_S ))
 [ "${TRAIN:-1}" = 1 ] || TRAIN_S=0
 if [ $TRAIN_S -lt "$TRAIN_MIN_S" ]; then
   say "no training (${TRAIN_S}s left)"
-  gtest '-FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' $(( $(left) - 5 < 90 ? $(left) - 5 : 90 ))
+  gtest "-$CUDA_TESTS" $(( $(left) - 5 < 90 ? $(left) - 5 : 90 ))
   pack; ls -la "$OUT"; exit 0
 fi
 MIN=$("$PYTHON" -c "print(round($TRAIN_S / 60 - 0.25, 2))")  # the trainer's start and final save
@@ -226,7 +236,7 @@ if [ -f "$NEW" ]; then
   [ "$PREC" != fp32 ] && row "$R" "engine fp32 (camvid-fast)" -m "$NEW" "${TIMED[@]}"
 fi
 anatomy "$R"
-gtest '-FusedOps.*:CudaGraphCache.*:EngineTest.Cuda*' $(( $(left) - 5 < 90 ? $(left) - 5 : 90 ))
+gtest "-$CUDA_TESTS" $(( $(left) - 5 < 90 ? $(left) - 5 : 90 ))
 "$PYTHON" bench/table.py "$R" > "$W/bench/table.md" 2>&1
 pack
 ls -la "$OUT" "$OUT/bench"

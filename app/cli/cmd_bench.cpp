@@ -171,7 +171,7 @@ nlohmann::json withMemory(bool cuda, F&& f) {
 
 void registerBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Time network evaluation, segmentation and generation");
-  static std::string model, device = "auto", precisionArg = "fp32", dumpPath;
+  static std::string model, device = "auto", precisionArg = "auto", dumpPath;
   static int steps = 4, batch = 1, reps = 10, warmup = 2, threads = 0, draws = 1;
   static bool json = false, channelsLast = false, profile = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
@@ -184,7 +184,8 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_option("--reps", reps, "timed repetitions")->check(CLI::Range(1, 10000));
   cmd->add_option("--warmup", warmup, "untimed warm-up runs")->check(CLI::Range(0, 1000));
   cmd->add_option("--device", device, "auto | cpu | cuda");
-  cmd->add_option("--precision", precisionArg, "fp32 | fp16 | bf16 (half precision on CUDA only)");
+  cmd->add_option("--precision", precisionArg,
+                  "auto | fp32 | fp16 | bf16 (half precision on CUDA only; auto: the engine's default)");
   cmd->add_option("--dump-velocity", dumpPath,
                   "write the fixed inputs x, y, t and this engine's velocities vx, vy (fp32) to a .safetensors file "
                   "(bench/reference.py compares against them)")
@@ -193,7 +194,7 @@ void registerBench(CLI::App& app, int& exitCode) {
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--channels-last", channelsLast,
                 "eval_ms with channels-last weights and activations (default: the engine's format, "
-                "channels-last on the CPU, NCHW on CUDA)");
+                "channels-last unless SYMMFLOW_CHANNELS_LAST=0)");
   // Architecture sweep: the speed of a network does not depend on its weights, so candidate
   // architectures can be timed before anything is trained (issue 6: fewer, wider layers).
   static int archChannels = 0, archResBlocks = 0;
@@ -371,6 +372,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"batch", batch},
                           {"channels_last", channelsLast || engine->channelsLast()},
                           {"precision", precisionName(engine->precision())},
+                          {"half_probe_error", engine->halfPrecisionProbeError()},  // -1: no probe
                           {"velocity_rel_error_vs_fp32", relErr},
                           {"steps", steps},
                           {"gflops_per_eval", gflops},

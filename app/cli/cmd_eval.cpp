@@ -97,7 +97,8 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
 
 void registerEval(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("eval", "Segmentation mIoU / pixel accuracy (or top-1 accuracy) of a model");
-  static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler";
+  static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler",
+                                                                    precisionArg = "fp32";
   static int steps = 1, draws = 1, batch = 8, limit = 0;
   static std::uint64_t seed = 0;
   static bool json = false, record = false, mirror = false;
@@ -116,6 +117,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   cmd->add_option("--limit", limit, "evaluate only the first N items");
   cmd->add_option("--seed", seed, "noise seed");
   cmd->add_option("--device", device, "auto | cpu | cuda");
+  cmd->add_option("--precision", precisionArg, "fp32 | fp16 | bf16 (half precision on CUDA only)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->add_flag("--record", record, "also record the result in the model file's metrics metadata (weights unchanged)");
   cmd->callback([&exitCode] {
@@ -138,6 +140,16 @@ void registerEval(CLI::App& app, int& exitCode) {
     auto dev = resolveDevice(device);
     if (!dev) {
       exitCode = fail(dev.error());
+      return;
+    }
+    auto precision = parsePrecision(precisionArg);
+    if (!precision || *precision == Precision::Auto) {
+      exitCode = fail(precision ? "eval measures one precision: give fp32, fp16 or bf16" : precision.error());
+      return;
+    }
+    if (*precision != Precision::Fp32 && *dev != "cuda") {
+      exitCode = fail(std::string(precisionName(*precision)) +
+                      " runs on CUDA only: add --device cuda or use --precision fp32");
       return;
     }
     configureThreads(0);
@@ -172,7 +184,9 @@ void registerEval(CLI::App& app, int& exitCode) {
     try {
       const torch::Device d(*dev);
       auto net = loaded->net;
-      net->to(d);
+      net->to(d, *precision == Precision::Fp16   ? torch::kHalf
+                 : *precision == Precision::Bf16 ? torch::kBFloat16
+                                                 : torch::kFloat);
       shard->to(d);
       EvalOptions eo;
       eo.steps = steps;
@@ -202,6 +216,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       j["items"] = limit > 0 ? std::min<int64_t>(limit, shard->size()) : shard->size();
       j["seconds"] = secs;
       j["device"] = *dev;
+      j["precision"] = precisionName(*precision);
       std::cout << (json ? j.dump() : j.dump(2)) << std::endl;
       if (record) {
         auto file = SafetensorsFile::read(path);
@@ -221,6 +236,10 @@ void registerEval(CLI::App& app, int& exitCode) {
         std::string key = "eval_steps" + std::to_string(steps);
         if (draws != 1) key += "_draws" + std::to_string(draws);
         if (mirror) key += "_mirror";
+        if (*precision != Precision::Fp32) {
+          key += std::string("_") + precisionName(*precision);
+          entry["precision"] = precisionName(*precision);
+        }
         metrics[key] = entry;
         std::vector<TensorBlob> blobs;
         for (const auto& e : file->tensors())

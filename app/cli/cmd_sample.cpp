@@ -31,7 +31,7 @@ const CLI::Validator PngOutput(
     },
     "", "a .png file");
 struct Common {
-  std::string model, device = "auto", solver = "euler";
+  std::string model, device = "auto", solver = "euler", precision = "auto";
   int steps = 0;
   std::uint64_t seed = 0;
 };
@@ -43,6 +43,8 @@ void addCommon(CLI::App* cmd, Common& c, int defaultSteps) {
   cmd->add_option("--solver", c.solver, "euler | heun");
   cmd->add_option("--seed", c.seed, "noise seed (same inputs and seed give the same result)");
   cmd->add_option("--device", c.device, "auto | cpu | cuda");
+  cmd->add_option("--precision", c.precision,
+                  "auto | fp32 | fp16 | bf16 (auto: fp16 on CUDA when it agrees with fp32, else fp32)");
 }
 
 Result<Engine> openEngine(const Common& c) {
@@ -51,7 +53,9 @@ Result<Engine> openEngine(const Common& c) {
   if (path.empty()) return Error{err};
   auto dev = parseDevice(c.device);
   if (!dev) return Error{dev.error()};
-  return Engine::load(path, *dev);
+  auto precision = parsePrecision(c.precision);
+  if (!precision) return Error{precision.error()};
+  return Engine::load(path, *dev, *precision);
 }
 
 imaging::TextChunks provenance(const Engine& e, const Common& c, const std::string& what, const LabelMap* labels) {
@@ -59,6 +63,7 @@ imaging::TextChunks provenance(const Engine& e, const Common& c, const std::stri
                         {"symmflow:operation", what},
                         {"symmflow:model", fs::path(e.info().path).filename().string()},
                         {"symmflow:seed", std::to_string(c.seed)},
+                        {"symmflow:noise", noiseStream()},
                         {"symmflow:steps", std::to_string(c.steps)},
                         {"symmflow:solver", c.solver}};
   if (auto sum = fileChecksum(e.info().path)) t.push_back({"symmflow:model_checksum", *sum});

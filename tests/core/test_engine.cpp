@@ -254,7 +254,7 @@ TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {
 // CUDA variant: skips on machines without a GPU (CI, the Debian CPU build).
 TEST_F(EngineTest, CudaGivesTheSameImagesAsTheCpu) {
   if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device: CUDA variant skipped";
-  auto gpu = Engine::load(m_dir.path("m.safetensors"), DeviceKind::Cuda);
+  auto gpu = Engine::load(m_dir.path("m.safetensors"), DeviceKind::Cuda, Precision::Fp32);
   ASSERT_TRUE(gpu.ok()) << gpu.error();
   EXPECT_TRUE(gpu->onCuda());
   RunParams p;
@@ -266,7 +266,7 @@ TEST_F(EngineTest, CudaGivesTheSameImagesAsTheCpu) {
   int maxDiff = 0;
   for (size_t i = 0; i < (*a)[0].pixels.size(); ++i)
     maxDiff = std::max(maxDiff, std::abs(int((*a)[0].pixels[i]) - int((*b)[0].pixels[i])));
-  EXPECT_LE(maxDiff, 2);  // same noise (seeded on the CPU), fp32 on both devices
+  EXPECT_LE(maxDiff, 2);  // the same noise (core/noise.h), fp32 on both devices
   auto seg = gpu->segment(photo(), {});
   ASSERT_TRUE(seg.ok()) << seg.error();
 }

@@ -28,8 +28,44 @@ TEST(Precision, ParsesNamesAndRejectsOthers) {
   EXPECT_EQ(*parsePrecision("fp32"), Precision::Fp32);
   auto bad = parsePrecision("int8");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().find("fp32, fp16 or bf16"), std::string::npos) << bad.error();
+  EXPECT_NE(bad.error().find("auto, fp32, fp16 or bf16"), std::string::npos) << bad.error();
   EXPECT_STREQ(precisionName(Precision::Bf16), "bf16");
+  EXPECT_EQ(*parsePrecision("Auto"), Precision::Auto);
+}
+
+// The default, Auto, is fp32 on the CPU, with no probe and nothing to warn about.
+TEST(Precision, AutoRunsFp32OnTheCpuWithoutAWarning) {
+  TempDir dir;
+  auto net = symmflow::testing::randomNet();
+  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
+  auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu);
+  ASSERT_TRUE(e.ok()) << e.error();
+  EXPECT_EQ(e->precision(), Precision::Fp32);
+  EXPECT_EQ(e->halfPrecisionProbeError(), -1.0);
+  EXPECT_EQ(e->lastWarning(), "");
+  EXPECT_EQ(e->deviceName(), "cpu");
+}
+
+// On CUDA, Auto measures fp16 against fp32 and keeps fp16 only within the tolerance; the
+// device name says which runs.
+TEST(Precision, AutoOnCudaKeepsFp16OnlyWhenTheProbeAgrees) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device";
+  TempDir dir;
+  auto net = symmflow::testing::randomNet();
+  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
+  auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cuda);
+  ASSERT_TRUE(e.ok()) << e.error();
+  const double err = e->halfPrecisionProbeError();
+  EXPECT_GT(err, 0.0) << "fp16 rounds somewhere";
+  EXPECT_LT(err, 0.05);
+  EXPECT_EQ(e->precision(), err <= kAutoHalfTolerance ? Precision::Fp16 : Precision::Fp32) << err;
+  EXPECT_NE(e->deviceName().find(precisionName(e->precision())), std::string::npos) << e->deviceName();
+  EXPECT_TRUE(e->channelsLast());
+  // Whatever it chose, it still generates.
+  LabelMap map(24, 16, 1);
+  RunParams p;
+  p.steps = 2;
+  EXPECT_TRUE(e->generate(map, p).ok());
 }
 
 TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {

@@ -31,7 +31,7 @@ set -euo pipefail
 PACKAGES_BASE=(
   build-essential cmake ninja-build pkg-config dpkg-dev file
   libtorch-dev libopenblas0-pthread
-  nlohmann-json3-dev libcli11-dev libpng-dev
+  nlohmann-json3-dev libcli11-dev libpng-dev libssl-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libgtest-dev libgmock-dev
   appstream desktop-file-utils

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "ui/provenance.h"
 
-#include <QCryptographicHash>
-#include <QFile>
+#include <QCoreApplication>
 #include <QJsonValue>
+
+#include "core/imaging/provenance.h"
 
 namespace symmflow::ui {
 
@@ -47,39 +48,28 @@ Provenance Provenance::fromJson(const QJsonObject& o) {
 }
 
 std::vector<std::pair<std::string, std::string>> Provenance::textChunks() const {
+  namespace k = imaging::provenance;
   std::vector<std::pair<std::string, std::string>> t;
-  t.emplace_back("Software", "SymmFlow Studio");
-  t.emplace_back("symmflow.kind", kind.toStdString());
-  t.emplace_back("symmflow.model", modelName.toStdString());
-  t.emplace_back("symmflow.model_file", modelFile.toStdString());
-  t.emplace_back("symmflow.model_sha256", modelSha256.toStdString());
-  t.emplace_back("symmflow.labels_sha256", labelsSha256.toStdString());
-  t.emplace_back("symmflow.seed", std::to_string(seed));
-  if (!noise.isEmpty()) t.emplace_back("symmflow.noise", noise.toStdString());
-  t.emplace_back("symmflow.steps", std::to_string(steps));
-  t.emplace_back("symmflow.solver", solver.toStdString());
-  t.emplace_back("symmflow.variation", std::to_string(variation));
+  const QString version = QCoreApplication::applicationVersion();
+  t.emplace_back(k::kSoftware, ("SymmFlow Studio " + version).trimmed().toStdString());
+  t.emplace_back(k::kKind, kind.toStdString());
+  t.emplace_back(k::kModel, modelName.toStdString());
+  t.emplace_back(k::kModelFile, modelFile.toStdString());
+  t.emplace_back(k::kModelSha256, modelSha256.toStdString());
+  t.emplace_back(k::kLabelsSha256, labelsSha256.toStdString());
+  t.emplace_back(k::kSeed, std::to_string(seed));
+  if (!noise.isEmpty()) t.emplace_back(k::kNoise, noise.toStdString());
+  t.emplace_back(k::kSteps, std::to_string(steps));
+  t.emplace_back(k::kSolver, solver.toStdString());
+  t.emplace_back(k::kVariation, std::to_string(variation));
   return t;
 }
 
-QString labelMapHash(const LabelMap& labels) {
-  QCryptographicHash h(QCryptographicHash::Sha256);
-  const std::int32_t dims[2] = {labels.width, labels.height};
-  unsigned char le[8];
-  for (int i = 0; i < 2; ++i)
-    for (int b = 0; b < 4; ++b) le[i * 4 + b] = static_cast<unsigned char>((dims[i] >> (8 * b)) & 0xff);
-  h.addData(QByteArrayView(reinterpret_cast<const char*>(le), 8));
-  h.addData(
-      QByteArrayView(reinterpret_cast<const char*>(labels.ids.data()), static_cast<qsizetype>(labels.ids.size())));
-  return QString::fromLatin1(h.result().toHex());
-}
+QString labelMapHash(const LabelMap& labels) { return QString::fromStdString(imaging::labelMapSha256(labels)); }
 
 QString fileSha256(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  QCryptographicHash h(QCryptographicHash::Sha256);
-  if (!h.addData(&f)) return {};
-  return QString::fromLatin1(h.result().toHex());
+  auto sum = imaging::fileSha256(path.toStdString());
+  return sum ? QString::fromStdString(*sum) : QString();
 }
 
 }  // namespace symmflow::ui

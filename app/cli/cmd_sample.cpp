@@ -9,13 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
-#include "core/checksum.h"
 #include "core/engine.h"
 #include "core/imaging/composite.h"
 #include "core/imaging/edge_aware_upsample.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
+#include "core/imaging/provenance.h"
 #include "core/imaging/resample.h"
 
 namespace symmflow::cli {
@@ -58,16 +58,19 @@ Result<Engine> openEngine(const Common& c) {
   return Engine::load(path, *dev, *precision);
 }
 
+// The same provenance as the studio's exports (core/imaging/provenance.h).
 imaging::TextChunks provenance(const Engine& e, const Common& c, const std::string& what, const LabelMap* labels) {
-  imaging::TextChunks t{{"Software", "SymmFlow Studio " + engineVersion()},
-                        {"symmflow:operation", what},
-                        {"symmflow:model", fs::path(e.info().path).filename().string()},
-                        {"symmflow:seed", std::to_string(c.seed)},
-                        {"symmflow:noise", noiseStream()},
-                        {"symmflow:steps", std::to_string(c.steps)},
-                        {"symmflow:solver", c.solver}};
-  if (auto sum = fileChecksum(e.info().path)) t.push_back({"symmflow:model_checksum", *sum});
-  if (labels) t.push_back({"symmflow:label_map_hash", fnv1a64Hex(labels->ids.data(), labels->ids.size())});
+  namespace k = imaging::provenance;
+  imaging::TextChunks t{{k::kSoftware, "SymmFlow Studio " + engineVersion()},
+                        {k::kKind, what},
+                        {k::kModel, e.info().name},
+                        {k::kModelFile, fs::path(e.info().path).filename().string()}};
+  if (auto sum = imaging::fileSha256(e.info().path)) t.push_back({k::kModelSha256, *sum});
+  if (labels) t.push_back({k::kLabelsSha256, imaging::labelMapSha256(*labels)});
+  t.push_back({k::kSeed, std::to_string(c.seed)});
+  t.push_back({k::kNoise, noiseStream()});
+  t.push_back({k::kSteps, std::to_string(c.steps)});
+  t.push_back({k::kSolver, c.solver});
   return t;
 }
 
@@ -240,8 +243,8 @@ void registerSegment(CLI::App& app, int& exitCode) {
     }
     auto labels = imaging::upsampleLabelsEdgeAware(seg->probabilities, *photo, framing);
     auto text = provenance(*engine, c, "segment", nullptr);
-    text.push_back({"symmflow:draws", std::to_string(draws)});
-    text.push_back({"symmflow:mirror", mirror ? "true" : "false"});
+    text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
+    text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});
     if (auto s = imaging::saveIndexMask(labels, output, text); !s) {
       exitCode = fail(s.error());
       return;

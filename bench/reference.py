@@ -120,9 +120,10 @@ class SymmFlowUNet(nn.Module):
         attn, heads = set(cfg["attention_levels"]), cfg["attention_heads"]
         emb = base * 4
         L = len(mult)
+        lean = bool(cfg.get("lean_decoder", False))  # ModelConfig::leanDecoder
         self.time_mlp = nn.Sequential(nn.Linear(base, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.conv_in = conv(3 + K, base, 3)
-        skips, ch = [base], base
+        skips, ch = ([] if lean else [base]), base
         self.plan_down = []
         for l in range(L):
             out = base * mult[l]
@@ -134,13 +135,14 @@ class SymmFlowUNet(nn.Module):
                 skips.append(ch)
             if l + 1 < L:
                 setattr(self, f"downsample{l}", conv(ch, ch, 3, 2))
-                skips.append(ch)
+                if not lean:
+                    skips.append(ch)
         self.mid1 = ResBlock(ch, ch, emb)
         self.mid_attn = Attention(ch, heads)
         self.mid2 = ResBlock(ch, ch, emb)
         for l in reversed(range(L)):
             out = base * mult[l]
-            for b in range(nres + 1):
+            for b in range(nres if lean else nres + 1):
                 setattr(self, f"up{l}_{b}", ResBlock(ch + skips.pop(), out, emb))
                 if l in attn:
                     setattr(self, f"up_attn{l}_{b}", Attention(out, heads))
@@ -149,7 +151,7 @@ class SymmFlowUNet(nn.Module):
                 setattr(self, f"upsample{l}", conv(ch, ch, 3))
         self.norm_out = nn.GroupNorm(groups_for(ch), ch)
         self.conv_out = conv(ch, 3 + K, 3)
-        self.L, self.nres, self.attn = L, nres, attn
+        self.L, self.nres, self.attn, self.lean = L, nres, attn, lean
 
     def forward(self, x, y, t):
         H, W = x.shape[2:]
@@ -161,7 +163,7 @@ class SymmFlowUNet(nn.Module):
         else:
             y_full = y
         hcur = self.conv_in(torch.cat([x, y_full.to(x.dtype)], 1))
-        skips = [hcur]
+        skips = [] if self.lean else [hcur]
         for l in range(self.L):
             for b in range(self.nres):
                 hcur = getattr(self, f"down{l}_{b}")(hcur, emb)
@@ -170,10 +172,11 @@ class SymmFlowUNet(nn.Module):
                 skips.append(hcur)
             if l + 1 < self.L:
                 hcur = getattr(self, f"downsample{l}")(hcur)
-                skips.append(hcur)
+                if not self.lean:
+                    skips.append(hcur)
         hcur = self.mid2(self.mid_attn(self.mid1(hcur, emb)), emb)
         for l in reversed(range(self.L)):
-            for b in range(self.nres + 1):
+            for b in range(self.nres if self.lean else self.nres + 1):
                 hcur = getattr(self, f"up{l}_{b}")(torch.cat([hcur, skips.pop()], 1), emb)
                 if l in self.attn:
                     hcur = getattr(self, f"up_attn{l}_{b}")(hcur)

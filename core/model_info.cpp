@@ -92,6 +92,7 @@ std::string ModelConfig::toJson() const {
             {"num_classes", numClasses},   {"base_channels", baseChannels},       {"channel_mult", channelMult},
             {"res_blocks", numResBlocks},  {"attention_levels", attentionLevels}, {"attention_heads", attentionHeads},
             {"dropout", dropout}};
+  if (leanDecoder) j["lean_decoder"] = true;  // absent in the files written before it existed
   return j.dump();
 }
 
@@ -110,6 +111,10 @@ Result<ModelConfig> ModelConfig::fromJson(const std::string& text) {
         j.contains("attention_levels") ? intsOf(j["attention_levels"], "attention_levels") : std::vector<int>{};
     c.attentionHeads = j.contains("attention_heads") ? intOf(j["attention_heads"], "attention_heads") : 4;
     c.dropout = j.value("dropout", 0.0f);
+    if (j.contains("lean_decoder")) {
+      if (!j["lean_decoder"].is_boolean()) throw BadField("lean_decoder must be true or false");
+      c.leanDecoder = j["lean_decoder"].get<bool>();
+    }
   } catch (const json::exception& e) {
     return Error{std::string("model config is malformed: ") + e.what()};
   } catch (const BadField& e) {

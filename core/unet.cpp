@@ -124,7 +124,11 @@ SymmFlowUNetImpl::SymmFlowUNetImpl(const ModelConfig& config) : m_config(config)
   m_timeMlp = register_module("time_mlp", nn::Sequential(nn::Linear(base, emb), nn::SiLU(), nn::Linear(emb, emb)));
   m_in = register_module("conv_in", conv(3 + K, base, 3));
 
-  std::vector<int> skipChannels{base};
+  // Skip connections: every encoder block's output, and (unless lean) conv_in's and every
+  // downsampling's (ModelConfig::leanDecoder).
+  const bool lean = config.leanDecoder;
+  std::vector<int> skipChannels;
+  if (!lean) skipChannels.push_back(base);
   int ch = base;
   for (int l = 0; l < L; ++l) {
     const int out = base * config.channelMult[l];
@@ -138,7 +142,7 @@ SymmFlowUNetImpl::SymmFlowUNetImpl(const ModelConfig& config) : m_config(config)
     }
     if (l + 1 < L) {
       m_downsample.push_back(register_module("downsample" + std::to_string(l), conv(ch, ch, 3, 2)));
-      skipChannels.push_back(ch);
+      if (!lean) skipChannels.push_back(ch);
     }
   }
   m_mid1 = register_module("mid1", ResBlock(ch, ch, emb, config.dropout));
@@ -147,7 +151,7 @@ SymmFlowUNetImpl::SymmFlowUNetImpl(const ModelConfig& config) : m_config(config)
 
   for (int l = L - 1; l >= 0; --l) {
     const int out = base * config.channelMult[l];
-    for (int b = 0; b <= config.numResBlocks; ++b) {
+    for (int b = 0; b < config.decoderBlocks(); ++b) {
       const std::string id = std::to_string(l) + "_" + std::to_string(b);
       const int skip = skipChannels.back();
       skipChannels.pop_back();
@@ -218,7 +222,9 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
   auto input = torch::cat({x, upsampleLabels(y, H, W).to(x.scalar_type())}, 1);
   if (m_channelsLast) input = input.contiguous(torch::MemoryFormat::ChannelsLast);
   auto hcur = m_in(input);
-  std::vector<torch::Tensor> skips{hcur};
+  const bool lean = m_config.leanDecoder;
+  std::vector<torch::Tensor> skips;
+  if (!lean) skips.push_back(hcur);
   size_t bi = 0, di = 0;
   for (int l = 0; l < L; ++l) {
     for (int b = 0; b < m_config.numResBlocks; ++b, ++bi) {
@@ -228,14 +234,14 @@ std::pair<torch::Tensor, torch::Tensor> SymmFlowUNetImpl::forward(const torch::T
     }
     if (l + 1 < L) {
       hcur = m_downsample[di++](hcur);
-      skips.push_back(hcur);
+      if (!lean) skips.push_back(hcur);
     }
   }
   hcur = res(m_mid1, hcur);
   hcur = res(m_mid2, attn(m_midAttn, hcur));
   size_t ui = 0, usi = 0;
   for (int l = L - 1; l >= 0; --l) {
-    for (int b = 0; b <= m_config.numResBlocks; ++b, ++ui) {
+    for (int b = 0; b < m_config.decoderBlocks(); ++b, ++ui) {
       hcur = res(m_upBlocks[ui], torch::cat({hcur, skips.back()}, 1));
       skips.pop_back();
       if (m_upAttn[ui]) hcur = attn(m_upAttn[ui], hcur);
@@ -299,7 +305,8 @@ double SymmFlowUNetImpl::gflops(int height, int width) const {
   };
   double px = static_cast<double>(height) * width;
   convMacs(3 + K, base, 3, px);
-  std::vector<int> skips{base};
+  std::vector<int> skips;
+  if (!c.leanDecoder) skips.push_back(base);
   int ch = base;
   for (int l = 0; l < L; ++l) {
     const double p = px / std::pow(4.0, l);
@@ -312,7 +319,7 @@ double SymmFlowUNetImpl::gflops(int height, int width) const {
     }
     if (l + 1 < L) {
       convMacs(ch, ch, 3, p / 4);
-      skips.push_back(ch);
+      if (!c.leanDecoder) skips.push_back(ch);
     }
   }
   const double pMid = px / std::pow(4.0, L - 1);
@@ -322,7 +329,7 @@ double SymmFlowUNetImpl::gflops(int height, int width) const {
   for (int l = L - 1; l >= 0; --l) {
     const double p = px / std::pow(4.0, l);
     const int out = base * c.channelMult[l];
-    for (int b = 0; b <= c.numResBlocks; ++b) {
+    for (int b = 0; b < c.decoderBlocks(); ++b) {
       resMacs(ch + skips.back(), out, p);
       skips.pop_back();
       if (hasAttn(l)) attnMacs(out, p);

@@ -149,7 +149,8 @@ pack
 say "benchmarked the shipped camvid"
 
 # 4. Architecture sweep for the camvid task (random weights: speed does not depend on them), in
-#    the fastest setting of step 3. "no attn" still has the middle block's attention.
+#    the fastest setting of step 3. "no attn" still has the middle block's attention; "lean":
+#    the lean decoder (ModelConfig::leanDecoder, one block fewer a level).
 BEST=$("$PYTHON" -c "
 import json, sys
 best = ('fp32', '0', 1e9)
@@ -168,17 +169,17 @@ sweep() {  # label, architecture options...
   ROW_ENV=SYMMFLOW_CHANNELS_LAST=$CL row "$W/bench/sweep.jsonl" "$label" -m $SHIPPED --precision "$PREC" \
     --reps 8 --warmup 3 --profile "$@"
 }
-# Candidates: "label|architecture options" (each a camvid-sized network).
+# Candidates: "label|architecture options" (each a camvid-sized network). The sweep of
+# 2026-11-27 (docs/PERFORMANCE.md) measured the deeper and attention-heavier ones: slower.
 CANDIDATES=(
-  "24x(1,2,4,6) r2 attn3 (camvid until 2026-11-27)|--channels 24 --mult 1,2,4,6 --res-blocks 2 --attn 3"
-  "24x(1,2,4,6) r1 attn3|--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn 3"
-  "24x(1,2,4,6) r1 no attn|--channels 24 --mult 1,2,4,6 --res-blocks 1 --attn ''"
-  "16x(1,2,4,4) r1 attn3 (camvid-small)|--channels 16 --mult 1,2,4,4 --res-blocks 1 --attn 3"
-  "32x(1,2,4,4) r1 no attn|--channels 32 --mult 1,2,4,4 --res-blocks 1 --attn ''"
   "24x(1,2,4) r1 no attn (camvid)|--channels 24 --mult 1,2,4 --res-blocks 1 --attn ''"
   "32x(1,2,4) r1 no attn|--channels 32 --mult 1,2,4 --res-blocks 1 --attn ''"
-  "16x(1,4,8) r1 no attn|--channels 16 --mult 1,4,8 --res-blocks 1 --attn ''"
   "48x(1,2,4) r1 no attn|--channels 48 --mult 1,2,4 --res-blocks 1 --attn ''"
+  "24x(1,2,4) r1 lean|--channels 24 --mult 1,2,4 --res-blocks 1 --attn '' --lean-decoder"
+  "32x(1,2,4) r1 lean|--channels 32 --mult 1,2,4 --res-blocks 1 --attn '' --lean-decoder"
+  "48x(1,2,4) r1 lean|--channels 48 --mult 1,2,4 --res-blocks 1 --attn '' --lean-decoder"
+  "24x(1,2,4) r2 lean|--channels 24 --mult 1,2,4 --res-blocks 2 --attn '' --lean-decoder"
+  "32x(1,2,4,4) r1 lean|--channels 32 --mult 1,2,4,4 --res-blocks 1 --attn '' --lean-decoder"
 )
 for c in "${CANDIDATES[@]}"; do eval sweep "'${c%%|*}'" "${c#*|}"; done
 "$PYTHON" -c "

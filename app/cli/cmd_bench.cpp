@@ -198,6 +198,7 @@ void registerBench(CLI::App& app, int& exitCode) {
   // Architecture sweep: the speed of a network does not depend on its weights, so candidate
   // architectures can be timed before anything is trained (issue 6: fewer, wider layers).
   static int archChannels = 0, archResBlocks = 0;
+  static bool archLean = false;
   static std::string archMult, archAttn;
   cmd->add_option("--channels", archChannels,
                   "time randomly initialised weights of the model's architecture with this base width instead "
@@ -209,6 +210,7 @@ void registerBench(CLI::App& app, int& exitCode) {
       ->check(CLI::Range(1, 16));
   auto* attnOpt =
       cmd->add_option("--attn", archAttn, "with random weights: levels with self-attention, e.g. 2 (empty: none)");
+  cmd->add_flag("--lean-decoder", archLean, "with random weights: the lean decoder (symmflow train --lean-decoder)");
   cmd->add_flag("--profile", profile,
                 "also profile one network evaluation: operator count and the slowest operators; on CUDA also "
                 "the captured graph's kernels and what launching them alone costs");
@@ -246,7 +248,8 @@ void registerBench(CLI::App& app, int& exitCode) {
       auto net = loaded->net;
       // An architecture sweep times a randomly initialised network of another architecture.
       ModelConfig arch = info.config;
-      const bool sweep = archChannels > 0 || !archMult.empty() || archResBlocks > 0 || attnOpt->count() > 0;
+      const bool sweep = archChannels > 0 || !archMult.empty() || archResBlocks > 0 || attnOpt->count() > 0 || archLean;
+      if (archLean) arch.leanDecoder = true;
       if (archChannels > 0) arch.baseChannels = archChannels;
       if (archResBlocks > 0) arch.numResBlocks = archResBlocks;
       if (!archMult.empty() && (!parseIntList(archMult, arch.channelMult) || arch.channelMult.empty())) {

@@ -58,6 +58,9 @@ void registerTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--channels", o.config.baseChannels, "base channels");
   cmd->add_option("--mult", mult, "channel multipliers per level, e.g. 1,2,2,4");
   cmd->add_option("--res-blocks", o.config.numResBlocks, "residual blocks per level");
+  cmd->add_flag("--lean-decoder", o.config.leanDecoder,
+                "decoder with --res-blocks blocks a level fed by the encoder blocks only (default: one more, "
+                "also fed by conv_in and the downsamplings)");
   cmd->add_option("--attn", attn, "levels with self-attention, e.g. 3 or 2,3 (empty: none)");
   cmd->add_option("--heads", o.config.attentionHeads, "attention heads");
   cmd->add_option("--dropout", o.config.dropout, "dropout in residual blocks");

@@ -157,6 +157,47 @@ TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
   EXPECT_GT(net->parameterCount(), 1000);
 }
 
+// The lean decoder (ModelConfig::leanDecoder): one block fewer a level, fed only by the encoder
+// blocks; same inputs and outputs, fewer weights and FLOPs, and its file says so.
+TEST(UNet, LeanDecoderHasOneBlockFewerALevelAndTheSameInterface) {
+  ModelConfig c;
+  c.imageHeight = 16;
+  c.imageWidth = 24;
+  c.numClasses = 4;
+  c.baseChannels = 8;
+  c.channelMult = {1, 2, 2};
+  c.attentionLevels = {2};
+  c.attentionHeads = 2;
+  SymmFlowUNet full(c);
+  c.leanDecoder = true;
+  SymmFlowUNet lean(c);
+  int fullUp = 0, leanUp = 0;
+  for (const auto& p : full->named_parameters())
+    fullUp += p.key().rfind("up", 0) == 0 && p.key().find(".conv1.weight") != std::string::npos;
+  for (const auto& p : lean->named_parameters())
+    leanUp += p.key().rfind("up", 0) == 0 && p.key().find(".conv1.weight") != std::string::npos;
+  EXPECT_EQ(fullUp, 3 * 2);  // levels x (res blocks + 1)
+  EXPECT_EQ(leanUp, 3 * 1);
+  EXPECT_LT(lean->parameterCount(), full->parameterCount());
+  EXPECT_LT(lean->gflops(), full->gflops());
+  torch::NoGradGuard g;
+  auto x = torch::randn({2, 3, 16, 24});
+  auto [vx, vy] = lean->forward(x, torch::randn({2, 4, 8, 12}), torch::rand({2}));
+  EXPECT_EQ(vx.sizes(), x.sizes());
+  EXPECT_EQ(vy.sizes(), (std::vector<int64_t>{2, 4, 8, 12}));
+  // The config keeps the choice; files written before it existed read as the full decoder.
+  auto back = ModelConfig::fromJson(c.toJson());
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_TRUE(back->leanDecoder);
+  c.leanDecoder = false;
+  EXPECT_EQ(c.toJson().find("lean_decoder"), std::string::npos);
+  auto json = c.toJson();
+  json.insert(json.size() - 1, ",\"lean_decoder\":1");
+  auto bad = ModelConfig::fromJson(json);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("lean_decoder must be true or false"), std::string::npos) << bad.error();
+}
+
 TEST(UNet, FlopCountScalesWithThePixelsAndAttentionQuadratically) {
   ModelConfig c;
   c.imageHeight = 32;

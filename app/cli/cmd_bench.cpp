@@ -352,6 +352,10 @@ void registerBench(CLI::App& app, int& exitCode) {
       sp.steps = 1;
       sp.draws = draws;
       nlohmann::json segJ = nullptr, genJ = nullptr;  // the file's network only (not in a sweep)
+      // The label noise of that segmentation, alone (core/noise.h: computed on the device).
+      const auto noiseMs = timeIt(warmup, reps, cuda, [&] {
+        (void)perItemNoise(draws, {c.numClasses, c.labelHeight(), c.labelWidth()}, 1, dev);
+      });
       if (!sweep) {
         memory["segment"] = withMemory(
             cuda, [&] { segJ = stats(timeIt(warmup, reps, false, [&] { (void)engine->segment(img, sp); })); });
@@ -382,6 +386,7 @@ void registerBench(CLI::App& app, int& exitCode) {
                           {"eval_ms", stats(evalMs)},
                           {"segment_draws", draws},
                           {"segment_ms", segJ},
+                          {"segment_noise_ms", stats(noiseMs)},
                           {"generate_ms", genJ},
                           {"memory", memory}};
       if (sweep) {

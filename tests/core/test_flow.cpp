@@ -132,7 +132,9 @@ TEST(Flow, LossIsFiniteAndIgnoresVoidPixels) {
   EXPECT_GT(withGrad, 0);
 }
 
-TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
+namespace {
+// A three-level UNet of 16x24 images with 4 classes and attention at the lowest level.
+ModelConfig smallUNetConfig() {
   ModelConfig c;
   c.imageHeight = 16;
   c.imageWidth = 24;
@@ -141,6 +143,12 @@ TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
   c.channelMult = {1, 2, 2};
   c.attentionLevels = {2};
   c.attentionHeads = 2;
+  return c;
+}
+}  // namespace
+
+TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
+  ModelConfig c = smallUNetConfig();
   SymmFlowUNet net(c);
   torch::NoGradGuard g;
   auto x = torch::randn({2, 3, 16, 24});
@@ -160,14 +168,7 @@ TEST(UNet, ShapesForDenseDownsampledAndImageLevelLabels) {
 // The lean decoder (ModelConfig::leanDecoder): one block fewer a level, fed only by the encoder
 // blocks; same inputs and outputs, fewer weights and FLOPs, and its file says so.
 TEST(UNet, LeanDecoderHasOneBlockFewerALevelAndTheSameInterface) {
-  ModelConfig c;
-  c.imageHeight = 16;
-  c.imageWidth = 24;
-  c.numClasses = 4;
-  c.baseChannels = 8;
-  c.channelMult = {1, 2, 2};
-  c.attentionLevels = {2};
-  c.attentionHeads = 2;
+  ModelConfig c = smallUNetConfig();
   SymmFlowUNet full(c);
   c.leanDecoder = true;
   SymmFlowUNet lean(c);

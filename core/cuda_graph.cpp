@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -48,6 +49,12 @@ bool keepGraph(G&, long) {
 struct Captured {
   InspectableGraph graph;
   torch::Tensor x, y, t, vx, vy;  // static input and output buffers of the graph
+};
+
+// A captured integration: the start state's buffers in, the final state's out.
+struct CapturedRun {
+  at::cuda::CUDAGraph graph;
+  torch::Tensor x, y, outX, outY;
 };
 
 // A driver function looked up through the runtime, so that nothing links libcuda itself
@@ -173,11 +180,18 @@ CudaGraphCache::Anatomy inspect(cudaGraph_t graph) {
 }
 #else
 struct Captured {};
+struct CapturedRun {};
 #endif
+
+// Key of an integration: the evaluation's key, the solver and the time grid.
+using RunKey = std::tuple<Key, int, std::vector<double>>;
 }  // namespace
 
 struct CudaGraphCache::Impl {
   std::map<Key, std::unique_ptr<Captured>> graphs;
+  std::vector<std::pair<RunKey, std::unique_ptr<CapturedRun>>> runs;  // oldest first
+  long wholeRuns = 0;
+  bool runsDisabled = false;  // a whole run failed to capture; evaluations may still replay
   bool disabled = false;
   bool inspectable = false;
   long replays = 0;
@@ -201,9 +215,13 @@ bool CudaGraphCache::enabled() {
   return compiled() && !(env && std::string(env) == "0");
 }
 
-void CudaGraphCache::reset() { m_impl->graphs.clear(); }
-int CudaGraphCache::graphs() const { return static_cast<int>(m_impl->graphs.size()); }
+void CudaGraphCache::reset() {
+  m_impl->graphs.clear();
+  m_impl->runs.clear();
+}
+int CudaGraphCache::graphs() const { return static_cast<int>(m_impl->graphs.size() + m_impl->runs.size()); }
 long CudaGraphCache::replays() const { return m_impl->replays; }
+long CudaGraphCache::wholeRuns() const { return m_impl->wholeRuns; }
 std::string CudaGraphCache::lastError() const { return m_impl->error; }
 void CudaGraphCache::setInspectable(bool on) { m_impl->inspectable = on; }
 
@@ -300,6 +318,73 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
   return {c.vx.clone(), c.vy.clone()};
 #else
   return net.forwardConverting(x, y, t);
+#endif
+}
+
+std::optional<FlowState> CudaGraphCache::integrateWhole(SymmFlowUNetImpl& net, const FlowState& start,
+                                                        const std::vector<double>& grid, Solver solver) {
+#ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
+  auto& d = *m_impl;
+  const auto& x = start.x;
+  const auto& y = start.y;
+  static const bool off = [] {
+    const char* env = std::getenv("SYMMFLOW_WHOLE_RUN_GRAPHS");
+    return env && std::string(env) == "0";
+  }();
+  if (off || d.disabled || d.runsDisabled || !x.is_cuda() || torch::GradMode::is_enabled() || grid.size() < 2)
+    return std::nullopt;
+  const RunKey key{Key{x.sizes().vec(), y.sizes().vec(), static_cast<int>(x.scalar_type()),
+                       static_cast<int>(y.scalar_type()), static_cast<int>(x.get_device())},
+                   static_cast<int>(solver), grid};
+  auto it = std::find_if(d.runs.begin(), d.runs.end(), [&](const auto& r) { return r.first == key; });
+  if (it == d.runs.end()) {
+    try {
+      auto c = std::make_unique<CapturedRun>();
+      c->x = x.clone();
+      c->y = y.clone();
+      // The network evaluated eagerly inside the capture (a graph cannot be replayed while
+      // another is captured); the same operations as a replayed evaluation.
+      const VelocityFn eager = [&net](const torch::Tensor& xs, const torch::Tensor& ys, double t) {
+        return net.forwardConverting(xs, ys, torch::full({xs.size(0)}, t, xs.options().dtype(torch::kFloat)));
+      };
+      c10::cuda::CUDAGuard deviceGuard(x.device());
+      auto side = c10::cuda::getStreamFromPool();
+      side.synchronize();
+      c10::cuda::getCurrentCUDAStream().synchronize();
+      {
+        c10::cuda::CUDAStreamGuard streamGuard(side);
+        (void)eager(c->x, c->y, grid.front());  // cuDNN's autotuning happens here, not in the graph
+        side.synchronize();
+        c->graph.capture_begin();
+        auto r = integrate(eager, FlowState{c->x, c->y}, grid, solver);
+        c->outX = r.state.x;
+        c->outY = r.state.y;
+        c->graph.capture_end();
+      }
+      side.synchronize();
+      if (static_cast<int>(d.runs.size()) >= kMaxWholeRuns) d.runs.erase(d.runs.begin());
+      d.runs.emplace_back(key, std::move(c));
+      it = std::prev(d.runs.end());
+    } catch (const c10::Error& e) {
+      d.runsDisabled = true;
+      d.runs.clear();
+      d.error = std::string("CUDA graph capture of a whole run failed, integrating step by step: ") +
+                e.what_without_backtrace();
+      return std::nullopt;
+    }
+  }
+  auto& c = *it->second;
+  c.x.copy_(x);
+  c.y.copy_(y);
+  c.graph.replay();
+  ++d.wholeRuns;
+  return FlowState{c.outX.clone(), c.outY.clone()};
+#else
+  (void)net;
+  (void)start;
+  (void)grid;
+  (void)solver;
+  return std::nullopt;
 #endif
 }
 

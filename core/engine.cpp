@@ -378,6 +378,7 @@ Engine::GraphStats Engine::cudaGraphStats() const {
     s.active = true;
     s.graphs = cache->graphs();
     s.replays = cache->replays();
+    s.wholeRuns = cache->wholeRuns();
     s.error = cache->lastError();
   }
   return s;

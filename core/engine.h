@@ -161,11 +161,13 @@ class Engine {
   std::string lastWarning() const;
   // CUDA graph replay of network evaluations (core/cuda_graph.h): on when this build has it
   // and the model runs on CUDA (SYMMFLOW_CUDA_GRAPHS=0 switches it off); graphs captured so
-  // far, evaluations served by a replay, and why capture was switched off, if it was.
+  // far, evaluations served by a replay, generations and segmentations run as one whole graph
+  // (those without a progress callback), and why capture was switched off, if it was.
   struct GraphStats {
     bool active = false;
     int graphs = 0;
     long replays = 0;
+    long wholeRuns = 0;
     std::string error;
   };
   GraphStats cudaGraphStats() const;

@@ -6,6 +6,29 @@
 
 namespace symmflow {
 
+namespace {
+// integrate(), or its whole-run CUDA graph when nothing needs the steps one by one (no
+// callback) and the network has a graph cache that can capture it.
+IntegrateResult integrateNet(SymmFlowUNet& net, FlowState start, const std::vector<double>& grid, Solver solver,
+                             const StepCallback& onStep, const std::atomic<bool>* cancel) {
+  const auto& graphs = net->graphCache();
+  if (graphs && !onStep) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      IntegrateResult r;
+      r.cancelled = true;
+      return r;
+    }
+    if (auto end = graphs->integrateWhole(*net, start, grid, solver)) {
+      IntegrateResult r;
+      r.state = std::move(*end);
+      r.evaluations = (static_cast<int>(grid.size()) - 1) * (solver == Solver::Heun ? 2 : 1);
+      return r;
+    }
+  }
+  return integrate(velocityOf(net), std::move(start), grid, solver, onStep, cancel);
+}
+}  // namespace
+
 VelocityFn velocityOf(SymmFlowUNet net) {
   return [net](const torch::Tensor& x, const torch::Tensor& y, double t) mutable {
     auto tt = torch::full({x.size(0)}, t, x.options().dtype(torch::kFloat));
@@ -22,7 +45,7 @@ IntegrateResult generateImages(SymmFlowUNet net, const torch::Tensor& ids, int s
   const int64_t B = ids.size(0);
   auto y = encodeLabels(ids, cfg.numClasses);
   auto x = perItemNoise(B, {3, cfg.imageHeight, cfg.imageWidth}, seed, dev);
-  return integrate(velocityOf(net), FlowState{x, y}, timeGrid(0.0, 1.0, steps), solver, onStep, cancel);
+  return integrateNet(net, FlowState{x, y}, timeGrid(0.0, 1.0, steps), solver, onStep, cancel);
 }
 
 torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t labelH, int64_t labelW, int steps,
@@ -35,7 +58,7 @@ torch::Tensor segmentImages(SymmFlowUNet net, const torch::Tensor& x, int64_t la
   const int64_t n = views.size(0);
   auto xs = views.repeat({draws, 1, 1, 1});
   auto xi = perItemNoise(n * draws, {K, labelH, labelW}, seed, x.device()).to(x.scalar_type());
-  auto r = integrate(velocityOf(net), FlowState{xs, xi}, timeGrid(1.0, 0.0, steps), solver, onStep, cancel);
+  auto r = integrateNet(net, FlowState{xs, xi}, timeGrid(1.0, 0.0, steps), solver, onStep, cancel);
   if (r.cancelled) return {};
   auto y = r.state.y.view({draws, n, K, labelH, labelW}).mean(0);
   if (mirror) y = (y.narrow(0, 0, B) + y.narrow(0, B, B).flip({3})) * 0.5;

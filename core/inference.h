@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Tensor-level inference with a SymmFlow network: generate (t 0->1), segment (t 1->0),
-// invert (recording the path) and edit (reusing it outside the changed region).
+// invert (recording the path) and edit (reusing it outside the changed region). Generate and
+// segment without a step callback run as one captured CUDA graph where the network has a
+// graph cache (CudaGraphCache::integrateWhole); the cancel flag is then read once, before.
 // Used by the Engine facade, by evaluation and by the trainer's validation.
 // Call inside torch::InferenceMode. LibTorch header: not for ui/.
 #include <atomic>

@@ -7,8 +7,9 @@
 #      fused kernels; the camvid shards are unpacked meanwhile;
 #   2. runs the CUDA core tests (fused kernels against the CPU reference, CUDA graphs, engine
 #      CPU/CUDA agreement); the rest run at the end with what time is left;
-#   3. the shipped camvid model: the engine's default (auto: fp16 after its probe, channels-last),
-#      fp32 channels-last and fp32 NCHW (the default before 0.2.0) rows (graph, segmentation,
+#   3. the shipped camvid model: the engine's default (auto: fp16 after its probe, channels-last,
+#      whole runs as one graph), fp32 channels-last, fp32 NCHW (the default before 0.2.0) and the
+#      default integrated step by step rows (graph, segmentation,
 #      25-step generation, the graph's kernels against the launch floor), PyTorch eager's
 #      velocity check of the fp32 and fp16 rows, and camvid/val mIoU in fp16 against fp32;
 #   4. an architecture sweep in the fastest of those settings: graph time and kernels of
@@ -117,6 +118,8 @@ row "$R" "engine fp32" -m $SHIPPED --precision fp32 "${TIMED[@]}" --profile --du
   --dump-velocity "$W/bench/v16.safetensors"
 [ "$DEVICE" = cuda ] && ROW_ENV=SYMMFLOW_CHANNELS_LAST=0 row "$R" "engine fp32 NCHW (default before 0.2.0)" \
   -m $SHIPPED --precision fp32 "${TIMED[@]}"
+[ "$DEVICE" = cuda ] && ROW_ENV=SYMMFLOW_WHOLE_RUN_GRAPHS=0 row "$R" "engine default, step by step (before 0.2.0)" \
+  -m $SHIPPED --precision auto "${TIMED[@]}"
 for p in 32 16; do  # PyTorch eager computes the same velocities (checks the kernels too)
   [ "${REF:-1}" = 1 ] && [ -f "$W/bench/v$p.safetensors" ] && [ "$(left)" -gt 60 ] || continue
   line=$("$PYTHON" bench/reference.py $SHIPPED --check "$W/bench/v$p.safetensors" --device "$DEVICE" \

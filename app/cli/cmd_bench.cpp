@@ -395,8 +395,11 @@ void registerBench(CLI::App& app, int& exitCode) {
         j["parameters"] = net->parameterCount();
       }
       const auto gs = engine->cudaGraphStats();
-      j["engine_cuda_graphs"] = {
-          {"active", gs.active}, {"graphs", gs.graphs}, {"replays", gs.replays}, {"error", gs.error}};
+      j["engine_cuda_graphs"] = {{"active", gs.active},
+                                 {"graphs", gs.graphs},
+                                 {"replays", gs.replays},
+                                 {"whole_runs", gs.wholeRuns},
+                                 {"error", gs.error}};
       j["fused_kernels"] = {
           {"compiled", fusedKernelsCompiled()}, {"enabled", fusedKernelsEnabled()}, {"calls", fusedKernelCalls()}};
       if (!graphJ.is_null()) {

@@ -271,6 +271,37 @@ TEST_F(EngineTest, CudaGivesTheSameImagesAsTheCpu) {
   ASSERT_TRUE(seg.ok()) << seg.error();
 }
 
+// Without a progress callback a generation is one captured graph of all its steps
+// (CudaGraphCache::integrateWhole): the step-by-step result, and the same again on replay.
+TEST_F(EngineTest, CudaRunsAWholeGenerationAsOneGraphWithTheStepByStepResult) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device: CUDA variant skipped";
+  auto gpu = Engine::load(m_dir.path("m.safetensors"), DeviceKind::Cuda, Precision::Fp32);
+  ASSERT_TRUE(gpu.ok()) << gpu.error();
+  if (!gpu->cudaGraphStats().active) GTEST_SKIP() << "this build has no CUDA graphs";
+  RunParams p;
+  p.steps = 3;
+  p.seed = 2;
+  p.solver = Solver::Heun;
+  LabelMap map(24, 16, 1);
+  CallControl stepwise;
+  int reports = 0;
+  stepwise.progress = [&](const StepReport&) { ++reports; };
+  auto a = gpu->generate(map, p, stepwise);
+  auto b = gpu->generate(map, p);
+  auto c = gpu->generate(map, p);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(reports, 3);
+  EXPECT_EQ(gpu->cudaGraphStats().wholeRuns, 2) << gpu->cudaGraphStats().error;
+  int maxDiff = 0;
+  for (size_t i = 0; i < (*a)[0].pixels.size(); ++i)
+    maxDiff = std::max(maxDiff, std::abs(int((*a)[0].pixels[i]) - int((*b)[0].pixels[i])));
+  EXPECT_LE(maxDiff, 1);
+  EXPECT_EQ((*b)[0].pixels, (*c)[0].pixels);
+  auto seg = gpu->segment(photo(), {});
+  ASSERT_TRUE(seg.ok()) << seg.error();
+  EXPECT_EQ(gpu->cudaGraphStats().wholeRuns, 3);
+}
+
 // Injected device faults (engine.h): the run fails with the CUDA out-of-memory message
 // through the real error path, the engine stays usable, and only `count` runs fail.
 TEST_F(EngineTest, InjectedOutOfMemoryFailsTheNextRunsOnlyAndIsReportedAsSuch) {

@@ -122,6 +122,24 @@ TEST(CudaGraphCache, EvaluatesEagerlyOffTheGpuAndGivesTheNetworksVelocities) {
   EXPECT_EQ(net->graphCache()->replays(), 0);
 }
 
+// Off the GPU there is no whole-run graph: the caller integrates step by step.
+TEST(CudaGraphCache, WholeRunsAreOnlyForCudaTensors) {
+  auto net = symmflow::testing::randomNet();
+  torch::InferenceMode guard;
+  auto cache = std::make_shared<CudaGraphCache>();
+  FlowState start{seededNoise({1, 3, 16, 24}, 1, torch::kCPU), seededNoise({1, 3, 16, 24}, 2, torch::kCPU)};
+  EXPECT_FALSE(cache->integrateWhole(*net, start, timeGrid(0.0, 1.0, 2), Solver::Euler).has_value());
+  net->setGraphCache(cache);
+  auto ids = torch::zeros({1, 16, 24}, torch::kLong);
+  auto viaCache = generateImages(net, ids, 2, Solver::Euler, 3);
+  net->setGraphCache(nullptr);
+  auto plain = generateImages(net, ids, 2, Solver::Euler, 3);
+  EXPECT_TRUE(torch::equal(viaCache.state.x, plain.state.x));
+  EXPECT_EQ(viaCache.evaluations, 2);
+  EXPECT_EQ(cache->wholeRuns(), 0);
+  EXPECT_EQ(cache->graphs(), 0);
+}
+
 TEST(CudaGraphCache, ReplaysMatchEagerEvaluationOnCuda) {
   if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
   auto net = symmflow::testing::randomNet();

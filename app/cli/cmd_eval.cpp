@@ -228,8 +228,9 @@ void registerEval(CLI::App& app, int& exitCode) {
         if (!metrics.is_object()) metrics = nlohmann::json::object();
         const std::string data = !shardPath.empty() ? std::filesystem::path(shardPath).filename().string()
                                                     : (!images.empty() ? images : classFolders);
-        nlohmann::json entry = {{"steps", steps},   {"solver", solverName(*solv)}, {"draws", draws},
-                                {"mirror", mirror}, {"items", j["items"]},         {"data", data}};
+        nlohmann::json entry = {{"steps", steps},        {"solver", solverName(*solv)}, {"draws", draws},
+                                {"mirror", mirror},      {"items", j["items"]},         {"data", data},
+                                {"noise", noiseStream()}};
         for (const char* k : {"miou", "pixel_accuracy", "accuracy", "per_class_iou"})
           if (j.contains(k)) entry[k] = j[k];
         // One entry per setting: eval_steps<S>[_draws<D>][_mirror].

@@ -113,7 +113,8 @@ bool channelsLastOn() {
 }
 
 // Relative L2 error of the network's velocities in `half` against fp32 at one probe input
-// (seeded noise for the photo and the label map, t = 0.5). Leaves the network in fp32.
+// (seeded noise for the photo and the label map, t = 0.5). Leaves the network in fp32 with
+// the weights it had (an fp32 file's weights do not come back rounded to half precision).
 double halfPrecisionError(SymmFlowUNet& net, const torch::Device& device, torch::ScalarType half) {
   torch::InferenceMode guard;
   const auto& c = net->config();
@@ -121,10 +122,14 @@ double halfPrecisionError(SymmFlowUNet& net, const torch::Device& device, torch:
   auto y = seededNoise({1, c.numClasses, c.labelHeight(), c.labelWidth()}, 2, device);
   auto t = torch::full({1}, 0.5, x.options());
   net->to(device, torch::kFloat);
+  std::vector<torch::Tensor> weights;
+  for (const auto& p : net->parameters()) weights.push_back(p.detach().clone());
   auto [x32, y32] = net->forwardConverting(x, y, t);
   net->to(device, half);
   auto [xh, yh] = net->forwardConverting(x, y, t);
   net->to(device, torch::kFloat);
+  auto params = net->parameters();
+  for (size_t i = 0; i < params.size(); ++i) params[i].detach().copy_(weights[i]);
   const double diff = std::sqrt((xh - x32).pow(2).sum().item<double>() + (yh - y32).pow(2).sum().item<double>());
   const double norm = std::sqrt(x32.pow(2).sum().item<double>() + y32.pow(2).sum().item<double>());
   return diff / std::max(norm, 1e-30);

@@ -52,7 +52,8 @@ TEST(Precision, AutoOnCudaKeepsFp16OnlyWhenTheProbeAgrees) {
   if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device";
   TempDir dir;
   auto net = symmflow::testing::randomNet();
-  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}).ok());
+  // fp32 weights: if the probe keeps fp32 they must come back unrounded.
+  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}, DType::F32).ok());
   auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cuda);
   ASSERT_TRUE(e.ok()) << e.error();
   const double err = e->halfPrecisionProbeError();
@@ -61,11 +62,19 @@ TEST(Precision, AutoOnCudaKeepsFp16OnlyWhenTheProbeAgrees) {
   EXPECT_EQ(e->precision(), err <= kAutoHalfTolerance ? Precision::Fp16 : Precision::Fp32) << err;
   EXPECT_NE(e->deviceName().find(precisionName(e->precision())), std::string::npos) << e->deviceName();
   EXPECT_TRUE(e->channelsLast());
-  // Whatever it chose, it still generates.
+  // Whatever it chose, it still generates; fp32 chosen, exactly as an fp32 engine does.
   LabelMap map(24, 16, 1);
   RunParams p;
   p.steps = 2;
-  EXPECT_TRUE(e->generate(map, p).ok());
+  auto a = e->generate(map, p);
+  ASSERT_TRUE(a.ok()) << a.error();
+  if (e->precision() == Precision::Fp32) {
+    auto ref = Engine::load(dir.path("m.safetensors"), DeviceKind::Cuda, Precision::Fp32);
+    ASSERT_TRUE(ref.ok()) << ref.error();
+    auto b = ref->generate(map, p);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ((*a)[0].pixels, (*b)[0].pixels);
+  }
 }
 
 TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {

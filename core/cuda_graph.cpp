@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/error_text.h"
 #include "core/unet.h"
 
 #ifdef SYMMFLOW_HAVE_CUDA_GRAPHS
@@ -56,6 +57,33 @@ struct CapturedRun {
   at::cuda::CUDAGraph graph;
   torch::Tensor x, y, outX, outY;
 };
+
+// Captures what `body` launches on the current stream into `graph`. Should `body` throw, the
+// capture is ended before the exception goes on: a stream left capturing would make every later
+// allocation and synchronisation fail (LibTorch's CUDAGraph does not end it), so the eager
+// fallback of the caller could not run.
+template <class G, class F>
+void captureInto(G& graph, F&& body) {
+  graph.capture_begin();
+  try {
+    body();
+  } catch (...) {
+    try {
+      graph.capture_end();
+    } catch (...) {
+      // An invalidated capture: end it on the stream directly; its graph is discarded.
+      const cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
+      cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+      if (cudaStreamIsCapturing(stream, &status) == cudaSuccess && status != cudaStreamCaptureStatusNone) {
+        cudaGraph_t discarded = nullptr;
+        if (cudaStreamEndCapture(stream, &discarded) == cudaSuccess && discarded) cudaGraphDestroy(discarded);
+      }
+    }
+    (void)cudaGetLastError();
+    throw;
+  }
+  graph.capture_end();
+}
 
 // A driver function looked up through the runtime, so that nothing links libcuda itself
 // (nullptr when this driver lacks it).
@@ -292,9 +320,7 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
         for (int i = 0; i < 2; ++i) (void)net.forwardConverting(c->x, c->y, c->t);  // autotuning happens here
         side.synchronize();
         const bool kept = d.inspectable && keepGraph(c->graph, 0);
-        c->graph.capture_begin();
-        std::tie(c->vx, c->vy) = net.forwardConverting(c->x, c->y, c->t);
-        c->graph.capture_end();
+        captureInto(c->graph, [&] { std::tie(c->vx, c->vy) = net.forwardConverting(c->x, c->y, c->t); });
         if (d.inspectable) {
           d.anatomy = kept && c->graph.raw() ? inspect(c->graph.raw()) : Anatomy{};
           if (!kept) d.anatomy.note = "this LibTorch's CUDAGraph has no debug mode to keep the graph";
@@ -302,10 +328,10 @@ std::pair<torch::Tensor, torch::Tensor> CudaGraphCache::evaluate(SymmFlowUNetImp
       }
       side.synchronize();
       it = d.graphs.emplace(key, std::move(c)).first;
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       d.disabled = true;
       d.graphs.clear();
-      d.error = std::string("CUDA graph capture failed, evaluating eagerly: ") + e.what_without_backtrace();
+      d.error = "CUDA graph capture failed, evaluating eagerly: " + errorText(e);
       return net.forwardConverting(x, y, t);
     }
   }
@@ -331,7 +357,9 @@ std::optional<FlowState> CudaGraphCache::integrateWhole(SymmFlowUNetImpl& net, c
     const char* env = std::getenv("SYMMFLOW_WHOLE_RUN_GRAPHS");
     return env && std::string(env) == "0";
   }();
-  if (off || d.disabled || d.runsDisabled || !x.is_cuda() || torch::GradMode::is_enabled() || grid.size() < 2)
+  const auto evaluations = static_cast<long>(grid.size() - 1) * (solver == Solver::Heun ? 2 : 1);
+  if (off || d.disabled || d.runsDisabled || !x.is_cuda() || torch::GradMode::is_enabled() || grid.size() < 2 ||
+      evaluations > kMaxWholeRunEvaluations)
     return std::nullopt;
   const RunKey key{Key{x.sizes().vec(), y.sizes().vec(), static_cast<int>(x.scalar_type()),
                        static_cast<int>(y.scalar_type()), static_cast<int>(x.get_device())},
@@ -355,21 +383,20 @@ std::optional<FlowState> CudaGraphCache::integrateWhole(SymmFlowUNetImpl& net, c
         c10::cuda::CUDAStreamGuard streamGuard(side);
         (void)eager(c->x, c->y, grid.front());  // cuDNN's autotuning happens here, not in the graph
         side.synchronize();
-        c->graph.capture_begin();
-        auto r = integrate(eager, FlowState{c->x, c->y}, grid, solver);
-        c->outX = r.state.x;
-        c->outY = r.state.y;
-        c->graph.capture_end();
+        captureInto(c->graph, [&] {
+          auto r = integrate(eager, FlowState{c->x, c->y}, grid, solver);
+          c->outX = r.state.x;
+          c->outY = r.state.y;
+        });
       }
       side.synchronize();
       if (static_cast<int>(d.runs.size()) >= kMaxWholeRuns) d.runs.erase(d.runs.begin());
       d.runs.emplace_back(key, std::move(c));
       it = std::prev(d.runs.end());
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       d.runsDisabled = true;
       d.runs.clear();
-      d.error = std::string("CUDA graph capture of a whole run failed, integrating step by step: ") +
-                e.what_without_backtrace();
+      d.error = "CUDA graph capture of a whole run failed, integrating step by step: " + errorText(e);
       return std::nullopt;
     }
   }

@@ -55,9 +55,12 @@ class CudaGraphCache {
   // 0.5 ms of the H100's 20 ms). The final state, or nothing where evaluate() would not replay
   // (then the caller integrates step by step). A run cannot be cancelled half-way; callers
   // check their cancel flag before. At most kMaxWholeRuns such graphs are kept (the oldest
-  // goes first), since each holds a whole run's buffers. SYMMFLOW_WHOLE_RUN_GRAPHS=0 in the
-  // environment switches whole runs off (to compare).
+  // goes first), since each holds a whole run's buffers; runs of more than
+  // kMaxWholeRunEvaluations network evaluations are not captured (their graph would take longer
+  // to build than the launches it saves). SYMMFLOW_WHOLE_RUN_GRAPHS=0 in the environment
+  // switches whole runs off (to compare).
   static constexpr int kMaxWholeRuns = 4;
+  static constexpr int kMaxWholeRunEvaluations = 100;
   std::optional<FlowState> integrateWhole(SymmFlowUNetImpl& net, const FlowState& start,
                                           const std::vector<double>& grid, Solver solver);
   void reset();

@@ -17,6 +17,7 @@
 #include <torch/version.h>
 
 #include "core/cuda_graph.h"
+#include "core/error_text.h"
 #include "core/inference.h"
 #include "core/label_space.h"
 #include "core/model_io.h"
@@ -113,23 +114,24 @@ bool channelsLastOn() {
 }
 
 // Relative L2 error of the network's velocities in `half` against fp32 at one probe input
-// (seeded noise for the photo and the label map, t = 0.5). Leaves the network in fp32 with
-// the weights it had (an fp32 file's weights do not come back rounded to half precision).
+// (seeded noise for the photo and the label map, t = 0.5). Leaves the network in `half`, its
+// weights rounded: the caller restores them (Engine::Impl::restoreWeights). The conversions run
+// outside InferenceMode: a parameter converted inside it would become an inference tensor.
 double halfPrecisionError(SymmFlowUNet& net, const torch::Device& device, torch::ScalarType half) {
-  torch::InferenceMode guard;
+  torch::NoGradGuard noGrad;
   const auto& c = net->config();
   auto x = seededNoise({1, 3, c.imageHeight, c.imageWidth}, 1, device).clamp(-1, 1);
   auto y = seededNoise({1, c.numClasses, c.labelHeight(), c.labelWidth()}, 2, device);
   auto t = torch::full({1}, 0.5, x.options());
+  const auto velocities = [&] {
+    torch::InferenceMode guard;
+    auto [vx, vy] = net->forwardConverting(x, y, t);
+    return std::make_pair(vx.to(torch::kFloat), vy.to(torch::kFloat));
+  };
   net->to(device, torch::kFloat);
-  std::vector<torch::Tensor> weights;
-  for (const auto& p : net->parameters()) weights.push_back(p.detach().clone());
-  auto [x32, y32] = net->forwardConverting(x, y, t);
+  const auto [x32, y32] = velocities();
   net->to(device, half);
-  auto [xh, yh] = net->forwardConverting(x, y, t);
-  net->to(device, torch::kFloat);
-  auto params = net->parameters();
-  for (size_t i = 0; i < params.size(); ++i) params[i].detach().copy_(weights[i]);
+  const auto [xh, yh] = velocities();
   const double diff = std::sqrt((xh - x32).pow(2).sum().item<double>() + (yh - y32).pow(2).sum().item<double>());
   const double norm = std::sqrt(x32.pow(2).sum().item<double>() + y32.pow(2).sum().item<double>());
   return diff / std::max(norm, 1e-30);
@@ -152,6 +154,26 @@ struct Engine::Impl {
     return p == Precision::Fp16 ? torch::kHalf : p == Precision::Bf16 ? torch::kBFloat16 : torch::kFloat;
   }
 
+  // The file's weights in fp32 on the host, as loaded: every placement starts from them, so a
+  // model that ran in half precision on CUDA and moves (to the CPU after a device failure, or
+  // back) runs its own weights rather than their rounding.
+  std::vector<torch::Tensor> masterWeights;
+
+  void keepMasterWeights() {
+    torch::NoGradGuard noGrad;
+    masterWeights.clear();
+    for (const auto& p : net->parameters()) masterWeights.push_back(p.detach().to(torch::kCPU, torch::kFloat).clone());
+  }
+
+  // The network on `device` in `type`, with the master weights.
+  void restoreWeights(torch::ScalarType type) {
+    torch::NoGradGuard noGrad;
+    net->to(device, torch::kFloat);
+    auto params = net->parameters();
+    for (size_t i = 0; i < params.size() && i < masterWeights.size(); ++i) params[i].copy_(masterWeights[i]);
+    if (type != torch::kFloat) net->to(device, type);
+  }
+
   Status place(DeviceKind kind) {
     const bool cuda = kind == DeviceKind::Cuda || (kind == DeviceKind::Auto && cudaAvailable());
     if (kind == DeviceKind::Cuda && !cudaAvailable())
@@ -163,26 +185,31 @@ struct Engine::Impl {
       precision = cuda && requested != Precision::Auto ? requested : Precision::Fp32;
       probeError = -1.0;
       if (cuda && requested == Precision::Auto) {
-        net->to(device, torch::kFloat);
-        net->setChannelsLast(channelsLastOn());
-        probeError = halfPrecisionError(net, device, torch::kHalf);
-        if (probeError <= kAutoHalfTolerance) precision = Precision::Fp16;
+        try {
+          restoreWeights(torch::kFloat);
+          net->setChannelsLast(channelsLastOn());
+          probeError = halfPrecisionError(net, device, torch::kHalf);
+          if (probeError <= kAutoHalfTolerance) precision = Precision::Fp16;
+        } catch (const std::exception& e) {
+          probeError = -1.0;
+          warning = "the half-precision check failed (" + errorText(e) + "); running in fp32";
+        }
       }
-      net->to(device, scalarTypeOf(precision));
+      restoreWeights(scalarTypeOf(precision));
       net->setChannelsLast(channelsLastOn());
       deviceLabel = cuda ? std::string("cuda:0 (") + precisionName(precision) + ")" : "cpu";
       net->setGraphCache(cuda && CudaGraphCache::enabled() ? std::make_shared<CudaGraphCache>() : nullptr);
       if (!cuda && requested != Precision::Fp32 && requested != Precision::Auto)
         warning = std::string(precisionName(requested)) + " runs on CUDA only; the CPU uses fp32";
       return {};
-    } catch (const c10::Error& e) {
+    } catch (const std::exception& e) {
       device = torch::kCPU;
       precision = Precision::Fp32;
       net->setGraphCache(nullptr);
-      net->to(device, torch::kFloat);
+      restoreWeights(torch::kFloat);
       net->setChannelsLast(channelsLastOn());
       deviceLabel = "cpu";
-      return Error{std::string("could not move the model to CUDA: ") + e.what_without_backtrace()};
+      return Error{"could not move the model to CUDA: " + errorText(e)};
     }
   }
 
@@ -355,6 +382,7 @@ Result<Engine> Engine::load(const std::string& path, DeviceKind device, Precisio
     impl->info = loaded->info;
     impl->net = loaded->net;
     impl->net->eval();
+    impl->keepMasterWeights();
     impl->requested = precision;
     if (auto s = impl->place(device); !s) {
       if (device == DeviceKind::Cuda) return Error{s.error()};

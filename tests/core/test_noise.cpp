@@ -191,4 +191,7 @@ TEST(Noise, CudaComputesTheCpuValues) {
   EXPECT_GT((diff == 0).to(torch::kDouble).mean().item<double>(), 0.999) << "share of bit-equal values";
   auto odd = seededNoise({5, 7}, 3, torch::Device(torch::kCUDA)).cpu();  // 35 values: a partial block
   EXPECT_LT((odd - seededNoise({5, 7}, 3, torch::kCPU)).abs().max().item<double>(), 2e-6);
+  // Items of a length that is no multiple of 4: every item starts a counter of its own.
+  auto items = perItemNoise(3, {5, 7}, 31, torch::Device(torch::kCUDA)).cpu();
+  EXPECT_LT((items - perItemNoise(3, {5, 7}, 31, torch::kCPU)).abs().max().item<double>(), 2e-6);
 }

@@ -77,6 +77,30 @@ TEST(Precision, AutoOnCudaKeepsFp16OnlyWhenTheProbeAgrees) {
   }
 }
 
+// An engine that ran in fp16 on CUDA and moves to the CPU (the studio's fallback after a device
+// failure) runs the file's own weights there, not their rounding: as an engine loaded on the CPU.
+TEST(Precision, MovingOffCudaAfterFp16RunsTheFilesOwnWeights) {
+  if (!cudaAvailable()) GTEST_SKIP() << "no CUDA device";
+  TempDir dir;
+  auto net = symmflow::testing::randomNet();
+  ASSERT_TRUE(saveModel(dir.path("m.safetensors"), net, symmflow::testing::shapeClasses(), {}, DType::F32).ok());
+  auto e = Engine::load(dir.path("m.safetensors"), DeviceKind::Cuda, Precision::Fp16);
+  ASSERT_TRUE(e.ok()) << e.error();
+  ASSERT_EQ(e->precision(), Precision::Fp16);
+  ASSERT_TRUE(e->moveTo(DeviceKind::Cpu).ok());
+  EXPECT_EQ(e->precision(), Precision::Fp32);
+  auto ref = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu);
+  ASSERT_TRUE(ref.ok()) << ref.error();
+  LabelMap map(24, 16, 1);
+  RunParams p;
+  p.steps = 3;
+  p.seed = 11;
+  auto a = e->generate(map, p);
+  auto b = ref->generate(map, p);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)[0].pixels, (*b)[0].pixels);
+}
+
 TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {
   auto net = symmflow::testing::randomNet();
   torch::InferenceMode guard;
@@ -147,6 +171,23 @@ TEST(CudaGraphCache, WholeRunsAreOnlyForCudaTensors) {
   EXPECT_EQ(viaCache.evaluations, 2);
   EXPECT_EQ(cache->wholeRuns(), 0);
   EXPECT_EQ(cache->graphs(), 0);
+}
+
+// A run of more network evaluations than kMaxWholeRunEvaluations is integrated step by step
+// (its graph would cost more to build than the launches it saves).
+TEST(CudaGraphCache, LongRunsAreNotCapturedWhole) {
+  if (!cudaAvailable() || !CudaGraphCache::compiled()) GTEST_SKIP() << "needs a CUDA build with CUDA graphs and a GPU";
+  auto net = symmflow::testing::randomNet();
+  net->to(torch::kCUDA);
+  torch::InferenceMode guard;
+  CudaGraphCache cache;
+  FlowState start{seededNoise({1, 3, 16, 24}, 1, torch::kCUDA), seededNoise({1, 3, 16, 24}, 2, torch::kCUDA)};
+  const int longest = CudaGraphCache::kMaxWholeRunEvaluations;
+  EXPECT_FALSE(cache.integrateWhole(*net, start, timeGrid(0.0, 1.0, longest / 2 + 1), Solver::Heun).has_value());
+  EXPECT_FALSE(cache.integrateWhole(*net, start, timeGrid(0.0, 1.0, longest + 1), Solver::Euler).has_value());
+  EXPECT_EQ(cache.graphs(), 0);
+  EXPECT_TRUE(cache.integrateWhole(*net, start, timeGrid(0.0, 1.0, 3), Solver::Heun).has_value()) << cache.lastError();
+  EXPECT_EQ(cache.wholeRuns(), 1);
 }
 
 TEST(CudaGraphCache, ReplaysMatchEagerEvaluationOnCuda) {

@@ -11,7 +11,7 @@
 #include "app/cli/commands.h"
 #include "core/engine.h"
 #include "core/imaging/composite.h"
-#include "core/imaging/edge_aware_upsample.h"
+#include "core/imaging/covering.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
@@ -236,12 +236,18 @@ void registerSegment(CLI::App& app, int& exitCode) {
     p.seed = c.seed;
     p.draws = draws;
     p.mirror = mirror;
-    auto seg = engine->segment(imaging::toModel(*photo, framing), p);
-    if (!seg) {
-      exitCode = fail(seg.error());
-      return;
+    // The whole photo: crops of the model's aspect side by side where the photo's differs.
+    const auto windows = imaging::coveringWindows(framing);
+    std::vector<FloatPlanes> scores;
+    for (const auto& window : windows) {
+      auto seg = engine->segment(imaging::toModel(*photo, window), p);
+      if (!seg) {
+        exitCode = fail(seg.error());
+        return;
+      }
+      scores.push_back(std::move(seg->probabilities));
     }
-    auto labels = imaging::upsampleLabelsEdgeAware(seg->probabilities, *photo, framing);
+    auto labels = imaging::segmentationFromWindows(scores, windows, *photo).labels;
     auto text = provenance(*engine, c, "segment", nullptr);
     text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
     text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "ui/canvas_widget.h"
 
+#include <QAbstractSpinBox>
+#include <QApplication>
 #include <QKeyEvent>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPlainTextEdit>
+#include <QTextEdit>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -28,6 +33,8 @@ CanvasWidget::CanvasWidget(LabelDocument* doc, ToolController* tools, QWidget* p
   setFocusPolicy(Qt::StrongFocus);
   setAttribute(Qt::WA_OpaquePaintEvent);
   setMinimumSize(200, 150);
+  // Space is taken application-wide while the pointer is over the canvas (eventFilter).
+  qApp->installEventFilter(this);
   connect(doc, &LabelDocument::documentReset, this, [this] {
     m_uncertainty = {};
     m_fitPending = true;
@@ -361,13 +368,16 @@ void CanvasWidget::mouseDoubleClickEvent(QMouseEvent* event) {
     m_tools->doubleClick({toMap(event->position()), event->modifiers(), tolerance()});
 }
 
+void CanvasWidget::setSpaceDown(bool down) {
+  if (m_spaceDown == down) return;
+  m_spaceDown = down;
+  updateCursor();
+  update();
+}
+
 void CanvasWidget::keyPressEvent(QKeyEvent* event) {
   if (event->key() == Qt::Key_Space) {
-    if (!event->isAutoRepeat()) {
-      m_spaceDown = true;
-      updateCursor();
-      update();
-    }
+    if (!event->isAutoRepeat()) setSpaceDown(true);
     return;
   }
   QWidget::keyPressEvent(event);
@@ -375,18 +385,41 @@ void CanvasWidget::keyPressEvent(QKeyEvent* event) {
 
 void CanvasWidget::keyReleaseEvent(QKeyEvent* event) {
   if (event->key() == Qt::Key_Space) {
-    if (!event->isAutoRepeat()) {
-      m_spaceDown = false;
-      updateCursor();
-      update();
-    }
+    if (!event->isAutoRepeat()) setSpaceDown(false);
     return;
   }
   QWidget::keyReleaseEvent(event);
 }
 
+bool CanvasWidget::eventFilter(QObject* watched, QEvent* event) {
+  const QEvent::Type type = event->type();
+  if (type != QEvent::KeyPress && type != QEvent::KeyRelease && type != QEvent::ShortcutOverride) return false;
+  auto* key = static_cast<QKeyEvent*>(event);
+  if (key->key() != Qt::Key_Space || watched == this || !watched->isWidgetType()) return false;
+  auto* target = static_cast<QWidget*>(watched);
+  if (target->window() != window()) return false;  // a dialog's, another window's
+  if (type == QEvent::KeyRelease) {
+    if (!m_spaceDown) return false;
+    if (!key->isAutoRepeat()) setSpaceDown(false);
+    return true;
+  }
+  if (!(m_hovering || m_panning) || !isVisible()) return false;
+  // Where a space is text, it stays text.
+  const bool textField = (qobject_cast<QLineEdit*>(target) && !qobject_cast<QAbstractSpinBox*>(target->parent())) ||
+                         qobject_cast<QTextEdit*>(target) || qobject_cast<QPlainTextEdit*>(target);
+  if (textField) return false;
+  if (type == QEvent::ShortcutOverride) {
+    event->accept();  // no shortcut of a focused widget takes it
+    return true;
+  }
+  setSpaceDown(true);  // auto-repeats too: the pointer may have come back with it held
+  return true;
+}
+
 void CanvasWidget::leaveEvent(QEvent*) {
   m_hovering = false;
+  // A space held over the canvas no longer means "pan" elsewhere (unless dragging).
+  if (!m_panning) setSpaceDown(false);
   Q_EMIT hoverChanged({}, false);
   update();
 }

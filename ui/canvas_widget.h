@@ -3,8 +3,9 @@
 // The painting canvas: the label map over the photo (adjustable opacity), optional
 // uncertainty and map-diff overlays, zoom around the cursor, fit / 100 %, a pixel
 // grid at high zoom, panning (space-drag or middle button) and a brush-footprint
-// cursor. Pointer input is converted to map coordinates and handed to the
-// ToolController; the canvas never edits the document itself.
+// cursor. Space over the canvas means "pan" wherever the keyboard focus is (a dock's
+// checkbox would otherwise take it and the drag would paint); text fields keep it. Pointer input is converted to map
+// coordinates and handed to the ToolController; the canvas never edits the document itself.
 #include <QImage>
 #include <QPainterPath>
 #include <QPointF>
@@ -70,12 +71,14 @@ class CanvasWidget : public QWidget {
   void leaveEvent(QEvent* event) override;
   void enterEvent(QEnterEvent* event) override;
   void focusOutEvent(QFocusEvent* event) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void rebuildAll();
   void onLabelsChanged(const QRect& rect);
   void rebuildDiff(const QRect& rect);
   void updateCursor();
+  void setSpaceDown(bool down);
   double tolerance() const;
   const QPainterPath& footprintPath(int size);
   void paintGrid(QPainter& p, const QRectF& visibleMap);

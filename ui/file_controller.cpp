@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/file_controller.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
@@ -43,6 +44,14 @@ FileController::FileController(StudioSession* session, SettingsStore* settings, 
   });
   connect(session, &StudioSession::photoSegmented, this, [this] {
     m_projectPath.clear();
+    // Only now is the photo known to open (decoding runs on the worker).
+    if (!m_session->photoPath().isEmpty()) remember(m_session->photoPath(), QStringLiteral("photo"));
+    Q_EMIT titleChanged();
+  });
+  // A new map (File ▸ New map, or a model switch that starts one) is not the project.
+  connect(session, &StudioSession::newMapStarted, this, [this] {
+    m_projectPath.clear();
+    m_autosave->markClean();
     Q_EMIT titleChanged();
   });
 }
@@ -58,8 +67,8 @@ void FileController::showError(const QString& title, const QString& message) {
   Q_EMIT statusMessage(message);
 }
 
-void FileController::remember(const QString& path) {
-  m_settings->addRecentFile(path);
+void FileController::remember(const QString& path, const QString& kind) {
+  m_settings->addRecentFile(QFileInfo(path).absoluteFilePath(), kind);
   m_settings->setLastDirectory(QFileInfo(path).absolutePath());
   Q_EMIT recentFilesChanged();
 }
@@ -73,10 +82,7 @@ void FileController::newMap() {
   if (!maybeSave()) return;
   NewMapDialog dlg(info->classes, info->labelWidth(), info->labelHeight(), m_doc->backgroundClass(), m_window);
   if (dlg.exec() != QDialog::Accepted) return;
-  m_session->newMap(dlg.fillClass(), dlg.mapWidth(), dlg.mapHeight());
-  m_projectPath.clear();
-  m_autosave->markClean();
-  Q_EMIT titleChanged();
+  m_session->newMap(dlg.fillClass(), dlg.mapWidth(), dlg.mapHeight());  // newMapStarted clears the project
 }
 
 void FileController::openProjectDialog() {
@@ -94,7 +100,7 @@ bool FileController::openProject(const QString& path) {
   }
   m_session->restore(r.value());
   m_projectPath = path;
-  remember(path);
+  remember(path, QStringLiteral("project"));
   m_autosave->markClean();
   // The project remembers its model; load it when it is not the current one.
   const QString model = r->modelPath;
@@ -113,7 +119,7 @@ bool FileController::save() {
   }
   m_doc->markSaved();
   m_autosave->markClean();
-  remember(m_projectPath);
+  remember(m_projectPath, QStringLiteral("project"));
   Q_EMIT titleChanged();
   Q_EMIT statusMessage(tr("Saved %1.").arg(QFileInfo(m_projectPath).fileName()));
   return true;
@@ -137,8 +143,12 @@ bool FileController::saveTo(const QString& path) {
 
 bool FileController::maybeSave() {
   if (!m_doc->isModified()) return true;
+  // Saving writes a project (.symmflow), never the photo or mask the map came from.
+  const QString question = m_projectPath.isEmpty()
+                               ? tr("Save the changes to %1 as a project (.symmflow)?").arg(displayName())
+                               : tr("Save the changes to the project %1?").arg(QFileInfo(m_projectPath).fileName());
   const auto answer =
-      QMessageBox::question(m_window, tr("Unsaved changes"), tr("Save the changes to %1?").arg(displayName()),
+      QMessageBox::question(m_window, tr("Unsaved changes"), question,
                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
   if (answer == QMessageBox::Cancel) return false;
   if (answer == QMessageBox::Save) return save();
@@ -167,10 +177,12 @@ bool FileController::importMask(const QString& path, bool quiet) {
     if (dlg.exec() != QDialog::Accepted) return false;
     labels = dlg.labels();
   }
-  m_session->applyImportedMask(labels, path);
-  remember(path);
+  const QString fit = m_session->applyImportedMask(labels, path);
+  remember(path, QStringLiteral("mask"));
   Q_EMIT titleChanged();
-  Q_EMIT statusMessage(tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary())), 15000);
+  QString report = tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary()));
+  if (!fit.isEmpty()) report += QLatin1Char(' ') + tr("The map was %1.").arg(fit);
+  Q_EMIT statusMessage(report, 15000);
   return true;
 }
 
@@ -187,7 +199,6 @@ bool FileController::openPhoto(const QString& path) {
     showError(tr("Open photo"), tr("%1 could not be opened: %2").arg(QFileInfo(path).fileName(), q(s.error())));
     return false;
   }
-  remember(path);
   Q_EMIT statusMessage(tr("Segmenting %1…").arg(QFileInfo(path).fileName()));
   return true;
 }
@@ -209,6 +220,33 @@ bool FileController::openAny(const QString& path) {
   strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
   strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
   if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, true);
+  return openPhoto(path);
+}
+
+bool FileController::openRecent(const QString& path) {
+  const QFileInfo fi(path);
+  if (!fi.isFile()) {
+    m_settings->removeRecentFile(path);
+    Q_EMIT recentFilesChanged();
+    showError(tr("Open recent"),
+              tr("%1 no longer exists (it was moved, renamed or deleted); it was removed from the recent files.")
+                  .arg(QDir::toNativeSeparators(path)));
+    return false;
+  }
+  QString kind = m_settings->recentFileKind(path);
+  if (kind.isEmpty() && fi.suffix().toLower() == QLatin1String("symmflow")) kind = QStringLiteral("project");
+  if (kind == QLatin1String("project")) {
+    if (!maybeSave()) return false;
+    return openProject(path);
+  }
+  if (kind == QLatin1String("mask")) return importMask(path, /*quiet=*/false);
+  if (kind == QLatin1String("photo")) return openPhoto(path);
+  // An entry from before kinds were recorded: decide by content as openAny does, but
+  // with the import report of a mask.
+  imaging::MaskImportOptions strict;
+  strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
+  strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
+  if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, false);
   return openPhoto(path);
 }
 

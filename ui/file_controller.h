@@ -54,6 +54,9 @@ class FileController : public QObject {
   bool openPhoto(const QString& path);
   // Opens by kind: project, photo or mask (by extension and content).
   bool openAny(const QString& path);
+  // An entry of File ▸ Open recent: what the File command that opened it does (save
+  // prompt, import report). A file that is gone is reported and leaves the list.
+  bool openRecent(const QString& path);
 
  Q_SIGNALS:
   void statusMessage(const QString& text, int timeoutMs = 8000);
@@ -63,7 +66,8 @@ class FileController : public QObject {
  private:
   QString askSaveDir(const QString& title, QString& stem);
   void showError(const QString& title, const QString& message);
-  void remember(const QString& path);
+  // Adds a file that opened successfully to the recent files.
+  void remember(const QString& path, const QString& kind);
   // Loads a dead session's autosave into the document and takes it over.
   bool recover(const RecoverableSession& session);
 

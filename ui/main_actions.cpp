@@ -30,6 +30,13 @@ QAction* make(QObject* parent, const QString& text, const QKeySequence& key = {}
   return a;
 }
 
+// Adds `extra` after the action's standard shortcut(s), without duplicates.
+void addShortcut(QAction* a, const QKeySequence& extra) {
+  QList<QKeySequence> keys = a->shortcuts();
+  if (!keys.contains(extra)) keys << extra;
+  a->setShortcuts(keys);
+}
+
 }  // namespace
 
 MainActions::MainActions(QMainWindow* w) : QObject(w) {
@@ -52,6 +59,8 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
 
   undo = make(this, tr("&Undo"), QKeySequence::Undo, {}, st->standardIcon(QStyle::SP_ArrowBack));
   redo = make(this, tr("&Redo"), QKeySequence::Redo, {}, st->standardIcon(QStyle::SP_ArrowForward));
+  // QKeySequence::Redo is Ctrl+Shift+Z on Linux; Ctrl+Y is what many users type.
+  addShortcut(redo, QKeySequence(tr("Ctrl+Y")));
 
   toolGroup = new QActionGroup(this);
   auto tool = [&](const QString& text, const QString& key, const QString& icon, const QString& tip) {
@@ -90,6 +99,8 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
                 tr("Regenerate only the changed region with a new seed"), toolIcon(QStringLiteral("reroll")));
 
   zoomIn = make(this, tr("Zoom &in"), QKeySequence::ZoomIn);
+  // Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
+  addShortcut(zoomIn, QKeySequence(tr("Ctrl+=")));
   zoomOut = make(this, tr("Zoom &out"), QKeySequence::ZoomOut);
   fit = make(this, tr("&Fit"), QKeySequence(tr("Ctrl+0")));
   actualSize = make(this, tr("&100 %"), QKeySequence(tr("Ctrl+1")));

@@ -4,6 +4,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
@@ -48,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_files = new FileController(m_session, m_settings, m_autosave, this);
   buildUi();
   m_modelMenu = new ModelMenu(m_session, m_settings, m_actions, this);
+  m_modelMenu->setSaveGuard([this] { return m_files->maybeSave(); });
   wireActions();
   wireSession();
   restoreGeometry(m_settings->windowGeometry());
@@ -126,7 +128,11 @@ void MainWindow::buildUi() {
   m_zoomLabel = new QLabel(this);
   m_deviceLabel = new QLabel(tr("no model"), this);
   m_timingLabel = new QLabel(this);
-  for (QLabel* l : {m_cursorLabel, m_zoomLabel, m_deviceLabel, m_timingLabel}) {
+  m_classWarning = new QLabel(this);
+  m_classWarning->setObjectName(QStringLiteral("classWarning"));
+  m_classWarning->setStyleSheet(QStringLiteral("QLabel { color: white; background: #b5471b; border-radius: 3px; }"));
+  m_classWarning->hide();
+  for (QLabel* l : {m_classWarning, m_cursorLabel, m_zoomLabel, m_deviceLabel, m_timingLabel}) {
     l->setContentsMargins(6, 0, 6, 0);
     statusBar()->addPermanentWidget(l);
   }
@@ -217,11 +223,13 @@ void MainWindow::wireActions() {
   connect(a->showUncertainty, &QAction::toggled, m_canvas, &CanvasWidget::setShowUncertainty);
   connect(a->showDiff, &QAction::toggled, m_canvas, &CanvasWidget::setShowDiff);
   connect(a->compareSplit, &QAction::toggled, this, [this, a](bool on) {
+    if (!m_syncingCompare) m_wantSplit = on;
     if (on) a->compareToggle->setChecked(false);
     m_resultView->setMode(on ? ResultView::Mode::Split
                              : (a->compareToggle->isChecked() ? ResultView::Mode::Toggle : ResultView::Mode::Single));
   });
   connect(a->compareToggle, &QAction::toggled, this, [this, a](bool on) {
+    if (!m_syncingCompare) m_wantToggle = on;
     if (on) a->compareSplit->setChecked(false);
     m_resultView->setMode(on ? ResultView::Mode::Toggle
                              : (a->compareSplit->isChecked() ? ResultView::Mode::Split : ResultView::Mode::Single));
@@ -259,6 +267,12 @@ void MainWindow::wireSession() {
   connect(m_doc, &LabelDocument::documentReset, this, [this] {
     updateTitle();
     updateEnabled();
+    updateClassWarning();
+  });
+  connect(m_session, &StudioSession::resultsChanged, this, &MainWindow::updateEnabled);
+  connect(m_session, &StudioSession::runStarted, this, [this](const QString& what) {
+    // Replace the previous run's outcome ("Cancelled.", "Generated …") at once.
+    showStatus(tr("%1…").arg(what), 0);
   });
   connect(m_doc, &LabelDocument::photoChanged, this, [this] {
     updateEnabled();
@@ -274,6 +288,7 @@ void MainWindow::wireSession() {
     m_deviceLabel->setToolTip(tr("Where the model runs"));
     updateTitle();
     updateEnabled();
+    updateClassWarning();
     m_resultView->setPlaceholder(info && info->imageLevel()
                                      ? tr("Pick a class in the palette and press Generate (Ctrl+Return),\n"
                                           "or File ▸ Classify image.")
@@ -325,6 +340,7 @@ void MainWindow::wireSession() {
     updateResultView();
   });
   connect(m_session, &StudioSession::editApplied, this, [this] {
+    updateCompareActions();
     m_actions->compareSplit->setChecked(true);
     m_actions->showDiff->setChecked(true);
   });
@@ -388,6 +404,37 @@ void MainWindow::updateEnabled() {
   m_actions->showUncertainty->setEnabled(m_canvas->hasUncertainty());
   m_actions->showDiff->setEnabled(!m_doc->referenceLabels().empty());
   m_actions->cancel->setEnabled(m_session->isBusy());
+  const bool results = !m_session->results().empty();
+  m_actions->exportResult->setEnabled(results && m_session->currentResult() >= 0);
+  m_actions->exportBatch->setEnabled(results);
+}
+
+void MainWindow::updateClassWarning() {
+  const QString why = m_session->classMismatch();
+  if (why.isEmpty()) {
+    m_classWarning->hide();
+    m_actions->generate->setToolTip(m_actions->generate->statusTip());
+    return;
+  }
+  const ModelInfo* info = m_session->modelInfo();
+  m_classWarning->setText(tr("⚠ Map and model %1 differ: generation is off").arg(QString::fromStdString(info->name)));
+  m_classWarning->setToolTip(why);
+  m_actions->generate->setToolTip(why);
+  m_classWarning->show();
+}
+
+void MainWindow::updateCompareActions() {
+  // Without an original (a generated result, a preview) there is nothing to compare:
+  // the buttons are off and disabled; the user's choice comes back with the next edit.
+  const bool can = m_resultView->canCompare();
+  QAction* split = m_actions->compareSplit;
+  QAction* toggle = m_actions->compareToggle;
+  m_syncingCompare = true;
+  split->setEnabled(can);
+  toggle->setEnabled(can);
+  split->setChecked(can && m_wantSplit);
+  toggle->setChecked(can && m_wantToggle && !m_wantSplit);
+  m_syncingCompare = false;
 }
 
 void MainWindow::updateResultView() {
@@ -414,17 +461,27 @@ void MainWindow::updateResultView() {
   const bool editResult = i >= 0 && i < static_cast<int>(results.size()) &&
                           results[i].provenance.kind.startsWith(QLatin1String("edit")) && !m_showingPreview;
   m_resultView->setBefore(editResult && m_doc->hasPhoto() ? toQImage(m_doc->photo()) : QImage(), tr("Original"));
+  updateCompareActions();
 }
 
 void MainWindow::rebuildRecentMenu() {
   QMenu* menu = m_actions->recentMenu();
   menu->clear();
   const QStringList files = m_settings->recentFiles();
-  for (const QString& f : files) {
-    QAction* act = menu->addAction(QFileInfo(f).fileName());
-    act->setToolTip(f);
-    act->setEnabled(QFileInfo::exists(f));
-    connect(act, &QAction::triggered, this, [this, f] { m_files->openAny(f); });
+  menu->setToolTipsVisible(true);
+  for (int i = 0; i < files.size(); ++i) {
+    const QString& f = files[i];
+    const QFileInfo fi(f);
+    // "&1 photo.png — /data/street": the name first, its folder after it (several
+    // folders hold a labels.png or a 0001.png).
+    QString name = fi.fileName();
+    name.replace(QLatin1Char('&'), QStringLiteral("&&"));
+    QString dir = QDir::toNativeSeparators(fi.absolutePath());
+    dir.replace(QLatin1Char('&'), QStringLiteral("&&"));
+    const QString number = i < 9 ? QStringLiteral("&%1 ").arg(i + 1) : QString();
+    QAction* act = menu->addAction(QStringLiteral("%1%2 — %3").arg(number, name, dir));
+    act->setToolTip(QDir::toNativeSeparators(f));
+    connect(act, &QAction::triggered, this, [this, f] { m_files->openRecent(f); });
   }
   if (files.isEmpty()) menu->addAction(tr("(none)"))->setEnabled(false);
 }

@@ -75,6 +75,10 @@ class MainWindow : public QMainWindow {
   void updateTitle();
   void updateResultView();
   void updateEnabled();
+  // The status bar's persistent note when the map's classes do not match the model.
+  void updateClassWarning();
+  // Compare split/toggle only apply while the right pane has an original to compare.
+  void updateCompareActions();
   void rebuildRecentMenu();
   void showStatus(const QString& text, int timeoutMs = 8000);
   // What start() asked for once the model is ready: open the file, run the script,
@@ -103,7 +107,12 @@ class MainWindow : public QMainWindow {
   QLabel* m_zoomLabel;
   QLabel* m_deviceLabel;
   QLabel* m_timingLabel;
+  QLabel* m_classWarning;
   bool m_showingPreview = false;
+  // The compare mode the user chose (kept while a result without an original is shown).
+  bool m_wantSplit = false;
+  bool m_wantToggle = false;
+  bool m_syncingCompare = false;
   StartOptions m_pendingStart;
   bool m_startPending = false;
 };

@@ -26,12 +26,18 @@ QString encodingName(imaging::MaskReport::Encoding e) {
   }
   return {};
 }
-QIcon swatch(const QColor& c) {
-  QPixmap pm(14, 14);
-  pm.fill(c);
-  return QIcon(pm);
-}
+QIcon swatch(const QColor& c) { return swatchIcon(c, 14); }
 }  // namespace
+
+MaskImportDialog::Handling MaskImportDialog::reportedHandling() const {
+  // The handling that applied to this mask's unknown pixels (colours or ids).
+  return m_report.encoding == imaging::MaskReport::Encoding::Color ? m_report.offPaletteHandling
+                                                                   : m_report.outOfRangeHandling;
+}
+
+MaskImportDialog::Handling MaskImportDialog::handling() const {
+  return static_cast<Handling>(m_handling->currentData().toInt());
+}
 
 MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMap labels, imaging::MaskReport report,
                                    QWidget* parent)
@@ -54,17 +60,22 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   v->addWidget(m_details);
 
   auto* form = new QFormLayout();
+  // Only what the mask's encoding supports, starting at what the report says was done:
+  // unknown colours can be snapped to the nearest class colour, unknown ids cannot
+  // (an id has no "nearest" class).
   m_handling = new QComboBox(this);
-  m_handling->addItem(tr("Snap to the nearest class colour"));
-  m_handling->addItem(tr("Assign to a chosen class"));
-  m_handling->addItem(tr("Mark as ignore (255)"));
+  if (m_report.encoding == imaging::MaskReport::Encoding::Color)
+    m_handling->addItem(tr("Snap to the nearest class colour"), static_cast<int>(Handling::SnappedNearest));
+  m_handling->addItem(tr("Assign to a chosen class"), static_cast<int>(Handling::AssignedClass));
+  m_handling->addItem(tr("Mark as ignore (255)"), static_cast<int>(Handling::Ignored));
+  m_handling->setCurrentIndex(std::max(0, m_handling->findData(static_cast<int>(reportedHandling()))));
   form->addRow(tr("Unknown pixels"), m_handling);
   m_assignClass = new QComboBox(this);
-  const ClassList& classes =
-      m_session->modelInfo() ? m_session->modelInfo()->classes : m_session->document()->classes();
+  const ClassList& classes = m_session->maskClasses();
   for (int i = 0; i < classes.size(); ++i)
     m_assignClass->addItem(swatch(classColor(classes, i)), QString::fromStdString(classes.classes[i].name));
-  m_assignClass->setEnabled(false);
+  m_assignClass->setCurrentIndex(std::max(0, m_report.assignedClass));
+  m_assignClass->setEnabled(reportedHandling() == Handling::AssignedClass);
   form->addRow(tr("Chosen class"), m_assignClass);
   v->addLayout(form);
 
@@ -80,8 +91,8 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   v->addWidget(buttons);
 
-  connect(m_handling, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
-    m_assignClass->setEnabled(i == 1);
+  connect(m_handling, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    m_assignClass->setEnabled(handling() == Handling::AssignedClass);
     reread();
   });
   connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { reread(); });
@@ -91,12 +102,12 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
 
 void MaskImportDialog::reread() {
   imaging::MaskImportOptions o;
-  const int h = m_handling->currentIndex();
-  o.offPalette = h == 0   ? imaging::MaskImportOptions::OffPalette::SnapNearest
-                 : h == 1 ? imaging::MaskImportOptions::OffPalette::AssignClass
-                          : imaging::MaskImportOptions::OffPalette::Ignore;
-  o.outOfRange =
-      h == 1 ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Ignore;
+  const Handling h = handling();
+  o.offPalette = h == Handling::SnappedNearest  ? imaging::MaskImportOptions::OffPalette::SnapNearest
+                 : h == Handling::AssignedClass ? imaging::MaskImportOptions::OffPalette::AssignClass
+                                                : imaging::MaskImportOptions::OffPalette::Ignore;
+  o.outOfRange = h == Handling::AssignedClass ? imaging::MaskImportOptions::OutOfRange::AssignClass
+                                              : imaging::MaskImportOptions::OutOfRange::Ignore;
   o.assignClass = std::max(0, m_assignClass->currentIndex());
   auto r = m_session->readMask(m_path, o);
   if (!r) {
@@ -131,8 +142,10 @@ void MaskImportDialog::showReport() {
     }
     lines << tr("Unknown values: %1").arg(cols.join(QStringLiteral(", ")));
   }
-  if (const ModelInfo* info = m_session->modelInfo();
-      info && !info->imageLevel() && (r.width != info->labelWidth() || r.height != info->labelHeight())) {
+  if (const QString fit = m_session->importFitNote(r.width, r.height); !fit.isEmpty()) {
+    lines << tr("The document has a photo: the map will be %1, and the photo is kept.").arg(fit.toHtmlEscaped());
+  } else if (const ModelInfo* info = m_session->modelInfo();
+             info && !info->imageLevel() && (r.width != info->labelWidth() || r.height != info->labelHeight())) {
     lines << tr("The model works on %1×%2: the map is kept at its own size and framed (resized or "
                 "centre-cropped) to the model for every run.")
                  .arg(info->labelWidth())
@@ -140,8 +153,7 @@ void MaskImportDialog::showReport() {
   }
   m_details->setText(lines.join(QStringLiteral("<br>")));
   m_histogram->clear();
-  const ClassList& classes =
-      m_session->modelInfo() ? m_session->modelInfo()->classes : m_session->document()->classes();
+  const ClassList& classes = m_session->maskClasses();
   const double total = std::max<std::int64_t>(1, static_cast<std::int64_t>(r.width) * r.height);
   for (int i = 0; i < static_cast<int>(r.histogram.size()); ++i) {
     auto* item = new QTreeWidgetItem(m_histogram);

@@ -2,8 +2,9 @@
 #pragma once
 // Shows what importing a mask found (encoding, off-palette colours, ids outside the
 // model's classes, ignore pixels, a class histogram) and lets the user choose how
-// unknown pixels are handled (snap to nearest class, a chosen class, or ignore)
-// before anything changes. Re-reads the file when the handling changes.
+// unknown pixels are handled (snap to nearest class colour for colour masks, a
+// chosen class, or ignore) before anything changes; the choice shown is the one the
+// report describes. Re-reads the file when the handling changes.
 #include <QDialog>
 
 #include "core/imaging/mask_io.h"
@@ -24,9 +25,19 @@ class MaskImportDialog : public QDialog {
                    QWidget* parent = nullptr);
   // The map to apply (valid after exec() == Accepted).
   const LabelMap& labels() const { return m_labels; }
+  const imaging::MaskReport& report() const { return m_report; }
+
+  using Handling = imaging::MaskReport::Handling;
+  // The handling chosen in the dialog (for unknown colours or ids of this mask).
+  Handling handling() const;
+  QComboBox* handlingBox() const { return m_handling; }
+  QComboBox* classBox() const { return m_assignClass; }
+  QLabel* summaryLabel() const { return m_summary; }
+  QLabel* detailsLabel() const { return m_details; }
 
  private:
   void reread();
+  Handling reportedHandling() const;
   void showReport();
 
   StudioSession* m_session;

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
 
 #include "core/model_info.h"
 #include "core/model_paths.h"
@@ -66,7 +67,7 @@ void ModelMenu::rebuild() {
     a->setChecked(QFileInfo(path) == QFileInfo(m_session->modelPath()));
     a->setEnabled(info.ok());
     a->setToolTip(path);
-    connect(a, &QAction::triggered, this, [this, path] { m_session->loadModelAsync(path); });
+    connect(a, &QAction::triggered, this, [this, path] { switchTo(path); });
   }
   m_menu->addSeparator();
   m_menu->addAction(m_actions->openModel);
@@ -108,8 +109,35 @@ void ModelMenu::openOther() {
                              .arg(QFileInfo(path).fileName(), QString::fromStdString(info.error())));
     return;
   }
-  m_session->loadModelAsync(path);
-  Q_EMIT statusMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+  if (switchTo(path)) Q_EMIT statusMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+}
+
+bool ModelMenu::switchTo(const QString& path) {
+  bool startNewMap = false;
+  auto next = inspectModel(path.toStdString());
+  const QString why = next ? m_session->classMismatchWith(next.value()) : QString();
+  if (m_session->hasModel() && m_session->hasUserWork() && !why.isEmpty()) {
+    const QString name = QString::fromStdString(next->name);
+    const QString current = QString::fromStdString(m_session->modelInfo()->name);
+    QMessageBox box(QMessageBox::Question, tr("Switch to %1").arg(name),
+                    tr("%1 cannot generate from the open map.").arg(name), QMessageBox::NoButton, m_window);
+    box.setInformativeText(why);
+    auto* fresh = box.addButton(tr("Start a new map for %1").arg(name), QMessageBox::DestructiveRole);
+    auto* keep =
+        box.addButton(tr("Keep the map (generation disabled until the classes match)"), QMessageBox::AcceptRole);
+    auto* stay = box.addButton(tr("Cancel (stay on %1)").arg(current), QMessageBox::RejectRole);
+    box.setDefaultButton(stay);
+    box.setEscapeButton(stay);
+    box.exec();
+    if (box.clickedButton() == fresh) {
+      if (m_saveGuard && !m_saveGuard()) return false;
+      startNewMap = true;
+    } else if (box.clickedButton() != keep) {
+      return false;
+    }
+  }
+  m_session->loadModelAsync(path, DeviceKind::Auto, startNewMap);
+  return true;
 }
 
 void ModelMenu::showCard() {

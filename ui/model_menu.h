@@ -4,6 +4,7 @@
 // .safetensors file, the model card, and moving the model to the CPU. Loading is
 // asynchronous (the session's thread-pool task); the menu marks the current model.
 #include <QObject>
+#include <functional>
 
 class QMenu;
 class QWidget;
@@ -23,6 +24,13 @@ class ModelMenu : public QObject {
   bool load(const QString& nameOrPath);
   // The last used model, else the first shipped one; false when there is none.
   bool loadDefault();
+  // The user picked another model (menu, Open model file…). When the document holds
+  // the user's work in classes the new model does not have, asks first: start a new
+  // map for it (after the save prompt), keep the map (runs refused until the classes
+  // match) or cancel (stay on the current model). False when nothing is loaded.
+  bool switchTo(const QString& path);
+  // The unsaved-changes prompt (FileController::maybeSave); false = cancelled.
+  void setSaveGuard(std::function<bool()> guard) { m_saveGuard = std::move(guard); }
 
  Q_SIGNALS:
   void statusMessage(const QString& text, int timeoutMs = 8000);
@@ -37,6 +45,7 @@ class ModelMenu : public QObject {
   MainActions* m_actions;
   QWidget* m_window;
   QMenu* m_menu;
+  std::function<bool()> m_saveGuard;
 };
 
 }  // namespace symmflow::ui

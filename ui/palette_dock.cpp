@@ -15,15 +15,6 @@
 namespace symmflow::ui {
 namespace {
 
-QIcon swatch(const QColor& c) {
-  QPixmap pm(16, 16);
-  pm.fill(c);
-  QPainter p(&pm);
-  p.setPen(QColor(0, 0, 0, 140));
-  p.drawRect(0, 0, 15, 15);
-  return QIcon(pm);
-}
-
 QString shortcutFor(int id) {
   if (id < 9) return QString::number(id + 1);
   if (id == 9) return QStringLiteral("0");
@@ -94,7 +85,7 @@ void PaletteDock::rebuild() {
     QString name = QString::fromStdString(classes.classes[i].name);
     if (i == m_doc->backgroundClass()) name += tr("  (eraser)");
     item->setText(kColName, sc.isEmpty() ? name : QStringLiteral("%1  %2").arg(sc, name));
-    item->setIcon(kColName, swatch(classColor(classes, i)));
+    item->setIcon(kColName, swatchIcon(classColor(classes, i)));  // untinted when selected
     item->setTextAlignment(kColShare, Qt::AlignRight | Qt::AlignVCenter);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
     item->setCheckState(kColVisible, m_doc->isClassVisible(i) ? Qt::Checked : Qt::Unchecked);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/qt_image.h"
 
+#include <QPainter>
 #include <algorithm>
 #include <cstring>
 
@@ -27,6 +28,25 @@ QColor classColor(const ClassList& classes, int id) {
   if (id < 0 || id >= classes.size()) return QColor(128, 128, 128);
   const Rgb& c = classes.classes[id].color;
   return QColor(c[0], c[1], c[2]);
+}
+
+QIcon untintedIcon(const QPixmap& pixmap) {
+  QIcon icon;
+  for (const QIcon::Mode mode : {QIcon::Normal, QIcon::Active, QIcon::Selected}) {
+    icon.addPixmap(pixmap, mode, QIcon::Off);
+    icon.addPixmap(pixmap, mode, QIcon::On);
+  }
+  return icon;
+}
+
+QIcon swatchIcon(const QColor& color, int size) {
+  QPixmap pm(size, size);
+  pm.fill(color);
+  QPainter p(&pm);
+  p.setPen(QColor(0, 0, 0, 140));
+  p.drawRect(0, 0, size - 1, size - 1);
+  p.end();
+  return untintedIcon(pm);
 }
 
 void paintLabels(QImage& target, const LabelMap& labels, const ClassList& classes, const std::bitset<256>& hidden,

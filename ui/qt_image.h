@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Conversions between the engine's plain image types and QImage, and colour
-// helpers for label maps. QtGui only; no QApplication needed.
+// helpers for label maps. QtGui only; no QApplication needed, except for the icon
+// helpers (QPixmap needs a QGuiApplication).
 #include <QColor>
+#include <QIcon>
 #include <QImage>
+#include <QPixmap>
 #include <QRect>
 #include <bitset>
 #include <vector>
@@ -17,6 +20,13 @@ QImage toQImage(const RgbImage& image);
 RgbImage fromQImage(const QImage& image);
 
 QColor classColor(const ClassList& classes, int id);
+
+// An icon that shows `pixmap` as it is in every mode: a selected row or item keeps
+// its true colours (the style would otherwise tint the Selected pixmap with the
+// highlight colour, and a class swatch would show the wrong colour).
+QIcon untintedIcon(const QPixmap& pixmap);
+// A class swatch: `size` square of `color` with a thin dark frame, as untintedIcon.
+QIcon swatchIcon(const QColor& color, int size = 16);
 
 // Paints `rect` of `labels` into `target` (ARGB32_Premultiplied, the map's size):
 // class colours, fully transparent for hidden classes; ignore and unknown ids are

@@ -48,6 +48,8 @@ ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* ex
   setWidget(body);
 
   connect(session, &StudioSession::resultsChanged, this, &ResultsDock::rebuild);
+  // Captions name the model of results made by another one than the current.
+  connect(session, &StudioSession::modelChanged, this, &ResultsDock::rebuild);
   connect(session, &StudioSession::currentResultChanged, this, [this](int i) {
     m_updating = true;
     if (i >= 0 && i < m_list->count()) {
@@ -66,6 +68,7 @@ void ResultsDock::rebuild() {
   m_updating = true;
   m_list->clear();
   const auto& results = m_session->results();
+  const QString model = m_session->modelInfo() ? QString::fromStdString(m_session->modelInfo()->name) : QString();
   for (int i = 0; i < static_cast<int>(results.size()); ++i) {
     const ResultEntry& r = results[i];
     QPixmap pm(kThumb, kThumb);
@@ -82,9 +85,13 @@ void ResultsDock::rebuild() {
       }
     }
     const auto& pv = r.provenance;
-    auto* item = new QListWidgetItem(QIcon(pm), tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps), m_list);
-    item->setToolTip(tr("%1\nseed %2, %3 steps, %4\n%5 s on %6\n%7×%8")
+    QString caption = tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps);
+    if (!pv.modelName.isEmpty() && pv.modelName != model) caption = tr("%1 · %2").arg(pv.modelName, caption);
+    // The thumbnail keeps its true colours when selected (the item's frame shows it).
+    auto* item = new QListWidgetItem(untintedIcon(pm), caption, m_list);
+    item->setToolTip(tr("%1 by %2\nseed %3, %4 steps, %5\n%6 s on %7\n%8×%9")
                          .arg(pv.kind)
+                         .arg(pv.modelName.isEmpty() ? tr("an unknown model") : pv.modelName)
                          .arg(pv.seed)
                          .arg(pv.steps)
                          .arg(pv.solver)

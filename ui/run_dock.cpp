@@ -131,6 +131,15 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
     m_phase = what;
     m_status->clear();
   });
+  // A new map starts afresh: the last run's outcome was about the previous one.
+  connect(session, &StudioSession::newMapStarted, this, [this] {
+    if (m_session->isBusy()) return;
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Idle"));
+    m_phase.clear();
+    m_status->clear();
+  });
   connect(session, &StudioSession::runProgress, this, [this](int step, int total) {
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(step);

@@ -3,7 +3,9 @@
 
 #include <QDir>
 #include <QJsonDocument>
+#include <QVariantMap>
 #include <algorithm>
+#include <iterator>
 
 namespace symmflow::ui {
 
@@ -40,13 +42,35 @@ void SettingsStore::setRunSettings(const RunSettings& s) {
 
 QStringList SettingsStore::recentFiles() const { return m_settings.value("files/recent").toStringList(); }
 
-void SettingsStore::addRecentFile(const QString& path) {
+void SettingsStore::addRecentFile(const QString& path, const QString& kind) {
   QStringList list = recentFiles();
   const QString clean = QDir::cleanPath(path);
   list.removeAll(clean);
   list.prepend(clean);
   while (list.size() > kMaxRecent) list.removeLast();
   m_settings.setValue("files/recent", list);
+  QVariantMap kinds = m_settings.value("files/recent_kinds").toMap();
+  if (kind.isEmpty()) {
+    kinds.remove(clean);
+  } else {
+    kinds.insert(clean, kind);
+  }
+  for (auto it = kinds.begin(); it != kinds.end();) it = list.contains(it.key()) ? std::next(it) : kinds.erase(it);
+  m_settings.setValue("files/recent_kinds", kinds);
+}
+
+void SettingsStore::removeRecentFile(const QString& path) {
+  const QString clean = QDir::cleanPath(path);
+  QStringList list = recentFiles();
+  list.removeAll(clean);
+  m_settings.setValue("files/recent", list);
+  QVariantMap kinds = m_settings.value("files/recent_kinds").toMap();
+  kinds.remove(clean);
+  m_settings.setValue("files/recent_kinds", kinds);
+}
+
+QString SettingsStore::recentFileKind(const QString& path) const {
+  return m_settings.value("files/recent_kinds").toMap().value(QDir::cleanPath(path)).toString();
 }
 
 double SettingsStore::overlayOpacity() const {

@@ -29,8 +29,12 @@ class SettingsStore {
   void setRunSettings(const RunSettings& s);
 
   QStringList recentFiles() const;
-  // Moves `path` to the front (no duplicates, at most kMaxRecent).
-  void addRecentFile(const QString& path);
+  // Moves `path` to the front (no duplicates, at most kMaxRecent). `kind` says how it
+  // was opened ("project", "photo", "mask"), so that the entry opens it the same way.
+  void addRecentFile(const QString& path, const QString& kind = {});
+  void removeRecentFile(const QString& path);
+  // The kind given to addRecentFile (empty when unknown).
+  QString recentFileKind(const QString& path) const;
 
   double overlayOpacity() const;
   void setOverlayOpacity(double v);

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <stdexcept>
 
@@ -64,6 +65,7 @@ struct StudioSession::LoadOutcome {
   QString path;
   QString sha256;
   QString error;
+  bool startNewMap = false;
 };
 
 StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
@@ -71,6 +73,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
   m_previewTimer.setSingleShot(true);
   connect(&m_previewTimer, &QTimer::timeout, this, [this] {
     if (!m_backend || m_doc->isEmpty() || m_doc->inGesture()) return;
+    if (!classMismatch().isEmpty()) return;  // Generate says why; a preview must not nag
     InferenceRequest req;
     req.kind = Kind::Preview;
     req.labels = modelGridLabels(m_doc->labels());
@@ -105,7 +108,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
       Q_EMIT modelLoadFailed(out ? out->error : tr("The model could not be loaded."));
       return;
     }
-    setBackend(out->backend, out->path, out->sha256);
+    setBackend(out->backend, out->path, out->sha256, out->startNewMap);
   });
   // After every change (a finished gesture, undo, redo, import), restart the preview
   // timer; it skips firing while a gesture is still open.
@@ -134,37 +137,79 @@ StudioSession::~StudioSession() {
 
 // ---- Model ---------------------------------------------------------------------
 
-void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256) {
+bool StudioSession::sameClasses(const ClassList& a, const ClassList& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i)
+    if (a.classes[i].name != b.classes[i].name) return false;
+  return true;
+}
+
+bool StudioSession::hasUserWork() const { return !m_doc->isEmpty() && (m_pinned || m_doc->isModified()); }
+
+QString StudioSession::classMismatchWith(const ModelInfo& info) const {
+  if (m_doc->isEmpty()) return {};
+  const QString model = q(info.name);
+  const int n = m_doc->classes().size();
+  // Whose classes the map has: the loaded model's when they match, else the one noted
+  // when the model changed (or the project's).
+  const QString owner = m_backend && sameClasses(m_doc->classes(), m_backend->info().classes)
+                            ? q(m_backend->info().name)
+                            : m_mapModelName;
+  const bool named = !owner.isEmpty() && owner != model;
+  const QString fix = named ? tr("Start a new map (File ▸ New map) or load %1 again (Model menu).").arg(owner)
+                            : tr("Start a new map (File ▸ New map) or load the model the map was made with "
+                                 "(Model menu).");
+  const QString mapUses =
+      named ? tr("The map uses %1's %2 classes").arg(owner).arg(n) : tr("The map uses %1 classes").arg(n);
+  if (!sameClasses(m_doc->classes(), info.classes)) {
+    const QString theirs =
+        info.classes.size() == n ? tr("%1 other classes").arg(n) : tr("%1 classes").arg(info.classes.size());
+    return tr("%1; the model %2 has %3. %4").arg(mapUses, model, theirs, fix);
+  }
+  const bool oneByOne = m_doc->width() == 1 && m_doc->height() == 1;
+  if (info.imageLevel() && !oneByOne)
+    return tr("The map is %1×%2 pixels; the model %3 classifies whole images and generates from one class. %4")
+        .arg(m_doc->width())
+        .arg(m_doc->height())
+        .arg(model, fix);
+  if (!info.imageLevel() && oneByOne)
+    return tr("The map is one image-level class; the model %1 generates from a label map. %2").arg(model, fix);
+  return {};
+}
+
+QString StudioSession::classMismatch() const { return m_backend ? classMismatchWith(m_backend->info()) : QString(); }
+
+void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256,
+                               bool startNewMap) {
   m_worker->cancel();
+  m_previewTimer.stop();
+  // Name the class space of a map that the new model may not speak (for the messages).
+  if (m_backend && !m_doc->isEmpty() && sameClasses(m_doc->classes(), m_backend->info().classes))
+    m_mapModelName = q(m_backend->info().name);
   m_backend = std::move(backend);
   m_modelPath = path;
   m_modelSha = sha256;
   m_worker->setBackend(m_backend);
   m_inversion = Inversion();
   m_preview = {};
-  const ModelInfo& info = m_backend->info();
-  // Keep the document only when it speaks the same classes.
-  bool same = m_doc->classes().size() == info.classes.size();
-  for (int i = 0; same && i < info.classes.size(); ++i)
-    same = m_doc->classes().classes[i].name == info.classes.classes[i].name;
-  const bool userWork = m_pinned || m_doc->isModified();
-  const bool shapeOk = !info.imageLevel() || (m_doc->width() == 1 && m_doc->height() == 1);
-  if (m_doc->isEmpty() || ((!same || !shapeOk) && !userWork)) {
+  // Keep the document only when it speaks the model's classes, or when it is the
+  // user's work (then runs are refused until they match: classMismatch()).
+  const QString mismatch = classMismatch();
+  if (m_doc->isEmpty() || startNewMap || (!mismatch.isEmpty() && !hasUserWork())) {
     newMap(0);
-  } else if (!same) {
-    Q_EMIT warningOccurred(tr("The open map uses other classes than the model %1; "
-                              "start a new map or load the matching model to generate.")
-                               .arg(q(info.name)));
+  } else if (!mismatch.isEmpty()) {
+    Q_EMIT warningOccurred(mismatch);
   }
   Q_EMIT modelChanged();
   Q_EMIT previewChanged();
 }
 
-void StudioSession::loadModelAsync(const QString& path, DeviceKind device) {
+void StudioSession::loadModelAsync(const QString& path, DeviceKind device, bool startNewMap) {
   if (m_loadWatcher.isRunning()) return;
-  m_loadWatcher.setFuture(QtConcurrent::run([path, device]() -> std::shared_ptr<LoadOutcome> {
+  m_loadWatcher.setFuture(QtConcurrent::run([path, device, startNewMap]() -> std::shared_ptr<LoadOutcome> {
     auto out = std::make_shared<LoadOutcome>();
     out->path = path;
+    out->startNewMap = startNewMap;
     auto r = EngineBackend::load(path.toStdString(), device);
     if (!r) {
       out->error = QString::fromStdString(r.error());
@@ -201,23 +246,47 @@ void StudioSession::newMap(int fillClass, int width, int height) {
   m_doc->reset(std::move(map), info->classes);
   m_doc->setBackgroundClass(fillClass);
   Q_EMIT uncertaintyChanged();
+  Q_EMIT newMapStarted();
+}
+
+const ClassList& StudioSession::maskClasses() const {
+  if (!m_doc->isEmpty() || !m_backend) return m_doc->classes();
+  return m_backend->info().classes;
 }
 
 Result<std::pair<LabelMap, imaging::MaskReport>> StudioSession::readMask(
     const QString& path, const imaging::MaskImportOptions& options) const {
-  const ClassList& classes = m_backend ? m_backend->info().classes : m_doc->classes();
+  const ClassList& classes = maskClasses();
   if (classes.size() == 0) return Error{"load a model first: its classes define the mask's meaning"};
   return imaging::importMask(path.toStdString(), classes, options);
 }
 
-void StudioSession::applyImportedMask(const LabelMap& labels, const QString& path) {
-  if (labels.empty()) return;
+QString StudioSession::importFitNote(int width, int height) const {
+  if (!m_doc->hasPhoto() || width <= 0 || height <= 0 || (width == m_doc->width() && height == m_doc->height()))
+    return {};
+  QString note =
+      tr("scaled from %1×%2 to the photo's %3×%4").arg(width).arg(height).arg(m_doc->width()).arg(m_doc->height());
+  const double mask = static_cast<double>(width) / height;
+  const double photo = static_cast<double>(m_doc->width()) / m_doc->height();
+  if (std::abs(mask / photo - 1.0) > 0.02)
+    note += tr(" (stretched: the aspect ratios differ, %1 vs %2)").arg(mask, 0, 'f', 3).arg(photo, 0, 'f', 3);
+  return note;
+}
+
+QString StudioSession::applyImportedMask(const LabelMap& labels, const QString& path) {
+  if (labels.empty()) return {};
   const QString name = tr("Import %1").arg(QFileInfo(path).fileName());
   m_pinned = true;
   if (m_doc->isEmpty()) {
-    const ClassList classes = m_backend ? m_backend->info().classes : m_doc->classes();
+    const ClassList classes = maskClasses();
     m_doc->reset(labels, classes);
-    return;
+    return {};
+  }
+  const QString note = importFitNote(labels.width, labels.height);
+  if (!note.isEmpty()) {
+    // Keep the photo: the mask is meant for it (a mask saved at another resolution).
+    m_doc->replaceLabels(imaging::resizeLabels(labels, m_doc->width(), m_doc->height()), name);
+    return note;
   }
   if (labels.width != m_doc->width() || labels.height != m_doc->height()) {
     m_photoPath.clear();
@@ -226,6 +295,7 @@ void StudioSession::applyImportedMask(const LabelMap& labels, const QString& pat
     Q_EMIT uncertaintyChanged();
   }
   m_doc->replaceLabels(labels, name);
+  return {};
 }
 
 Status StudioSession::openPhoto(const QString& path) {
@@ -339,6 +409,10 @@ std::uint64_t StudioSession::generate() {
     Q_EMIT errorOccurred(tr("Generate"), tr("There is no label map: create one with File ▸ New map."));
     return 0;
   }
+  if (const QString why = classMismatch(); !why.isEmpty()) {
+    Q_EMIT errorOccurred(tr("Generate"), why);
+    return 0;
+  }
   m_previewTimer.stop();
   if (m_settings.randomSeed) {
     std::random_device rd;
@@ -356,7 +430,7 @@ std::uint64_t StudioSession::generate() {
 }
 
 void StudioSession::schedulePreview() {
-  if (!m_backend) return;
+  if (!m_backend || !classMismatch().isEmpty()) return;
   m_previewTimer.start(m_settings.previewDelayMs);
 }
 
@@ -372,6 +446,10 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
   }
   if (m_doc->labels() == m_doc->referenceLabels()) {
     Q_EMIT errorOccurred(tr("Apply edit"), tr("Nothing to apply: the map is unchanged since the photo was segmented."));
+    return 0;
+  }
+  if (const QString why = classMismatch(); !why.isEmpty()) {
+    Q_EMIT errorOccurred(tr("Apply edit"), why);
     return 0;
   }
   const ModelInfo& info = m_backend->info();
@@ -611,6 +689,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_previewTimer.stop();
   m_settings = RunSettings::fromJson(p.settings);
   m_pinned = true;
+  m_mapModelName = p.modelPath.isEmpty() ? QString() : QFileInfo(p.modelPath).completeBaseName();
   m_photoPath = p.photoPath;
   m_inversion = Inversion();
   m_uncertainty.clear();

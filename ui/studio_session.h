@@ -73,29 +73,50 @@ class StudioSession : public QObject {
   // ---- Model ----------------------------------------------------------------
   // Installs a backend at once (tests, or after an asynchronous load). An empty or
   // untouched document whose classes differ is replaced by a new map of the model's
-  // size; the user's work (edited, opened or imported) is never replaced: a warning
-  // says the classes differ instead.
-  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256);
+  // size; the user's work (edited, opened or imported) is kept unless `startNewMap`
+  // (the user chose so): a warning says the classes differ, and runs are refused
+  // until they match (classMismatch()).
+  void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256,
+                  bool startNewMap = false);
   // Loads a model file on the thread pool; modelChanged or modelLoadFailed follows.
-  void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto);
+  // startNewMap: replace the document with a new map once it is loaded.
+  void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto, bool startNewMap = false);
   bool isLoadingModel() const { return m_loadWatcher.isRunning(); }
   bool hasModel() const { return m_backend != nullptr; }
   const ModelInfo* modelInfo() const;
   QString modelPath() const { return m_modelPath; }
   QString modelSha256() const { return m_modelSha; }
   QString deviceName() const;
+  // Empty when the document can run on the loaded model (same class names and count,
+  // and a 1x1 map exactly for an image-level model; also empty without a model or a
+  // map). Otherwise one message for the user that says what differs and what to do.
+  QString classMismatch() const;
+  // The same check against another model (`info`, e.g. one about to be loaded).
+  QString classMismatchWith(const ModelInfo& info) const;
+  // The document holds the user's work: edited, or opened, imported or restored.
+  bool hasUserWork() const;
+  static bool sameClasses(const ClassList& a, const ClassList& b);
 
   // ---- Documents ------------------------------------------------------------
   // A map filled with `fillClass` (clears the photo); width/height 0 = the model's
   // label size.
   void newMap(int fillClass, int width = 0, int height = 0);
-  // Reads a mask with the model's classes. The map is not applied: call
+  // The classes an imported mask is read with: the document's when it has a map (the
+  // mask goes into it), else the model's.
+  const ClassList& maskClasses() const;
+  // Reads a mask with maskClasses(). The map is not applied: call
   // applyImportedMask() with it after showing the report.
   Result<std::pair<LabelMap, imaging::MaskReport>> readMask(const QString& path,
                                                             const imaging::MaskImportOptions& options) const;
-  // Puts an imported map in the document (undoable). A map of another size than the
-  // document replaces it (and drops the photo when the sizes differ).
-  void applyImportedMask(const LabelMap& labels, const QString& path);
+  // What applyImportedMask() will do to a width x height map, as a phrase for the
+  // import report ("scaled from 480×360 to the photo's 320×240", with a note when the
+  // aspect ratios differ by more than 2 %); empty when it is used as it is.
+  QString importFitNote(int width, int height) const;
+  // Puts an imported map in the document (one undoable step). With a photo, a map of
+  // another size is scaled (nearest neighbour) to the photo's size and the photo is
+  // kept; without one, a map of another size replaces the map (undo restores the old
+  // size). Returns importFitNote() of the map.
+  QString applyImportedMask(const LabelMap& labels, const QString& path);
   // Loads a photo and segments it (asynchronous; photoSegmented or an error follows).
   // Returns an error at once when the file cannot be read; the document is unchanged.
   Status openPhoto(const QString& path);
@@ -141,6 +162,8 @@ class StudioSession : public QObject {
 
  Q_SIGNALS:
   void modelChanged();
+  // newMap() replaced the document with a fresh map (not undoable).
+  void newMapStarted();
   // RunSettings were replaced (a project was opened): views should re-read them.
   void settingsChanged();
   void modelLoadFailed(const QString& message);
@@ -183,6 +206,8 @@ class StudioSession : public QObject {
   std::shared_ptr<InferenceBackend> m_backend;
   QString m_modelPath;
   QString m_modelSha;
+  // The model whose classes the document's map uses, when known (for messages).
+  QString m_mapModelName;
   RunSettings m_settings;
   QTimer m_previewTimer;
   QFutureWatcher<std::shared_ptr<LoadOutcome>> m_loadWatcher;

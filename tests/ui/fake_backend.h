@@ -18,6 +18,13 @@ inline ClassList threeClasses() {
   return c;
 }
 
+// Another class space (a face model's).
+inline ClassList faceClasses() {
+  ClassList c;
+  c.classes = {{"background", {255, 0, 0}}, {"hair", {127, 0, 0}}};
+  return c;
+}
+
 class FakeBackend : public InferenceBackend {
  public:
   // A dense model of imageW x imageH with labels at imageW/ds x imageH/ds.
@@ -29,6 +36,14 @@ class FakeBackend : public InferenceBackend {
     m_info.config.labelDownsample = ds;
     m_info.classes = threeClasses();
     m_info.config.numClasses = 3;
+  }
+
+  // Another model: its name (file stem) and classes.
+  void setModel(const std::string& name, ClassList classes) {
+    m_info.name = name;
+    m_info.path = "/models/" + name + ".safetensors";
+    m_info.config.numClasses = classes.size();
+    m_info.classes = std::move(classes);
   }
 
   std::atomic<int> stepDelayMs{0};
@@ -59,7 +74,7 @@ class FakeBackend : public InferenceBackend {
         for (int x = 0; x < img.width; ++x) {
           const int lx = x * labels.width / img.width, ly = y * labels.height / img.height;
           const int id = labels.at(lx, ly);
-          const Rgb col = id < 3 ? m_info.classes.classes[id].color : Rgb{0, 0, 0};
+          const Rgb col = id < m_info.classes.size() ? m_info.classes.classes[id].color : Rgb{0, 0, 0};
           for (int k = 0; k < 3; ++k) img.at(x, y)[k] = static_cast<std::uint8_t>((col[k] + (p.seed + v) * 3) % 256);
         }
       out.push_back(std::move(img));

@@ -3,6 +3,7 @@
 // point under the cursor; the palette dock drives class state; the main window's
 // title shows unsaved changes.
 #include <QFile>
+#include <QHBoxLayout>
 #include <QImage>
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -76,6 +77,62 @@ TEST_F(CanvasFixture, MiddleButtonPansWithoutPainting) {
   EXPECT_NEAR(after.x(), before.x(), 0.01);
   EXPECT_NEAR(after.y(), before.y(), 0.01);
   EXPECT_EQ(doc.undoStack()->count(), 0);
+}
+
+TEST(CanvasSpace, SpaceDragPansWhileTheFocusIsInADock) {
+  // The canvas beside a class list whose checkbox has the keyboard focus (a click in
+  // the Classes dock): Space over the canvas still means "pan", and the list's
+  // checkbox is not toggled by it.
+  LabelDocument doc;  // outlives the window (its canvas uses it while closing)
+  doc.reset(LabelMap(40, 30, 0), test::threeClasses());
+  doc.setCurrentClass(2);
+  ToolController tools(&doc);
+  tools.setTool(ToolId::Brush);
+  tools.setSize(3);
+  QWidget window;
+  auto* layout = new QHBoxLayout(&window);
+  auto* canvas = new CanvasWidget(&doc, &tools, &window);
+  auto* list = new QTreeWidget(&window);
+  auto* row = new QTreeWidgetItem(list, {"sky"});
+  row->setCheckState(0, Qt::Checked);
+  list->setCurrentItem(row);
+  layout->addWidget(canvas, 1);
+  layout->addWidget(list);
+  window.resize(700, 400);
+  window.show();
+  window.activateWindow();
+  ASSERT_TRUE(QTest::qWaitForWindowActive(&window));
+  list->setFocus();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return list->hasFocus(); }, 2000));
+  canvas->fitToWindow();
+
+  const QPoint start = canvas->toWidget(QPointF(10, 10)).toPoint();
+  const QPoint end = start + QPoint(60, 40);
+  QTest::mouseMove(canvas, start);  // the pointer is over the canvas
+  QTest::keyPress(list, Qt::Key_Space);
+  const QPointF before = canvas->toMap(start);
+  QTest::mousePress(canvas, Qt::LeftButton, {}, start);
+  QMouseEvent move(QEvent::MouseMove, QPointF(end), canvas->mapToGlobal(QPointF(end)), Qt::NoButton, Qt::LeftButton,
+                   Qt::NoModifier);
+  QApplication::sendEvent(canvas, &move);
+  QTest::mouseRelease(canvas, Qt::LeftButton, {}, end);
+  QTest::keyRelease(list, Qt::Key_Space);
+  EXPECT_EQ(doc.labels(), LabelMap(40, 30, 0));  // nothing painted
+  EXPECT_EQ(doc.undoStack()->count(), 0);
+  const QPointF after = canvas->toMap(end);  // the map moved with the pointer
+  EXPECT_NEAR(after.x(), before.x(), 0.01);
+  EXPECT_NEAR(after.y(), before.y(), 0.01);
+  EXPECT_EQ(row->checkState(0), Qt::Checked);
+
+  // Space released: the same drag paints.
+  QTest::mousePress(canvas, Qt::LeftButton, {}, start);
+  QTest::mouseRelease(canvas, Qt::LeftButton, {}, start);
+  EXPECT_EQ(doc.undoStack()->count(), 1);
+  // With the pointer elsewhere, Space belongs to the focused list again.
+  QEvent leave(QEvent::Leave);
+  QApplication::sendEvent(canvas, &leave);
+  QTest::keyClick(list, Qt::Key_Space);
+  EXPECT_EQ(row->checkState(0), Qt::Unchecked);
 }
 
 TEST_F(CanvasFixture, WheelZoomKeepsThePointUnderTheCursor) {

@@ -273,3 +273,132 @@ TEST_F(SessionFixture, ClassifyReportsTopClassesSorted) {
   EXPECT_NEAR(top[0].probability, 0.7, 1e-6);
   EXPECT_GE(top[1].probability, top[2].probability);
 }
+
+// ---- Model switches: the map's classes against the model's ---------------------
+
+namespace {
+std::shared_ptr<test::FakeBackend> faceModel(int w = 32, int h = 24, int ds = 1) {
+  auto m = std::make_shared<test::FakeBackend>(w, h, ds);
+  m->setModel("faces", test::faceClasses());
+  return m;
+}
+}  // namespace
+
+TEST_F(SessionFixture, ModelWithOtherClassesKeepsTheMapAndRefusesRuns) {
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {5.5, 5.5}, 5, 2));  // user work, class 2 ("tree")
+  doc.endGesture();
+  const LabelMap painted = doc.labels();
+  session.settings().livePreview = true;
+  session.settings().previewDelayMs = 1;
+  QSignalSpy warnings(&session, &StudioSession::warningOccurred);
+  QSignalSpy errors(&session, &StudioSession::errorOccurred);
+  QSignalSpy previews(&session, &StudioSession::previewChanged);
+  auto faces = faceModel();
+  session.setBackend(faces, "/models/faces.safetensors", "f00d");
+  // The work is kept, as it was.
+  EXPECT_EQ(doc.labels(), painted);
+  EXPECT_EQ(doc.classes().size(), 3);
+  EXPECT_TRUE(doc.isModified());
+  // One message that says what differs and what to do.
+  const QString why = session.classMismatch();
+  EXPECT_EQ(why.toStdString(),
+            "The map uses fake's 3 classes; the model faces has 2 classes. Start a new map (File ▸ New map) or load "
+            "fake again (Model menu).");
+  ASSERT_EQ(warnings.count(), 1);
+  EXPECT_EQ(warnings.at(0).at(0).toString(), why);
+  // Generate and the live preview refuse up front; nothing reaches the model.
+  const int previewsBefore = previews.count();
+  EXPECT_EQ(session.generate(), 0u);
+  ASSERT_EQ(errors.count(), 1);
+  EXPECT_EQ(errors.at(0).at(1).toString(), why);
+  session.schedulePreview();
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {9.5, 9.5}, 3, 1));
+  doc.endGesture();
+  QTest::qWait(60);
+  EXPECT_EQ(faces->calls.load(), 0);
+  EXPECT_EQ(errors.count(), 1);  // no preview errors either
+  EXPECT_EQ(previews.count(), previewsBefore);
+  EXPECT_FALSE(session.isBusy());
+  // Loading a model with the map's classes again makes it work.
+  session.setBackend(std::make_shared<test::FakeBackend>(32, 24, 1), "/models/fake.safetensors", "cafe");
+  EXPECT_TRUE(session.classMismatch().isEmpty());
+  session.settings().livePreview = false;
+  EXPECT_NE(session.generate(), 0u);
+  ASSERT_TRUE(waitIdle());
+  EXPECT_EQ(session.results().size(), 1u);
+}
+
+TEST_F(SessionFixture, ImageLevelModelRefusesADenseMapOfTheSameClasses) {
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {5.5, 5.5}, 5, 2));
+  doc.endGesture();
+  auto level = std::make_shared<test::FakeBackend>(8, 8, 0);  // same classes, image-level
+  session.setBackend(level, "/m/l.safetensors", "x");
+  EXPECT_EQ(doc.width(), 32);  // kept
+  EXPECT_TRUE(session.classMismatch().contains("classifies whole images"));
+  QSignalSpy errors(&session, &StudioSession::errorOccurred);
+  EXPECT_EQ(session.generate(), 0u);
+  EXPECT_EQ(errors.count(), 1);
+  EXPECT_EQ(level->calls.load(), 0);
+}
+
+TEST_F(SessionFixture, ModelSwitchStartsANewMapWhenAskedOrWhenTheMapIsUntouched) {
+  QSignalSpy started(&session, &StudioSession::newMapStarted);
+  // Untouched: follows the model.
+  session.setBackend(faceModel(), "/models/faces.safetensors", "f00d");
+  EXPECT_EQ(doc.classes().size(), 2);
+  EXPECT_TRUE(session.classMismatch().isEmpty());
+  EXPECT_EQ(started.count(), 1);
+  // The user's work in faces' classes; the user chose "Start a new map" for fake.
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {5.5, 5.5}, 5, 1));
+  doc.endGesture();
+  EXPECT_TRUE(session.hasUserWork());
+  EXPECT_FALSE(session.classMismatchWith(fake->info()).isEmpty());
+  session.setBackend(fake, "/models/fake.safetensors", "cafe", /*startNewMap=*/true);
+  EXPECT_EQ(doc.classes().size(), 3);
+  EXPECT_EQ(doc.labels(), LabelMap(32, 24, 0));
+  EXPECT_FALSE(session.hasUserWork());
+  EXPECT_EQ(started.count(), 2);
+}
+
+TEST_F(SessionFixture, ImportedMaskOfAnotherSizeIsScaledToThePhotoAndUndoRestoresTheMap) {
+  const QString photoPath = writePhoto();
+  ASSERT_TRUE(session.openPhoto(photoPath).ok());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return doc.width() == 64 && doc.hasPhoto(); }, 5000));
+  const RgbImage photo = doc.photo();
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {40.5, 10.5}, 5, 2));
+  doc.endGesture();
+  const LabelMap before = doc.labels();
+  // A 32x24 index mask (same aspect): left half road (1), right half tree (2).
+  LabelMap mask(32, 24, 2);
+  for (int y = 0; y < 24; ++y)
+    for (int x = 0; x < 16; ++x) mask.at(x, y) = 1;
+  const QString path = dir.filePath("half.png");
+  ASSERT_TRUE(imaging::saveIndexMask(mask, path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(session.importFitNote(32, 24).toStdString(), "scaled from 32×24 to the photo's 64×48");
+  const QString note = session.applyImportedMask(r->first, path);
+  EXPECT_EQ(note.toStdString(), "scaled from 32×24 to the photo's 64×48");
+  ASSERT_EQ(doc.width(), 64);
+  ASSERT_EQ(doc.height(), 48);
+  EXPECT_TRUE(doc.hasPhoto());
+  EXPECT_EQ(doc.photo(), photo);
+  EXPECT_EQ(session.photoPath(), photoPath);
+  EXPECT_EQ(doc.labels().at(0, 0), 1);
+  EXPECT_EQ(doc.labels().at(31, 47), 1);
+  EXPECT_EQ(doc.labels().at(32, 0), 2);
+  EXPECT_EQ(doc.labels().at(63, 47), 2);
+  EXPECT_TRUE(session.canApplyEdit());
+  doc.undoStack()->undo();
+  EXPECT_EQ(doc.labels(), before);
+  EXPECT_EQ(doc.photo(), photo);
+  // Aspect ratios 1.0 vs 1.333: the note says the map is stretched.
+  EXPECT_TRUE(session.importFitNote(40, 40).contains("aspect ratios differ"))
+      << session.importFitNote(40, 40).toStdString();
+  EXPECT_FALSE(session.importFitNote(65, 48).contains("aspect"));  // within 2 %
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+// The window layer around the session: the import report's handling of unknown
+// pixels, recent files, untinted swatches and thumbnails, result captions across
+// models, and the actions' shortcuts and enabled states.
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+#include <gtest/gtest.h>
+
+#include "core/imaging/image_io.h"
+#include "core/imaging/mask_io.h"
+#include "fake_backend.h"
+#include "ui/autosave_manager.h"
+#include "ui/file_controller.h"
+#include "ui/label_document.h"
+#include "ui/main_actions.h"
+#include "ui/main_window.h"
+#include "ui/mask_import_dialog.h"
+#include "ui/palette_dock.h"
+#include "ui/qt_image.h"
+#include "ui/raster_ops.h"
+#include "ui/results_dock.h"
+#include "ui/settings_store.h"
+#include "ui/studio_session.h"
+
+using namespace symmflow;
+using namespace symmflow::ui;
+
+namespace {
+
+// Closes every modal dialog that opens while it lives (message boxes, the import
+// report) and remembers their class names.
+struct ModalCloser {
+  QStringList seen;
+  QTimer timer;
+  ModalCloser() {
+    timer.setInterval(10);
+    QObject::connect(&timer, &QTimer::timeout, [this] {
+      if (QWidget* w = QApplication::activeModalWidget()) {
+        seen << QString::fromLatin1(w->metaObject()->className());
+        if (auto* d = qobject_cast<QDialog*>(w)) d->reject();
+      }
+    });
+    timer.start();
+  }
+};
+
+struct FileFixture : ::testing::Test {
+  QWidget window;
+  LabelDocument doc;
+  StudioSession session{&doc};
+  SettingsStore settings;
+  AutosaveManager autosave{QString()};
+  FileController files{&session, &settings, &autosave, &window};
+  std::shared_ptr<test::FakeBackend> fake = std::make_shared<test::FakeBackend>(32, 24, 1);
+  QTemporaryDir dir;
+
+  void SetUp() override {
+    for (const QString& f : settings.recentFiles()) settings.removeRecentFile(f);
+    session.setBackend(fake, "/models/fake.safetensors", "cafe");
+  }
+  QString writePhoto(const QString& name = "photo.png") {
+    RgbImage img(64, 48, 150);
+    const QString path = dir.filePath(name);
+    EXPECT_TRUE(imaging::savePng(img, path.toStdString()).ok());
+    return path;
+  }
+  bool waitIdle() {
+    return QTest::qWaitFor([&] { return !session.isBusy(); }, 5000) && (QTest::qWait(30), true);
+  }
+};
+
+}  // namespace
+
+TEST_F(FileFixture, IndexMaskReportOffersWhatItDoesAndDoesWhatItSays) {
+  // An index mask with ids 0..2 and 40 pixels of id 7 (not a class of 3).
+  LabelMap mask(32, 24, 1);
+  for (int x = 0; x < 40; ++x) mask.at(x % 32, x / 32) = 7;
+  const QString path = dir.filePath("ids.png");
+  ASSERT_TRUE(imaging::saveIndexMask(mask, path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  MaskImportDialog dlg(&session, path, r->first, r->second);
+  // Ids have no nearest class colour: no "snap" to choose, and the choice shown is
+  // what the heading says happened.
+  for (int i = 0; i < dlg.handlingBox()->count(); ++i)
+    EXPECT_FALSE(dlg.handlingBox()->itemText(i).contains("Snap")) << i;
+  EXPECT_EQ(dlg.handling(), MaskImportDialog::Handling::Ignored);
+  EXPECT_TRUE(dlg.summaryLabel()->text().contains("set to ignore"));
+  EXPECT_EQ(dlg.labels().at(0, 0), LabelMap::kIgnoreId);
+  // Assign to "tree" (2): the report and the map follow.
+  dlg.handlingBox()->setCurrentIndex(
+      dlg.handlingBox()->findData(static_cast<int>(MaskImportDialog::Handling::AssignedClass)));
+  dlg.classBox()->setCurrentIndex(2);
+  EXPECT_TRUE(dlg.summaryLabel()->text().contains("assigned to class 2")) << dlg.summaryLabel()->text().toStdString();
+  EXPECT_EQ(dlg.labels().at(0, 0), 2);
+  EXPECT_EQ(dlg.labels().at(20, 20), 1);
+}
+
+TEST_F(FileFixture, ColourMaskReportSnapsByDefaultAndIgnoresWhenAsked) {
+  RgbImage m(32, 24);
+  for (int y = 0; y < 24; ++y)
+    for (int x = 0; x < 32; ++x) {
+      const Rgb c{128, 64, 128};  // road
+      std::copy(c.begin(), c.end(), m.at(x, y));
+    }
+  m.at(0, 0)[0] = 120;  // off-palette, nearest is road
+  const QString path = dir.filePath("colour.png");
+  ASSERT_TRUE(imaging::savePng(m, path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  MaskImportDialog dlg(&session, path, r->first, r->second);
+  EXPECT_EQ(dlg.handling(), MaskImportDialog::Handling::SnappedNearest);
+  EXPECT_TRUE(dlg.handlingBox()->currentText().contains("Snap"));
+  EXPECT_TRUE(dlg.summaryLabel()->text().contains("snapped to the nearest class"));
+  EXPECT_EQ(dlg.labels().at(0, 0), 1);
+  dlg.handlingBox()->setCurrentIndex(
+      dlg.handlingBox()->findData(static_cast<int>(MaskImportDialog::Handling::Ignored)));
+  EXPECT_TRUE(dlg.summaryLabel()->text().contains("set to ignore"));
+  EXPECT_EQ(dlg.labels().at(0, 0), LabelMap::kIgnoreId);
+}
+
+TEST_F(FileFixture, ImportReportOnAPhotoSaysTheMaskIsScaled) {
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  ASSERT_TRUE(files.openPhoto(writePhoto()));
+  ASSERT_TRUE(segmented.wait(5000));
+  const QString path = dir.filePath("small.png");
+  ASSERT_TRUE(imaging::saveIndexMask(LabelMap(32, 24, 2), path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok());
+  MaskImportDialog dlg(&session, path, r->first, r->second);
+  EXPECT_TRUE(dlg.detailsLabel()->text().contains("scaled from 32×24 to the photo's 64×48"))
+      << dlg.detailsLabel()->text().toStdString();
+  QSignalSpy status(&files, &FileController::statusMessage);
+  ASSERT_TRUE(files.importMask(path, /*quiet=*/true));
+  EXPECT_TRUE(doc.hasPhoto());
+  EXPECT_EQ(doc.width(), 64);
+  EXPECT_TRUE(status.last().at(0).toString().contains("scaled from 32×24 to the photo's 64×48"));
+}
+
+TEST_F(FileFixture, RecentFilesHoldOnlyWhatOpenedAndReopenLikeTheirCommand) {
+  ModalCloser closer;
+  // A photo that opens: remembered once segmented, with its full path.
+  const QString good = writePhoto();
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  ASSERT_TRUE(files.openPhoto(good));
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_EQ(settings.recentFiles(), QStringList{QFileInfo(good).absoluteFilePath()});
+  // Not an image; a PNG whose header reads but whose data is cut: not remembered.
+  QFile text(dir.filePath("text.png"));
+  ASSERT_TRUE(text.open(QIODevice::WriteOnly));
+  text.write("hello");
+  text.close();
+  files.openPhoto(dir.filePath("text.png"));  // refused at once or by the worker
+  ASSERT_TRUE(waitIdle());
+  QFile full(good);
+  ASSERT_TRUE(full.open(QIODevice::ReadOnly));
+  const QByteArray bytes = full.readAll();
+  QFile cut(dir.filePath("cut.png"));
+  ASSERT_TRUE(cut.open(QIODevice::WriteOnly));
+  cut.write(bytes.left(bytes.size() / 2));
+  cut.close();
+  files.openPhoto(dir.filePath("cut.png"));
+  ASSERT_TRUE(waitIdle());
+  EXPECT_EQ(settings.recentFiles().size(), 1);
+  // A mask entry opens the import report, as Ctrl+I does.
+  const QString mask = dir.filePath("mask.png");
+  ASSERT_TRUE(imaging::saveIndexMask(LabelMap(64, 48, 2), mask.toStdString()).ok());
+  ASSERT_TRUE(files.importMask(mask, /*quiet=*/true));
+  EXPECT_EQ(settings.recentFileKind(mask), "mask");
+  closer.seen.clear();
+  EXPECT_FALSE(files.openRecent(mask));  // the closer cancels the report
+  EXPECT_TRUE(closer.seen.contains("symmflow::ui::MaskImportDialog")) << closer.seen.join(",").toStdString();
+  // A file that is gone: a message, and it leaves the list.
+  QFile::remove(mask);
+  closer.seen.clear();
+  QSignalSpy changed(&files, &FileController::recentFilesChanged);
+  EXPECT_FALSE(files.openRecent(mask));
+  EXPECT_TRUE(closer.seen.contains("QMessageBox"));
+  EXPECT_FALSE(settings.recentFiles().contains(QFileInfo(mask).absoluteFilePath()));
+  EXPECT_GE(changed.count(), 1);
+}
+
+TEST(WindowActions, RecentMenuShowsFoldersAndShortcutsIncludeCtrlYAndCtrlEquals) {
+  MainWindow w;
+  SettingsStore settings;
+  for (const QString& f : settings.recentFiles()) settings.removeRecentFile(f);
+  settings.addRecentFile("/data/a/labels.png", "mask");
+  settings.addRecentFile("/data/b/labels.png", "mask");
+  Q_EMIT w.files()->recentFilesChanged();
+  const auto acts = w.actions()->recentMenu()->actions();
+  ASSERT_EQ(acts.size(), 2);
+  EXPECT_TRUE(acts[0]->text().contains("/data/b")) << acts[0]->text().toStdString();
+  EXPECT_TRUE(acts[1]->text().contains("/data/a"));
+  EXPECT_EQ(acts[0]->toolTip(), "/data/b/labels.png");
+  EXPECT_TRUE(acts[0]->isEnabled());  // a missing file is reported when chosen
+  EXPECT_TRUE(w.actions()->redo->shortcuts().contains(QKeySequence("Ctrl+Y")));
+  EXPECT_TRUE(w.actions()->redo->shortcuts().contains(QKeySequence::Redo));
+  EXPECT_TRUE(w.actions()->zoomIn->shortcuts().contains(QKeySequence("Ctrl+=")));
+  for (const QString& f : settings.recentFiles()) settings.removeRecentFile(f);
+}
+
+TEST(WindowActions, ExportsNeedResultsAndCompareNeedsAnOriginal) {
+  MainWindow w;
+  auto fake = std::make_shared<test::FakeBackend>();
+  w.session()->setBackend(fake, "/m/fake.safetensors", "00");
+  MainActions* a = w.actions();
+  EXPECT_FALSE(a->exportResult->isEnabled());
+  EXPECT_FALSE(a->exportBatch->isEnabled());
+  EXPECT_FALSE(a->compareSplit->isEnabled());
+  EXPECT_FALSE(a->compareSplit->isChecked());
+  w.session()->generate();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->results().empty(); }, 5000));
+  EXPECT_TRUE(a->exportResult->isEnabled());
+  EXPECT_TRUE(a->exportBatch->isEnabled());
+  // A generated result has no original photo: compare is off, not pressed.
+  EXPECT_FALSE(a->compareSplit->isChecked());
+  EXPECT_FALSE(a->compareSplit->isEnabled());
+  // A new map clears the results and the exports again.
+  w.session()->newMap(0);
+  EXPECT_FALSE(a->exportResult->isEnabled());
+  w.document()->markSaved();
+  w.close();
+}
+
+TEST(WindowActions, MismatchedClassesShowAPersistentNote) {
+  MainWindow w;
+  w.session()->setBackend(std::make_shared<test::FakeBackend>(), "/m/fake.safetensors", "00");
+  auto* note = w.findChild<QLabel*>("classWarning");
+  ASSERT_NE(note, nullptr);
+  EXPECT_TRUE(note->isHidden());
+  LabelDocument* doc = w.document();
+  doc->beginGesture("Brush");
+  doc->touch(raster::dab(doc->mutableLabels(), {5.5, 5.5}, 5, 2));
+  doc->endGesture();
+  auto faces = std::make_shared<test::FakeBackend>();
+  faces->setModel("faces", test::faceClasses());
+  w.session()->setBackend(faces, "/m/faces.safetensors", "01");
+  EXPECT_FALSE(note->isHidden());
+  EXPECT_TRUE(note->text().contains("faces"));
+  EXPECT_EQ(note->toolTip(), w.session()->classMismatch());
+  w.session()->newMap(0);
+  EXPECT_TRUE(note->isHidden());
+  doc->markSaved();
+  w.close();
+}
+
+TEST(WindowActions, SelectedSwatchesAndThumbnailsKeepTheirColours) {
+  LabelDocument doc;
+  ClassList classes;
+  classes.classes = {{"sky", {128, 128, 128}}, {"building", {128, 0, 0}}};
+  doc.reset(LabelMap(10, 10, 0), classes);
+  PaletteDock dock(&doc);
+  doc.setCurrentClass(1);
+  const QIcon icon = dock.tree()->topLevelItem(1)->icon(PaletteDock::kColName);
+  for (const QIcon::Mode mode : {QIcon::Normal, QIcon::Selected, QIcon::Active}) {
+    const QImage img = icon.pixmap(QSize(16, 16), mode).toImage();
+    EXPECT_EQ(img.pixelColor(8, 8), QColor(128, 0, 0)) << mode;
+  }
+
+  StudioSession session(&doc);
+  session.setBackend(std::make_shared<test::FakeBackend>(), "/m/fake.safetensors", "00");
+  ResultsDock results(&session, new QAction(&dock), new QAction(&dock));
+  session.generate();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return results.list()->count() == 1; }, 5000));
+  const QIcon thumb = results.list()->item(0)->icon();
+  EXPECT_EQ(thumb.pixmap(QSize(128, 128), QIcon::Selected).toImage(),
+            thumb.pixmap(QSize(128, 128), QIcon::Normal).toImage());
+  EXPECT_FALSE(results.list()->item(0)->text().contains("fake"));
+  EXPECT_TRUE(results.list()->item(0)->toolTip().contains("fake"));
+  // Another model with the same classes keeps the results: their caption names the
+  // model that made them.
+  auto other = std::make_shared<test::FakeBackend>();
+  other->setModel("fake-small", test::threeClasses());
+  session.setBackend(other, "/m/fake-small.safetensors", "01");
+  ASSERT_EQ(results.list()->count(), 1);
+  EXPECT_TRUE(results.list()->item(0)->text().startsWith("fake · ")) << results.list()->item(0)->text().toStdString();
+}

@@ -181,6 +181,13 @@ void InferenceWorker::run(const Job& job) {
         auto r = backend->segment(req.image, req.segment, control);
         if (!r) return r.error().empty() ? "segmentation failed" : r.error();
         result->segmentation = std::move(r).value();
+        result->windowSegmentations.clear();
+        for (const RgbImage& window : req.windowImages) {
+          if (job.cancel->load()) return "cancelled";
+          auto w = backend->segment(window, req.segment, control);
+          if (!w) return w.error().empty() ? "segmentation failed" : w.error();
+          result->windowSegmentations.push_back(std::move(w).value());
+        }
         return {};
       }
       case Kind::Classify: {

@@ -43,7 +43,10 @@ struct InferenceRequest {
   // changes count as edits.
   LabelMap reference;
   RgbImage image;  // Segment/Classify/InvertEdit: the photo at the model's size
-  RunParams run;   // Generate/Preview; InvertEdit: steps and seed of the inversion
+  // Segment: further crops of the photo at the model's size, segmented after `image` with
+  // the same parameters (the windows that cover a photo of another aspect; imaging/covering.h).
+  std::vector<RgbImage> windowImages;
+  RunParams run;  // Generate/Preview; InvertEdit: steps and seed of the inversion
   SegmentParams segment;
   EditParams edit;
   Inversion inversion;    // InvertEdit: reused when valid (same photo), else computed
@@ -75,6 +78,7 @@ struct InferenceResult {
   double seconds = 0.0;
   std::vector<RgbImage> images;                     // Generate/Preview: variations; InvertEdit: the edited image
   SegmentResult segmentation;                       // Segment
+  std::vector<SegmentResult> windowSegmentations;   // Segment: one per request.windowImages
   ClassifyResult classification;                    // Classify
   Inversion inversion;                              // InvertEdit: the inversion used (cache it)
   std::vector<StepReport> steps;                    // every step's report (with previews when asked)

@@ -11,7 +11,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/imaging/composite.h"
-#include "core/imaging/edge_aware_upsample.h"
+#include "core/imaging/covering.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/resample.h"
 #include "ui/engine_backend.h"
@@ -23,6 +23,29 @@ namespace symmflow::ui {
 using Kind = InferenceRequest::Kind;
 
 namespace {
+// Pixels whose label differs between `before` and `after` (photo size) outside the framing's
+// crop: edits there cannot reach the model, which regenerates the crop only.
+std::int64_t changedOutsideCrop(const LabelMap& before, const LabelMap& after, const imaging::Framing& f) {
+  std::int64_t n = 0;
+  for (int y = 0; y < before.height; ++y)
+    for (int x = 0; x < before.width; ++x)
+      if (before.at(x, y) != after.at(x, y) &&
+          (x < f.cropX || x >= f.cropX + f.cropWidth || y < f.cropY || y >= f.cropY + f.cropHeight))
+        ++n;
+  return n;
+}
+// The document's map as the model saw it for `image` (framed as modelGridLabels() frames it),
+// at the image's size: the pair an export writes is pixel-aligned.
+LabelMap labelsAtImageSize(const LabelMap& map, const RgbImage& image) {
+  if (image.empty() || map.empty() || (map.width == image.width && map.height == image.height)) return map;
+  return imaging::labelsToModel(map, imaging::makeFraming(map.width, map.height, image.width, image.height));
+}
+bool changedInsideCrop(const InferenceRequest& r, const imaging::Framing& f) {
+  for (int y = f.cropY; y < f.cropY + f.cropHeight; ++y)
+    for (int x = f.cropX; x < f.cropX + f.cropWidth; ++x)
+      if (r.photoReference.at(x, y) != r.photoLabels.at(x, y)) return true;
+  return false;
+}
 constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
@@ -318,27 +341,28 @@ Status StudioSession::openPhoto(const QString& path) {
     auto img = imaging::loadImage(file);
     if (!img) return img.error();
     r.photo = std::move(img).value();
-    r.image = imaging::toModel(r.photo, imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
+    // The centred crop first (edits use it), then the crops that cover the rest of a photo
+    // of another aspect (imaging/covering.h): the whole photo gets labels.
+    const auto windows = imaging::coveringWindows(imaging::makeFraming(r.photo.width, r.photo.height, mw, mh));
+    r.image = imaging::toModel(r.photo, windows.front());
+    for (std::size_t i = 1; i < windows.size(); ++i) r.windowImages.push_back(imaging::toModel(r.photo, windows[i]));
     return {};
   };
   req.finish = [mw, mh](InferenceResult& res) -> std::string {
     const RgbImage& photo = res.request->photo;
     const SegmentResult& seg = res.segmentation;
     const imaging::Framing f = imaging::makeFraming(photo.width, photo.height, mw, mh);
-    res.photoLabels = seg.probabilities.channels > 0 ? imaging::upsampleLabelsEdgeAware(seg.probabilities, photo, f)
-                                                     : imaging::labelsToPhoto(seg.labels, f);
-    if (!seg.entropy.empty() && seg.labels.width > 0) {
-      FloatPlanes e;
-      e.channels = 1;
-      e.width = seg.labels.width;
-      e.height = seg.labels.height;
-      e.data = seg.entropy;
-      const FloatPlanes crop = imaging::resizePlanes(e, f.cropWidth, f.cropHeight);
-      res.photoUncertainty.assign(static_cast<std::size_t>(photo.width) * photo.height, 0.0f);
-      for (int y = 0; y < f.cropHeight; ++y)
-        for (int x = 0; x < f.cropWidth; ++x)
-          res.photoUncertainty[static_cast<std::size_t>(y + f.cropY) * photo.width + x + f.cropX] = crop.at(0, x, y);
+    if (seg.probabilities.channels == 0) {  // a backend without probabilities: the centred crop's labels
+      res.photoLabels = imaging::labelsToPhoto(seg.labels, f);
+      return {};
     }
+    const auto windows = imaging::coveringWindows(f);
+    if (windows.size() != res.windowSegmentations.size() + 1) return "the segmentation missed part of the photo";
+    std::vector<FloatPlanes> scores{seg.probabilities};
+    for (const auto& w : res.windowSegmentations) scores.push_back(w.probabilities);
+    auto covered = imaging::segmentationFromWindows(scores, windows, photo);
+    res.photoLabels = std::move(covered.labels);
+    res.photoUncertainty = std::move(covered.uncertainty);
     return {};
   };
   m_pendingPhotoPath = path;
@@ -466,9 +490,14 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     r.image = imaging::toModel(r.photo, f);
     r.labels = imaging::labelsToModel(r.photoLabels, f, lw, lh);
     r.reference = imaging::labelsToModel(r.photoReference, f, lw, lh);
-    if (r.labels == r.reference)
+    if (r.labels == r.reference) {
+      if (changedOutsideCrop(r.photoReference, r.photoLabels, f) > 0 && !changedInsideCrop(r, f))
+        return "the changes lie outside the part of the photo the model regenerates (its centred " +
+               std::to_string(f.cropWidth) + "x" + std::to_string(f.cropHeight) +
+               " crop, of the model's aspect): Apply edit cannot change those pixels";
       return "the changes are smaller than one cell of the model's " + std::to_string(lw) + "x" + std::to_string(lh) +
              " grid; paint a larger region";
+    }
     return {};
   };
   req.finish = [mw, mh, feather, dilate](InferenceResult& res) -> std::string {
@@ -478,6 +507,14 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
     const float scale = static_cast<float>(1.0 / std::max(1e-9, f.scaleX()));
     res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f, feather * scale, dilate * scale);
+    if (const auto outside = changedOutsideCrop(r.photoReference, r.photoLabels, f); outside > 0)
+      res.warning += (res.warning.isEmpty() ? QString() : QStringLiteral(" ")) +
+                     QStringLiteral(
+                         "%1 edited pixels lie outside the centred %2×%3 crop that the model regenerates; "
+                         "they keep the photo's pixels.")
+                         .arg(outside)
+                         .arg(f.cropWidth)
+                         .arg(f.cropHeight);
     return {};
   };
   // The cached inversion is reused only when it was made with the current steps.
@@ -573,7 +610,7 @@ void StudioSession::onGenerated(const InferenceResult& r) {
   for (std::size_t i = 0; i < r.images.size(); ++i) {
     ResultEntry e;
     e.image = r.images[i];
-    e.labels = m_doc->labels();
+    e.labels = labelsAtImageSize(m_doc->labels(), e.image);
     e.provenance = baseProvenance(QStringLiteral("generate"));
     e.provenance.solver = QString::fromLatin1(solverName(r.request->run.solver));
     e.provenance.seed = r.request->run.seed + i;
@@ -710,7 +747,8 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
     if (p.locked.test(i)) m_doc->setClassLocked(i, true);
   }
   m_results.clear();
-  for (const ProjectResult& r : p.results) m_results.push_back({r.image, p.labels, r.provenance});
+  for (const ProjectResult& r : p.results)
+    m_results.push_back({r.image, labelsAtImageSize(p.labels, r.image), r.provenance});
   m_batchStart = 0;
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};

@@ -49,7 +49,7 @@ struct RunSettings {
 
 struct ResultEntry {
   RgbImage image;
-  LabelMap labels;  // the map it came from (document size)
+  LabelMap labels;  // the map it came from, at the image's size (pixel-aligned with it)
   Provenance provenance;
 };
 

@@ -100,13 +100,19 @@ void CanvasWidget::rebuildDiff(const QRect& rect) {
     m_diffImage = QImage(cur.width, cur.height, QImage::Format_ARGB32_Premultiplied);
     m_diffImage.fill(Qt::transparent);
   }
-  const QRect r = rect.intersected(raster::mapRect(cur));
-  // Changed pixels in a bright hatch so they stand out over any class colour.
+  // A pixel's outline status depends on its neighbours: redo one pixel around the rect.
+  const QRect r = rect.adjusted(-1, -1, 1, 1).intersected(raster::mapRect(cur));
+  const auto changed = [&](int x, int y) {
+    return x >= 0 && y >= 0 && x < cur.width && y < cur.height && ref.at(x, y) != cur.at(x, y);
+  };
+  // The outline of every changed region in a bright dashed line that stands out over any
+  // class colour; inside it the painted classes stay visible.
   for (int y = r.top(); y <= r.bottom(); ++y) {
     auto* line = reinterpret_cast<QRgb*>(m_diffImage.scanLine(y));
     for (int x = r.left(); x <= r.right(); ++x) {
-      const bool changed = ref.at(x, y) != cur.at(x, y);
-      line[x] = changed ? (((x + y) & 3) < 2 ? qRgba(255, 0, 255, 255) : qRgba(255, 255, 255, 255)) : 0;
+      const bool edge =
+          changed(x, y) && (!changed(x - 1, y) || !changed(x + 1, y) || !changed(x, y - 1) || !changed(x, y + 1));
+      line[x] = edge ? (((x + y) & 3) < 2 ? qRgba(255, 0, 255, 255) : qRgba(255, 255, 255, 255)) : 0;
     }
   }
 }

@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 #include <random>
 
+#include "ui/scrollable.h"
 #include "ui/studio_session.h"
 
 namespace symmflow::ui {
@@ -109,7 +110,7 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
   v->addWidget(m_status);
   v->addStretch(1);
-  setWidget(body);
+  setWidget(scrollable(body, this));
 
   for (auto* s : {m_steps, m_seed, m_variations, m_previewSteps})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &RunDock::pushToSettings);

@@ -117,11 +117,21 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     }
     Q_EMIT runProgress(r.step, r.totalSteps);
     Q_EMIT stepReported(r);
+    if (m_liveTrajectory) {
+      m_trajectory.push_back(r);
+      Q_EMIT trajectoryChanged();
+    }
   });
   connect(m_worker, &InferenceWorker::started, this, [this](quint64 id, int kind) {
     if (id == m_previewId) return;
     m_runKind = kind;
     m_runSequence = 0;
+    // A generation or an edit shows its flow as it goes (segmentation is one step).
+    m_liveTrajectory = kind == static_cast<int>(Kind::Generate) || kind == static_cast<int>(Kind::InvertEdit);
+    if (m_liveTrajectory) {
+      m_trajectory.clear();
+      Q_EMIT trajectoryChanged();
+    }
     static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
     Q_EMIT runStarted(tr(names[std::clamp(kind, 0, 4)]));
   });
@@ -544,6 +554,8 @@ void StudioSession::cancel() {
 bool StudioSession::isBusy() const { return m_worker->isBusy(); }
 
 void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) {
+  if (r->kind != Kind::Preview && r->id != m_previewId) m_liveTrajectory = false;
+  if (r->cancelled || !r->ok) showResultTrajectory();  // not the partial flow of a run that gave nothing
   if (r->cancelled) {
     if (r->kind != Kind::Preview) Q_EMIT runFinished(tr("Cancelled."));
     return;
@@ -584,7 +596,7 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
     }
     case Kind::InvertEdit: onEdited(*r); break;
   }
-  if (!r->steps.empty() && r->kind != Kind::Segment) {
+  if (!r->steps.empty() && (r->kind == Kind::Generate || r->kind == Kind::InvertEdit)) {
     m_trajectory = r->steps;
     Q_EMIT trajectoryChanged();
   }
@@ -607,8 +619,10 @@ void StudioSession::addResults(std::vector<ResultEntry> entries) {
 void StudioSession::onGenerated(const InferenceResult& r) {
   std::vector<ResultEntry> entries;
   const QString labelsHash = labelMapHash(r.request->labels);
+  const auto steps = std::make_shared<const std::vector<StepReport>>(r.steps);
   for (std::size_t i = 0; i < r.images.size(); ++i) {
     ResultEntry e;
+    e.trajectory = steps;
     e.image = r.images[i];
     e.labels = labelsAtImageSize(m_doc->labels(), e.image);
     e.provenance = baseProvenance(QStringLiteral("generate"));
@@ -665,6 +679,7 @@ void StudioSession::onEdited(const InferenceResult& r) {
   m_inversion = r.inversion;
   RgbImage composite = r.photoImage;
   ResultEntry e;
+  e.trajectory = std::make_shared<const std::vector<StepReport>>(r.steps);
   e.image = std::move(composite);
   e.labels = r.request->photoLabels;
   e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll") : QStringLiteral("edit"));
@@ -699,6 +714,15 @@ void StudioSession::setCurrentResult(int index) {
   if (index < 0 || index >= static_cast<int>(m_results.size()) || index == m_current) return;
   m_current = index;
   Q_EMIT currentResultChanged(index);
+  showResultTrajectory();
+}
+
+void StudioSession::showResultTrajectory() {
+  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return;
+  const auto& steps = m_results[static_cast<std::size_t>(m_current)].trajectory;
+  if (!steps) return;
+  m_trajectory = *steps;
+  Q_EMIT trajectoryChanged();
 }
 
 // ---- Projects ------------------------------------------------------------------
@@ -748,7 +772,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   }
   m_results.clear();
   for (const ProjectResult& r : p.results)
-    m_results.push_back({r.image, labelsAtImageSize(p.labels, r.image), r.provenance});
+    m_results.push_back({r.image, labelsAtImageSize(p.labels, r.image), r.provenance, nullptr});
   m_batchStart = 0;
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};

@@ -51,6 +51,9 @@ struct ResultEntry {
   RgbImage image;
   LabelMap labels;  // the map it came from, at the image's size (pixel-aligned with it)
   Provenance provenance;
+  // The steps of the run that made it (shared by a batch of variations); null when not
+  // kept (a result restored from a project).
+  std::shared_ptr<const std::vector<StepReport>> trajectory;
 };
 
 struct ClassScore {
@@ -147,7 +150,8 @@ class StudioSession : public QObject {
   // Name (file stem) of the smaller model that renders live previews, e.g. "camvid-small";
   // empty when previews come from the document's model itself.
   QString previewModelName() const;
-  // The latest run's steps (with previews when recorded).
+  // The steps of the current result's run (with previews when recorded); while a
+  // generation or an edit runs, its steps so far.
   const std::vector<StepReport>& trajectory() const { return m_trajectory; }
   // Per-pixel uncertainty of the photo's segmentation, at the document's size.
   const std::vector<float>& uncertainty() const { return m_uncertainty; }
@@ -192,8 +196,10 @@ class StudioSession : public QObject {
   LabelMap modelGridLabels(const LabelMap& map) const;
   bool m_pinned = false;
   bool m_syncingImageLevel = false;
-  int m_runKind = -1;          // kind of the run in progress (for progress labels)
-  int m_runSequence = 0;       // samplers started within it
+  int m_runKind = -1;             // kind of the run in progress (for progress labels)
+  int m_runSequence = 0;          // samplers started within it
+  bool m_liveTrajectory = false;  // the run in progress fills m_trajectory step by step
+  void showResultTrajectory();
   bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
                                // holds the user's work (project, photo, import)
   imaging::Framing mapFraming(int width, int height) const;

@@ -13,6 +13,7 @@
 
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
+#include "ui/scrollable.h"
 #include "ui/studio_session.h"
 
 namespace symmflow::ui {
@@ -84,7 +85,7 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   tabs->addTab(m_coverage, tr("Class coverage"));
   tabs->addTab(m_confidence, tr("Confidence"));
   v->addWidget(tabs, 1);
-  setWidget(body);
+  setWidget(scrollable(body, this));
 
   m_playTimer.setInterval(250);
   connect(&m_playTimer, &QTimer::timeout, this, [this] {

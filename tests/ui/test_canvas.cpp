@@ -159,6 +159,26 @@ TEST_F(CanvasFixture, RendersWithEveryOverlay) {
   EXPECT_FALSE(shot.isNull());
 }
 
+// "Show changed pixels" outlines each changed region; inside it the painted class stays visible.
+TEST_F(CanvasFixture, ChangesOverlayOutlinesTheEditAndKeepsItsInsideVisible) {
+  doc.setReferenceLabels(doc.labels());
+  doc.beginGesture("Fill");
+  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{10, 10}, {20, 10}, {20, 20}, {10, 20}}), 2));
+  doc.endGesture();
+  canvas.setShowDiff(true);
+  const QImage with = canvas.grab().toImage();
+  canvas.setShowDiff(false);
+  const QImage without = canvas.grab().toImage();
+  const double dpr = with.devicePixelRatio();
+  const auto px = [&](const QImage& img, double mx, double my) {
+    return img.pixel((canvas.toWidget(QPointF(mx, my)) * dpr).toPoint());
+  };
+  EXPECT_EQ(px(with, 15.5, 15.5), px(without, 15.5, 15.5)) << "the inside shows the painted class";
+  EXPECT_NE(px(with, 10.5, 15.5), px(without, 10.5, 15.5)) << "the border is marked";
+  EXPECT_NE(px(with, 15.5, 19.5), px(without, 15.5, 19.5));
+  EXPECT_EQ(px(with, 5.5, 5.5), px(without, 5.5, 5.5)) << "unchanged pixels are left alone";
+}
+
 TEST(PaletteDock, RowsDriveClassState) {
   LabelDocument doc;
   doc.reset(LabelMap(10, 10, 0), test::threeClasses());

@@ -81,6 +81,37 @@ TEST_F(SessionFixture, GenerateVariationsWithProvenance) {
   EXPECT_EQ(session.results().back().image, first);
 }
 
+// The trajectory dock shows the flow of the selected result, and a generation's flow as it runs.
+TEST_F(SessionFixture, TrajectoryFollowsTheSelectedResultAndTheRunningGeneration) {
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  session.settings().steps = 4;
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  session.settings().steps = 6;
+  fake->stepDelayMs = 30;
+  std::vector<std::size_t> sizes;
+  QObject::connect(&session, &StudioSession::trajectoryChanged, [&] { sizes.push_back(session.trajectory().size()); });
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  // Live: emptied at the start, then one step more at a time, before the result arrived.
+  ASSERT_GE(sizes.size(), 7u);
+  EXPECT_EQ(sizes.front(), 0u);
+  for (std::size_t k = 1; k <= 6; ++k) EXPECT_EQ(sizes[k], k);
+  ASSERT_EQ(session.results().size(), 2u);
+  EXPECT_EQ(session.trajectory().size(), 6u);
+  session.setCurrentResult(0);
+  EXPECT_EQ(session.trajectory().size(), 4u) << "the first result's own flow";
+  session.setCurrentResult(1);
+  EXPECT_EQ(session.trajectory().size(), 6u);
+  // A cancelled run leaves the selected result's flow, not its partial one.
+  fake->stepDelayMs = 200;
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return session.trajectory().size() == 1; }, 5000));
+  session.cancel();
+  ASSERT_TRUE(waitIdle());
+  EXPECT_EQ(session.trajectory().size(), 6u);
+}
+
 TEST_F(SessionFixture, LivePreviewAfterChanges) {
   session.settings().livePreview = true;
   session.settings().previewDelayMs = 10;

@@ -43,6 +43,8 @@ PaletteDock::PaletteDock(LabelDocument* doc, QWidget* parent) : QDockWidget(tr("
       tr("Click: paint with this class (keys 1-9, 0).\n"
          "Right-click: use as the eraser's background class.\n"
          "Show: hide a class on the canvas. Lock: never paint over it."));
+  // Room for a class name beside the three narrow columns, however narrow the window.
+  m_tree->setMinimumWidth(250);
   layout->addWidget(m_tree);
   m_background = new QLabel(body);
   layout->addWidget(m_background);

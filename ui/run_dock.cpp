@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <random>
@@ -110,7 +111,10 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
   v->addWidget(m_status);
   v->addStretch(1);
-  setWidget(scrollable(body, this));
+  auto* area = scrollable(body, this);
+  // As wide as its controls need: it scrolls vertically only.
+  area->setMinimumWidth(body->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+  setWidget(area);
 
   for (auto* s : {m_steps, m_seed, m_variations, m_previewSteps})
     connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &RunDock::pushToSettings);

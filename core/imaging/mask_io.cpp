@@ -205,6 +205,8 @@ Result<std::pair<LabelMap, MaskReport>> importGrey(const MaskPixels& p, const st
     case MaskImportOptions::OutOfRange::AssignClass:
       report.outOfRangeHandling = Handling::AssignedClass;
       report.assignedClass = options.assignClass;
+      if (options.assignClass >= 0 && options.assignClass < numClasses)
+        report.assignedClassName = classes.classes[std::size_t(options.assignClass)].name;
       break;
     default: report.outOfRangeHandling = Handling::Ignored; break;
   }
@@ -305,6 +307,8 @@ Result<std::pair<LabelMap, MaskReport>> importColour(const MaskPixels& p, const 
     case MaskImportOptions::OffPalette::AssignClass:
       report.offPaletteHandling = Handling::AssignedClass;
       report.assignedClass = options.assignClass;
+      if (options.assignClass >= 0 && options.assignClass < numClasses)
+        report.assignedClassName = classes.classes[std::size_t(options.assignClass)].name;
       break;
     case MaskImportOptions::OffPalette::Ignore: report.offPaletteHandling = Handling::Ignored; break;
     default: report.offPaletteHandling = Handling::SnappedNearest; break;
@@ -388,7 +392,10 @@ std::string MaskReport::summary() const {
   auto handled = [this](Handling h) -> std::string {
     switch (h) {
       case Handling::SnappedNearest: return "snapped to the nearest class";
-      case Handling::AssignedClass: return "assigned to class " + std::to_string(assignedClass);
+      case Handling::AssignedClass:
+        return assignedClassName.empty()
+                   ? "assigned to class id " + std::to_string(assignedClass)
+                   : "assigned to " + assignedClassName + " (id " + std::to_string(assignedClass) + ")";
       case Handling::Ignored: return "set to ignore";
     }
     return {};

@@ -52,7 +52,8 @@ struct MaskReport {
   std::int64_t distinctUnknown = 0;  // how many distinct unknown colours / values in all
   Handling offPaletteHandling = Handling::SnappedNearest;
   Handling outOfRangeHandling = Handling::Ignored;
-  int assignedClass = -1;  // the class of Handling::AssignedClass
+  int assignedClass = -1;         // the class of Handling::AssignedClass
+  std::string assignedClassName;  // and its name
 
   // One human sentence, e.g. "Colour mask 320x240: 340 pixels in 2 colours that are
   // not class colours were snapped to the nearest class; 12 ignore pixels."

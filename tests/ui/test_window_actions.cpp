@@ -103,7 +103,8 @@ TEST_F(FileFixture, IndexMaskReportOffersWhatItDoesAndDoesWhatItSays) {
   dlg.handlingBox()->setCurrentIndex(
       dlg.handlingBox()->findData(static_cast<int>(MaskImportDialog::Handling::AssignedClass)));
   dlg.classBox()->setCurrentIndex(2);
-  EXPECT_TRUE(dlg.summaryLabel()->text().contains("assigned to class 2")) << dlg.summaryLabel()->text().toStdString();
+  EXPECT_TRUE(dlg.summaryLabel()->text().contains("assigned to tree (id 2)"))
+      << dlg.summaryLabel()->text().toStdString();
   EXPECT_EQ(dlg.labels().at(0, 0), 2);
   EXPECT_EQ(dlg.labels().at(20, 20), 1);
 }

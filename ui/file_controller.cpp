@@ -63,8 +63,12 @@ QString FileController::displayName() const {
 }
 
 void FileController::showError(const QString& title, const QString& message) {
-  QMessageBox::warning(m_window, title, message);
-  Q_EMIT statusMessage(message);
+  // One sentence a user reads: capitalised, ending with a full stop.
+  QString text = message.trimmed();
+  if (!text.isEmpty()) text[0] = text[0].toUpper();
+  if (!text.isEmpty() && !text.endsWith('.') && !text.endsWith('?') && !text.endsWith('!')) text += '.';
+  QMessageBox::warning(m_window, title, text);
+  Q_EMIT statusMessage(text);
 }
 
 void FileController::remember(const QString& path, const QString& kind) {
@@ -196,7 +200,7 @@ bool FileController::openPhoto(const QString& path) {
   if (!maybeSave()) return false;
   const Status s = m_session->openPhoto(path);
   if (!s) {
-    showError(tr("Open photo"), tr("%1 could not be opened: %2").arg(QFileInfo(path).fileName(), q(s.error())));
+    showError(tr("Open photo"), tr("The photo could not be opened: %1").arg(q(s.error())));
     return false;
   }
   Q_EMIT statusMessage(tr("Segmenting %1…").arg(QFileInfo(path).fileName()));

@@ -72,11 +72,13 @@ Result<cv::Mat> decodeFile(const std::string& path, std::int64_t maxPixels, bool
       return Error{"'" + path + "' has zero size (" + std::to_string(w) + "x" + std::to_string(hgt) + ")"};
     if (maxPixels > 0 && w * hgt > maxPixels)
       return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) + " (" +
-                   megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels)};
+                   megapixels(w * hgt) + ") is over the limit of " + megapixels(maxPixels) +
+                   "; scale it down first (for example with ImageMagick: convert '" + path +
+                   "' -resize 4000x4000 smaller.png)"};
     // OpenCV refuses a side over 2^20 pixels (and would call the file undecodable).
     if (w > kMaxSide || hgt > kMaxSide)
       return Error{"'" + path + "' is too large: " + std::to_string(w) + "x" + std::to_string(hgt) +
-                   " has a side of more than " + std::to_string(kMaxSide) + " pixels"};
+                   " has a side of more than " + std::to_string(kMaxSide) + " pixels; scale it down first"};
     return Status::success();
   };
   // Only formats whose size was read above reach OpenCV. OpenCV recognises more (bare

@@ -59,6 +59,9 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
 
   undo = make(this, tr("&Undo"), QKeySequence::Undo, {}, st->standardIcon(QStyle::SP_ArrowBack));
   redo = make(this, tr("&Redo"), QKeySequence::Redo, {}, st->standardIcon(QStyle::SP_ArrowForward));
+  // Their texts name the step to undo; Help ▸ Keyboard shortcuts lists the command itself.
+  undo->setProperty("commandName", tr("Undo"));
+  redo->setProperty("commandName", tr("Redo"));
   // QKeySequence::Redo is Ctrl+Shift+Z on Linux; Ctrl+Y is what many users type.
   addShortcut(redo, QKeySequence(tr("Ctrl+Y")));
 
@@ -125,6 +128,7 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   openModel = make(this, tr("&Open model file…"), {}, tr("Load another .safetensors model"));
   modelCard = make(this, tr("Model &card…"), {}, tr("What the model file says about itself"));
   deviceCpu = make(this, tr("Run on &CPU"), {}, tr("Move the model to the CPU"));
+  shortcuts = make(this, tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), tr("Every shortcut and canvas gesture"));
   about = make(this, tr("&About SymmFlow Studio"), {});
   about->setMenuRole(QAction::AboutRole);
 }
@@ -185,6 +189,8 @@ void MainActions::build(QMainWindow* w) {
   m_modelMenu = mb->addMenu(tr("&Model"));
 
   QMenu* help = mb->addMenu(tr("&Help"));
+  help->addAction(shortcuts);
+  help->addSeparator();
   help->addAction(about);
 
   QToolBar* main = w->addToolBar(tr("Main"));

@@ -74,6 +74,7 @@ class MainActions : public QObject {
   QAction* modelCard;
   QAction* deviceCpu;
   // Help
+  QAction* shortcuts;
   QAction* about;
 
  private:

@@ -30,6 +30,7 @@
 #include "ui/results_dock.h"
 #include "ui/run_dock.h"
 #include "ui/settings_store.h"
+#include "ui/shortcuts_dialog.h"
 #include "ui/studio_session.h"
 #include "ui/tool_controller.h"
 #include "ui/trajectory_dock.h"
@@ -163,6 +164,7 @@ void MainWindow::wireActions() {
   connect(a->exportMap, &QAction::triggered, m_files, &FileController::exportMap);
   connect(a->quit, &QAction::triggered, this, &QWidget::close);
   connect(a->about, &QAction::triggered, this, [this] { AboutDialog(m_session->deviceName(), this).exec(); });
+  connect(a->shortcuts, &QAction::triggered, this, [this] { ShortcutsDialog(menuBar(), this).exec(); });
 
   connect(a->undo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::undo);
   connect(a->redo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::redo);

@@ -25,6 +25,7 @@
 #include "ui/palette_dock.h"
 #include "ui/raster_ops.h"
 #include "ui/run_dock.h"
+#include "ui/shortcuts_dialog.h"
 #include "ui/studio_session.h"
 #include "ui/tool_controller.h"
 #include "ui/trajectory_dock.h"
@@ -318,4 +319,30 @@ TEST(ModelCard, DialogShowsTheWrittenCardBesideTheModelFile) {
   writeCard(QByteArray(ModelCardDialog::kMaxCardBytes + 1, 'x'));
   ModelCardDialog d(info, "", "cpu");
   EXPECT_EQ(d.findChild<QTabWidget*>()->count(), 1) << "a file too large to be a card is not read";
+}
+
+// Help ▸ Keyboard shortcuts is read from the menus: what is bound is what is listed.
+TEST(ShortcutsDialog, ListsTheMenusBindingsAndTheCanvasGestures) {
+  MainWindow w;
+  ShortcutsDialog dlg(w.menuBar());
+  QStringList rows;
+  QTreeWidget* tree = dlg.tree();
+  for (int g = 0; g < tree->topLevelItemCount(); ++g)
+    for (int i = 0; i < tree->topLevelItem(g)->childCount(); ++i)
+      rows << tree->topLevelItem(g)->text(0) + " | " + tree->topLevelItem(g)->child(i)->text(0) + " | " +
+                  tree->topLevelItem(g)->child(i)->text(1);
+  const QString all = rows.join('\n');
+  EXPECT_TRUE(all.contains(QKeySequence(Qt::CTRL | Qt::Key_Y).toString(QKeySequence::NativeText))) << all.toStdString();
+  EXPECT_TRUE(all.contains("Run | Generate | ")) << all.toStdString();
+  EXPECT_TRUE(all.contains("Canvas | Pan | ")) << all.toStdString();
+  w.document()->reset(LabelMap(10, 10, 0), test::threeClasses());
+  w.document()->beginGesture("Brush");
+  w.document()->mutableLabels().at(0, 0) = 1;
+  w.document()->touch(QRect(0, 0, 1, 1));
+  w.document()->endGesture();
+  ASSERT_TRUE(w.document()->isModified());
+  ShortcutsDialog after(w.menuBar());
+  EXPECT_EQ(after.tree()->findItems("Undo", Qt::MatchExactly | Qt::MatchRecursive).size(), 1)
+      << "the command, not the step it would undo";
+  for (const QString& r : rows) EXPECT_FALSE(r.endsWith(" | ")) << r.toStdString() << ": a row without keys";
 }

@@ -144,7 +144,7 @@ void MainWindow::buildUi() {
   if (const QScreen* screen = QGuiApplication::primaryScreen())
     size = size.boundedTo(screen->availableGeometry().size() * 0.95);
   resize(size);
-  resizeDocks({m_results, m_trajectory}, {280, 280}, Qt::Vertical);
+  resizeDocks({m_results, m_trajectory}, {370, 370}, Qt::Vertical);  // the plots whole
   resizeDocks({m_results, m_trajectory}, {520, 700}, Qt::Horizontal);
   resizeDocks({m_palette, m_run}, {320, 320}, Qt::Horizontal);
   resizeDocks({m_palette, m_run}, {420, 480}, Qt::Vertical);

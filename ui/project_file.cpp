@@ -111,15 +111,26 @@ QByteArray encodeProject(const ProjectData& p) {
   h["has_reference"] = !p.reference.empty();
   h["has_photo"] = !p.photo.empty();
   QJsonArray results;
-  for (const ProjectResult& r : p.results) results.append(r.provenance.toJson());
+  for (const ProjectResult& r : p.results) {
+    QJsonObject o = r.provenance.toJson();
+    if (!r.labels.empty()) {
+      o["map_width"] = r.labels.width;
+      o["map_height"] = r.labels.height;
+    }
+    results.append(o);
+  }
   h["results"] = results;
 
   std::vector<std::pair<QByteArray, QByteArray>> blobs;
   blobs.emplace_back("labels", encodeMap(p.labels));
   if (!p.reference.empty()) blobs.emplace_back("reference", encodeMap(p.reference));
   if (!p.photo.empty()) blobs.emplace_back("photo", encodePng(p.photo));
-  for (std::size_t i = 0; i < p.results.size(); ++i)
+  for (std::size_t i = 0; i < p.results.size(); ++i) {
     blobs.emplace_back("result/" + QByteArray::number(static_cast<qulonglong>(i)), encodePng(p.results[i].image));
+    if (!p.results[i].labels.empty())
+      blobs.emplace_back("result-map/" + QByteArray::number(static_cast<qulonglong>(i)),
+                         encodeMap(p.results[i].labels));
+  }
 
   QByteArray out(kMagic, kMagicSize);
   putU32(out, kVersion);
@@ -201,8 +212,18 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
   const QJsonArray results = h["results"].toArray();
   for (int i = 0; i < results.size(); ++i) {
     ProjectResult pr;
-    pr.provenance = Provenance::fromJson(results[i].toObject());
+    const QJsonObject o = results[i].toObject();
+    pr.provenance = Provenance::fromJson(o);
     if (!readPng("result/" + QByteArray::number(i), pr.image)) return Error{"has a damaged result image"};
+    const int mw = o["map_width"].toInt(), mh = o["map_height"].toInt();
+    if (mw > 0 || mh > 0) {
+      const auto it = blobs.find("result-map/" + QByteArray::number(i));
+      if (mw <= 0 || mh <= 0 || qint64(mw) * mh > 200'000'000 || it == blobs.end() ||
+          it->second.size() != qsizetype(mw) * mh)
+        return Error{"has a damaged result map"};
+      pr.labels = LabelMap(mw, mh);
+      std::memcpy(pr.labels.ids.data(), it->second.constData(), pr.labels.ids.size());
+    }
     p.results.push_back(std::move(pr));
   }
   p.photoPath = h["photo_path"].toString();

@@ -8,7 +8,8 @@
 //   u32 header size, header         UTF-8 JSON (see ProjectData::toJson)
 //   u32 blob count, then per blob:  u32 name size, name, u64 size, bytes
 //   32 bytes                        SHA-256 of everything before it
-// Maps are raw ids (width*height bytes), images PNG. Reading checks the checksum,
+// Maps are raw ids (width*height bytes), images PNG; a result's map is the optional
+// blob "result-map/<i>" (its size in the result's "map_width"/"map_height"). Reading checks the checksum,
 // every size and the JSON before anything is returned, so a truncated or corrupt
 // file gives an error and nothing else. Writing is atomic (temporary file + rename).
 #include <QByteArray>
@@ -26,6 +27,7 @@ namespace symmflow::ui {
 struct ProjectResult {
   RgbImage image;
   Provenance provenance;
+  LabelMap labels;  // the map that made the image, at its size; empty in older projects
 };
 
 struct ProjectData {

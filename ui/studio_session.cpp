@@ -741,7 +741,7 @@ ProjectData StudioSession::snapshot() const {
   p.hidden = m_doc->hiddenMask();
   p.locked = m_doc->lockedMask();
   p.settings = m_settings.toJson();
-  for (const ResultEntry& r : m_results) p.results.push_back({r.image, r.provenance});
+  for (const ResultEntry& r : m_results) p.results.push_back({r.image, r.provenance, r.labels});
   return p;
 }
 
@@ -771,8 +771,10 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
     if (p.locked.test(i)) m_doc->setClassLocked(i, true);
   }
   m_results.clear();
+  // A result's own map; projects of before it was kept: the document's map, framed.
   for (const ProjectResult& r : p.results)
-    m_results.push_back({r.image, labelsAtImageSize(p.labels, r.image), r.provenance, nullptr});
+    m_results.push_back(
+        {r.image, r.labels.empty() ? labelsAtImageSize(p.labels, r.image) : r.labels, r.provenance, nullptr});
   m_batchStart = 0;
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};

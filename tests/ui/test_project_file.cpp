@@ -39,7 +39,12 @@ ProjectData sampleProject() {
   r.provenance.seed = 0xFFFFFFFFFFFFull;  // needs more than a double's 53 bits? no, but > 32 bits
   r.provenance.steps = 17;
   r.provenance.solver = "heun";
+  r.labels = LabelMap(32, 24, 1);  // the map that made it: not the document's
+  r.labels.at(3, 4) = 2;
   p.results.push_back(r);
+  ProjectResult older = r;  // a result without its map (projects of before it was kept)
+  older.labels = {};
+  p.results.push_back(older);
   return p;
 }
 
@@ -68,8 +73,10 @@ TEST(ProjectFile, RoundTripKeepsEverything) {
   EXPECT_EQ(q.hidden, p.hidden);
   EXPECT_EQ(q.locked, p.locked);
   EXPECT_EQ(q.settings["steps"].toInt(), 17);
-  ASSERT_EQ(q.results.size(), 1u);
+  ASSERT_EQ(q.results.size(), 2u);
   EXPECT_EQ(q.results[0].image, p.results[0].image);
+  EXPECT_EQ(q.results[0].labels, p.results[0].labels) << "each result keeps the map that made it";
+  EXPECT_TRUE(q.results[1].labels.empty());
   EXPECT_EQ(q.results[0].provenance.seed, p.results[0].provenance.seed);
   EXPECT_EQ(q.results[0].provenance.solver, "heun");
 }

@@ -12,6 +12,7 @@
 #include "core/imaging/mask_io.h"
 #include "fake_backend.h"
 #include "ui/label_document.h"
+#include "ui/project_file.h"
 #include "ui/raster_ops.h"
 #include "ui/studio_session.h"
 
@@ -110,6 +111,26 @@ TEST_F(SessionFixture, TrajectoryFollowsTheSelectedResultAndTheRunningGeneration
   session.cancel();
   ASSERT_TRUE(waitIdle());
   EXPECT_EQ(session.trajectory().size(), 6u);
+}
+
+// A reopened project exports each result with the map that made it, not the map as it is now.
+TEST_F(SessionFixture, ProjectsKeepEachResultsOwnMap) {
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  session.settings().steps = 2;
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  const LabelMap made = session.results().back().labels;
+  doc.beginGesture("Fill");
+  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{0, 0}, {16, 0}, {16, 16}, {0, 16}}), 2));
+  doc.endGesture();
+  ASSERT_FALSE(doc.labels() == made);
+  const QString path = dir.filePath("p.symmflow");
+  ASSERT_TRUE(saveProject(session.snapshot(), path).ok());
+  auto loaded = loadProject(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  session.restore(loaded.value());
+  ASSERT_EQ(session.results().size(), 1u);
+  EXPECT_EQ(session.results()[0].labels, made);
 }
 
 TEST_F(SessionFixture, LivePreviewAfterChanges) {

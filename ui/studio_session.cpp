@@ -537,11 +537,13 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
   req.edit.dilate = m_settings.editDilate;
   req.edit.feather = m_settings.editFeather;
   req.edit.rerollChanged = reroll;
+  // A re-roll draws fresh noise for the changed region only; the user's seed stays as set
+  // (the result's provenance records the one drawn).
+  req.edit.seed = m_settings.seed;
   if (reroll) {
     std::random_device rd;
-    m_settings.seed = rd() & 0x7fffffffu;
+    req.edit.seed = rd() & 0x7fffffffu;
   }
-  req.edit.seed = m_settings.seed;
   req.previews = m_settings.recordTrajectory;
   return m_worker->submit(std::move(req));
 }

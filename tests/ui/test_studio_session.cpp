@@ -133,6 +133,22 @@ TEST_F(SessionFixture, ProjectsKeepEachResultsOwnMap) {
   EXPECT_EQ(session.results()[0].labels, made);
 }
 
+// Re-roll changed draws its own seed for the edited region; the user's seed stays as set.
+TEST_F(SessionFixture, RerollLeavesTheSeedSettingAlone) {
+  ASSERT_TRUE(session.openPhoto(writePhoto()).ok());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return doc.width() == 64; }, 5000));
+  doc.beginGesture("Fill");
+  doc.touch(raster::polygonFill(doc.mutableLabels(), QPolygonF({{48, 0}, {64, 0}, {64, 16}, {48, 16}}), 2));
+  doc.endGesture();
+  session.settings().seed = 7;
+  QSignalSpy applied(&session, &StudioSession::editApplied);
+  ASSERT_NE(session.applyEdit(true), 0u);
+  ASSERT_TRUE(applied.wait(5000));
+  EXPECT_EQ(session.settings().seed, 7u);
+  EXPECT_EQ(session.results().back().provenance.kind, "edit-reroll");
+  EXPECT_NE(session.results().back().provenance.seed, 7u) << "fresh noise in the changed region";
+}
+
 TEST_F(SessionFixture, LivePreviewAfterChanges) {
   session.settings().livePreview = true;
   session.settings().previewDelayMs = 10;

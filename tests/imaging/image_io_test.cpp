@@ -367,6 +367,24 @@ TEST(ImageIo, JpegWithHundredsOfEmptyScansIsRefusedBeforeDecoding) {
   EXPECT_TRUE(hasFragment(many.error(), "scans, more than the 500 decoded here"));
 }
 
+// libjpeg decodes a cut-off JPEG without an error (grey rows, a warning on stderr): the file is
+// refused instead, as a truncated PNG is.
+TEST(ImageIo, TruncatedJpegIsRefusedNotFilledWithGrey) {
+  TempDir dir;
+  cv::Mat bgr(240, 320, CV_8UC3);
+  cv::randu(bgr, cv::Scalar::all(0), cv::Scalar::all(255));
+  std::vector<uchar> encoded;
+  ASSERT_TRUE(cv::imencode(".jpg", bgr, encoded));
+  const std::string jpeg(encoded.begin(), encoded.end());
+  test::writeBytes(dir.file("whole.jpg"), jpeg);
+  EXPECT_TRUE(probesAndLoadsAs(dir.file("whole.jpg"), 320, 240));
+  test::writeBytes(dir.file("cut.jpg"), jpeg.substr(0, jpeg.size() / 2));
+  const auto cut = loadImage(dir.file("cut.jpg"));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_TRUE(hasFragment(cut.error(), "corrupt or truncated JPEG")) << cut.error();
+  EXPECT_FALSE(probeImage(dir.file("cut.jpg")).ok()) << "the studio checks before it asks anything";
+}
+
 // A .jp2's size is the SIZ of its codestream box, not a SIZ-like byte run in a box before it.
 TEST(ImageIo, Jpeg2000SizeComesFromTheCodestreamBox) {
   TempDir dir;

@@ -59,6 +59,11 @@ Result<ImageHeader> parseJpeg(const std::string& b, const std::string& path) {
         return malformed(path, "JPEG",
                          std::to_string(scans) + " scans, more than the " + std::to_string(kMaxJpegScans) +
                              " decoded here; a photo has fewer than 20");
+      // Nor does it stop at a cut-off file: it fills the missing rows with grey and only
+      // warns on stderr. After the frame header an FF D9 can only be the end-of-image
+      // marker (the scans' data stuffs every FF), so a file without one is cut short.
+      if (b.find("\xFF\xD9", pos, 2) == std::string::npos)
+        return malformed(path, "JPEG", "the image data ends before the end-of-image marker");
       return ImageHeader{toInt(be16(b, pos + 5)), toInt(be16(b, pos + 3)), "JPEG"};
     }
     pos += length;

@@ -14,7 +14,7 @@
 namespace symmflow::ui {
 
 ClassificationDialog::ClassificationDialog(const QString& path, const QVector<ClassScore>& top,
-                                           const ClassList& classes, QWidget* parent)
+                                           const ClassList& classes, bool imageLevel, QWidget* parent)
     : QDialog(parent) {
   setWindowTitle(tr("Classification — %1").arg(QFileInfo(path).fileName()));
   auto* v = new QVBoxLayout(this);
@@ -24,6 +24,13 @@ ClassificationDialog::ClassificationDialog(const QString& path, const QVector<Cl
     pic->setPixmap(QPixmap::fromImage(img.scaled(160, 160, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
   pic->setAlignment(Qt::AlignHCenter);
   v->addWidget(pic);
+  auto* heading = new QLabel(imageLevel ? tr("Probability of each class (the five most likely):")
+                                        : tr("Share of the image each class covers, from its segmentation "
+                                             "(this model labels pixels; an image-level model such as "
+                                             "cifar10 gives one label per image):"),
+                             this);
+  heading->setWordWrap(true);
+  v->addWidget(heading);
   auto* grid = new QGridLayout();
   for (int i = 0; i < top.size(); ++i) {
     QPixmap pm(14, 14);

@@ -38,7 +38,8 @@ FileController::FileController(StudioSession* session, SettingsStore* settings, 
       m_window(window) {
   connect(session, &StudioSession::classified, this, [this](const QString& path, const QVector<ClassScore>& top) {
     const ClassList classes = m_session->modelInfo() ? m_session->modelInfo()->classes : ClassList{};
-    auto* dlg = new ClassificationDialog(path, top, classes, m_window);
+    const bool imageLevel = m_session->modelInfo() && m_session->modelInfo()->imageLevel();
+    auto* dlg = new ClassificationDialog(path, top, classes, imageLevel, m_window);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->show();
   });

@@ -130,6 +130,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     m_liveTrajectory = kind == static_cast<int>(Kind::Generate) || kind == static_cast<int>(Kind::InvertEdit);
     if (m_liveTrajectory) {
       m_trajectory.clear();
+      m_trajectoryCaption = tr("running");
       Q_EMIT trajectoryChanged();
     }
     static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
@@ -598,10 +599,7 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
     }
     case Kind::InvertEdit: onEdited(*r); break;
   }
-  if (!r->steps.empty() && (r->kind == Kind::Generate || r->kind == Kind::InvertEdit)) {
-    m_trajectory = r->steps;
-    Q_EMIT trajectoryChanged();
-  }
+  if (!r->steps.empty() && (r->kind == Kind::Generate || r->kind == Kind::InvertEdit)) showResultTrajectory();
 }
 
 void StudioSession::addResults(std::vector<ResultEntry> entries) {
@@ -706,6 +704,7 @@ void StudioSession::clearResults() {
   m_current = -1;
   m_preview = {};
   m_trajectory.clear();
+  m_trajectoryCaption.clear();
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(-1);
   Q_EMIT previewChanged();
@@ -721,9 +720,17 @@ void StudioSession::setCurrentResult(int index) {
 
 void StudioSession::showResultTrajectory() {
   if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return;
-  const auto& steps = m_results[static_cast<std::size_t>(m_current)].trajectory;
-  if (!steps) return;
-  m_trajectory = *steps;
+  const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
+  if (!e.trajectory) {
+    m_trajectory.clear();
+    m_trajectoryCaption = tr("the steps of this result were not kept (it was opened from a project)");
+  } else {
+    m_trajectory = *e.trajectory;
+    // Variations run as one batch; the previews are of its first.
+    const Provenance& p = e.provenance;
+    m_trajectoryCaption = tr("%1 · seed %2").arg(p.kind).arg(p.seed - static_cast<std::uint64_t>(p.variation));
+    if (p.variation > 0) m_trajectoryCaption += tr(" (the first variation of this batch)");
+  }
   Q_EMIT trajectoryChanged();
 }
 
@@ -781,6 +788,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};
   m_trajectory.clear();
+  m_trajectoryCaption.clear();
   if (recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
     m_doc->undoStack()->resetClean();
@@ -791,6 +799,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   Q_EMIT currentResultChanged(m_current);
   Q_EMIT previewChanged();
   Q_EMIT trajectoryChanged();
+  showResultTrajectory();  // says why the results have no steps to show
 }
 
 QString StudioSession::previewModelName() const {

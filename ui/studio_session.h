@@ -153,6 +153,8 @@ class StudioSession : public QObject {
   // The steps of the current result's run (with previews when recorded); while a
   // generation or an edit runs, its steps so far.
   const std::vector<StepReport>& trajectory() const { return m_trajectory; }
+  // Whose steps those are ("generate · seed 4", "running"), or why there are none.
+  const QString& trajectoryCaption() const { return m_trajectoryCaption; }
   // Per-pixel uncertainty of the photo's segmentation, at the document's size.
   const std::vector<float>& uncertainty() const { return m_uncertainty; }
   const imaging::Framing& framing() const { return m_framing; }
@@ -234,6 +236,7 @@ class StudioSession : public QObject {
   int m_current = -1;
   RgbImage m_preview;
   std::vector<StepReport> m_trajectory;
+  QString m_trajectoryCaption;
 };
 
 }  // namespace symmflow::ui

@@ -70,6 +70,10 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   controls->addWidget(m_slider, 1);
   controls->addWidget(m_stepLabel);
   v->addLayout(controls);
+  m_caption = new QLabel(body);  // whose flow this is (trajectoryCaption)
+  m_caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  m_caption->setWordWrap(true);
+  v->addWidget(m_caption);
 
   auto* tabs = new QTabWidget(body);
   m_velocity = makePlot(tr("RMS velocity"));
@@ -186,8 +190,10 @@ void TrajectoryDock::rebuild() {
 
 void TrajectoryDock::showStep(int index) {
   const auto& steps = m_session->trajectory();
+  const QString caption = m_session->trajectoryCaption();
   if (index < 0 || index >= static_cast<int>(steps.size())) {
     m_stepLabel->setText(tr("No generation yet"));
+    m_caption->setText(caption);
     for (auto* l : {m_xImage, m_yImage, m_yHatImage}) {
       l->setPixmap({});
       l->setText(tr("—"));
@@ -197,6 +203,7 @@ void TrajectoryDock::showStep(int index) {
   }
   const StepReport& s = steps[index];
   m_stepLabel->setText(tr("step %1/%2 · t = %3").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3));
+  m_caption->setText(caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption));
   const ClassList& classes = m_session->document()->classes();
   auto show = [](QLabel* l, const QImage& img) {
     if (img.isNull()) {

@@ -38,6 +38,7 @@ class TrajectoryDock : public QDockWidget {
   QLabel* m_xImage;
   QLabel* m_yImage;
   QLabel* m_yHatImage;
+  QLabel* m_caption = nullptr;
   QLabel* m_stepLabel;
   QSlider* m_slider;
   QToolButton* m_play;

@@ -102,6 +102,7 @@ TEST_F(SessionFixture, TrajectoryFollowsTheSelectedResultAndTheRunningGeneration
   EXPECT_EQ(session.trajectory().size(), 6u);
   session.setCurrentResult(0);
   EXPECT_EQ(session.trajectory().size(), 4u) << "the first result's own flow";
+  EXPECT_EQ(session.trajectoryCaption(), "generate · seed 1");
   session.setCurrentResult(1);
   EXPECT_EQ(session.trajectory().size(), 6u);
   // A cancelled run leaves the selected result's flow, not its partial one.
@@ -131,6 +132,8 @@ TEST_F(SessionFixture, ProjectsKeepEachResultsOwnMap) {
   session.restore(loaded.value());
   ASSERT_EQ(session.results().size(), 1u);
   EXPECT_EQ(session.results()[0].labels, made);
+  EXPECT_TRUE(session.trajectory().empty());
+  EXPECT_TRUE(session.trajectoryCaption().contains("not kept")) << session.trajectoryCaption().toStdString();
 }
 
 // Re-roll changed draws its own seed for the edited region; the user's seed stays as set.

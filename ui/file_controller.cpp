@@ -8,6 +8,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 
+#include "core/imaging/image_io.h"
 #include "ui/autosave_manager.h"
 #include "ui/classification_dialog.h"
 #include "ui/export_writer.h"
@@ -198,6 +199,11 @@ void FileController::openPhotoDialog() {
 }
 
 bool FileController::openPhoto(const QString& path) {
+  // A file that cannot be a photo is refused before the user is asked about their work.
+  if (auto header = imaging::probeImage(path.toStdString()); !header) {
+    showError(tr("Open photo"), tr("The photo could not be opened: %1").arg(q(header.error())));
+    return false;
+  }
   if (!maybeSave()) return false;
   const Status s = m_session->openPhoto(path);
   if (!s) {
@@ -330,9 +336,19 @@ void FileController::offerRecovery() {
   const auto list = m_autosave->recoverable();
   if (list.isEmpty()) return;
   const RecoverableSession& s = list.front();
+  // What the work was, so the user can decide without recovering it first.
+  QString what = tr("Unsaved work");
+  if (const auto p = AutosaveManager::load(s); p) {
+    const QString model = QFileInfo(p->modelPath).completeBaseName();
+    what = p->photoPath.isEmpty() ? tr("An unsaved %1×%2 label map").arg(p->labels.width).arg(p->labels.height)
+                                  : tr("Unsaved edits of %1").arg(QFileInfo(p->photoPath).fileName());
+    if (!model.isEmpty()) what += tr(" (model %1)").arg(model);
+    if (p->results.size() == 1) what += tr(" with one result");
+    if (p->results.size() > 1) what += tr(" with %1 results").arg(p->results.size());
+  }
   QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
-                  tr("SymmFlow Studio did not close properly last time. Unsaved work from %1 was kept.%2")
-                      .arg(QLocale().toString(s.modified, QLocale::LongFormat),
+                  tr("SymmFlow Studio did not close properly last time. %1 from %2 was kept.%3")
+                      .arg(what, QLocale().toString(s.modified, QLocale::LongFormat),
                            list.size() > 1 ? tr("\n(%1 older autosaves are kept too; they are offered one at a "
                                                 "time at the next starts.)")
                                                  .arg(list.size() - 1)

@@ -105,8 +105,7 @@ void ModelMenu::openOther() {
   auto info = inspectModel(path.toStdString());
   if (!info) {
     QMessageBox::warning(m_window, tr("Open model"),
-                         tr("%1 is not a usable SymmFlow model: %2")
-                             .arg(QFileInfo(path).fileName(), QString::fromStdString(info.error())));
+                         tr("This is not a model the studio can use: %1.").arg(QString::fromStdString(info.error())));
     return;
   }
   if (switchTo(path)) Q_EMIT statusMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));

@@ -86,6 +86,7 @@ void ResultsDock::rebuild() {
     }
     const auto& pv = r.provenance;
     QString caption = tr("seed %1 · %2 steps").arg(pv.seed).arg(pv.steps);
+    if (!pv.kind.isEmpty() && pv.kind != QLatin1String("generate")) caption = pv.kind + QStringLiteral(" · ") + caption;
     if (!pv.modelName.isEmpty() && pv.modelName != model) caption = tr("%1 · %2").arg(pv.modelName, caption);
     // The thumbnail keeps its true colours when selected (the item's frame shows it).
     auto* item = new QListWidgetItem(untintedIcon(pm), caption, m_list);

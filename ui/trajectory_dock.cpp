@@ -9,7 +9,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <functional>
 #include <qcustomplot.h>
+#include <vector>
 
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
@@ -84,6 +86,13 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   m_velocity->legend->setBorderPen(QPen(QColor(190, 190, 190)));
   m_velocity->legend->setMargins(QMargins(4, 1, 4, 1));
   m_coverage = makePlot(tr("share of pixels"));
+  m_coverage->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  m_coverage->legend->setWrap(5);
+  m_coverage->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  m_coverage->legend->setBrush(QColor(255, 255, 255, 210));
+  m_coverage->legend->setBorderPen(QPen(QColor(190, 190, 190)));
+  m_coverage->legend->setMargins(QMargins(4, 1, 4, 1));
+  m_coverage->legend->setRowSpacing(0);
   m_confidence = makePlot(tr("mean confidence"));
   tabs->addTab(m_velocity, tr("Velocity"));
   tabs->addTab(m_coverage, tr("Class coverage"));
@@ -170,8 +179,22 @@ void TrajectoryDock::rebuild() {
       g->setPen(QPen(classColor(classes, c), 2));
       g->setData(t, cov, true);
     }
+    // The legend names the five classes that cover most of the estimate (one row above the
+    // curves); the palette's colours name the rest.
+    std::vector<std::pair<double, int>> most;
+    for (int c = 0; c < m_coverage->graphCount(); ++c) {
+      double m = 0.0;
+      for (const StepReport& s : steps)
+        m = std::max(m, c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
+      most.emplace_back(m, c);
+    }
+    std::sort(most.begin(), most.end(), std::greater<>());
+    for (std::size_t i = 0; i < most.size(); ++i)
+      if (i >= 5 || most[i].first < 0.01) m_coverage->graph(most[i].second)->removeFromLegend();
+    m_coverage->legend->setVisible(m_coverage->legend->itemCount() > 0);
     m_coverage->rescaleAxes();
-    m_coverage->yAxis->setRange(0, std::max(0.05, m_coverage->yAxis->range().upper * 1.05));
+    // Headroom for the legend above the curves.
+    m_coverage->yAxis->setRange(0, std::max(0.05, m_coverage->yAxis->range().upper * 1.35));
 
     auto* gc = m_confidence->addGraph();
     gc->setPen(QPen(QColor(60, 160, 90), 2));

@@ -78,19 +78,24 @@ void ResultView::paintEvent(QPaintEvent*) {
     p.setBrush(QColor(255, 255, 255, 230));
     p.drawEllipse(QPointF(sx, r.center().y()), 7, 7);
   }
-  auto label = [&](const QString& text, Qt::Alignment align) {
-    if (text.isEmpty()) return;
+  // A caption in a dark box, elided to `width` pixels at most.
+  auto label = [&](const QString& full, Qt::Alignment align, double width) {
+    if (full.isEmpty() || width < 24) return;
+    const QString text = p.fontMetrics().elidedText(full, Qt::ElideRight, static_cast<int>(width) - 8);
     const QRectF box = r.adjusted(6, 6, -6, -6);
     const QRectF tr = p.boundingRect(box, align, text).adjusted(-4, -2, 4, 2);
     p.fillRect(tr, QColor(0, 0, 0, 150));
     p.setPen(Qt::white);
     p.drawText(tr, Qt::AlignCenter, text);
   };
+  const double room = r.width() - 12;
   if (compare && m_mode == Mode::Split) {
-    label(m_beforeCaption, Qt::AlignLeft | Qt::AlignTop);
-    label(m_caption, Qt::AlignRight | Qt::AlignTop);
+    // Side by side, never over each other: the original's caption first, the rest for the result's.
+    const double left = std::min(room / 2, p.fontMetrics().horizontalAdvance(m_beforeCaption) + 8.0);
+    label(m_beforeCaption, Qt::AlignLeft | Qt::AlignTop, left);
+    label(m_caption, Qt::AlignRight | Qt::AlignTop, room - left - 6);
   } else {
-    label(before ? m_beforeCaption : m_caption, Qt::AlignLeft | Qt::AlignTop);
+    label(before ? m_beforeCaption : m_caption, Qt::AlignLeft | Qt::AlignTop, room);
   }
 }
 

@@ -225,13 +225,17 @@ void FileController::classifyDialog() {
 bool FileController::openAny(const QString& path) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   if (suffix == QLatin1String("symmflow")) return openProject(path);
+  if (isLabelMap(path)) return importMask(path, true);
+  return openPhoto(path);
+}
+
+bool FileController::isLabelMap(const QString& path) const {
   // A label map is a file whose every pixel is a class id or a class colour of the
   // model (strict read); anything else is a photo.
   imaging::MaskImportOptions strict;
   strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
   strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
-  if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, true);
-  return openPhoto(path);
+  return m_session->hasModel() && m_session->readMask(path, strict).ok();
 }
 
 bool FileController::openRecent(const QString& path) {
@@ -254,10 +258,7 @@ bool FileController::openRecent(const QString& path) {
   if (kind == QLatin1String("photo")) return openPhoto(path);
   // An entry from before kinds were recorded: decide by content as openAny does, but
   // with the import report of a mask.
-  imaging::MaskImportOptions strict;
-  strict.offPalette = imaging::MaskImportOptions::OffPalette::Error;
-  strict.outOfRange = imaging::MaskImportOptions::OutOfRange::Error;
-  if (m_session->hasModel() && m_session->readMask(path, strict).ok()) return importMask(path, false);
+  if (isLabelMap(path)) return importMask(path, false);
   return openPhoto(path);
 }
 

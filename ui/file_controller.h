@@ -64,6 +64,8 @@ class FileController : public QObject {
   void recentFilesChanged();
 
  private:
+  // Every pixel a class id or colour of the model: a label map rather than a photo.
+  bool isLabelMap(const QString& path) const;
   QString askSaveDir(const QString& title, QString& stem);
   void showError(const QString& title, const QString& message);
   // Adds a file that opened successfully to the recent files.

@@ -14,6 +14,18 @@ using namespace symmflow;
 using symmflow::testing::TempDir;
 
 namespace {
+// Both engines generate the same pixels from one map, seed and step count.
+void expectSameImages(const Engine& a, const Engine& b, int steps, std::uint64_t seed) {
+  LabelMap map(24, 16, 1);
+  RunParams p;
+  p.steps = steps;
+  p.seed = seed;
+  auto x = a.generate(map, p);
+  auto y = b.generate(map, p);
+  ASSERT_TRUE(x.ok() && y.ok());
+  EXPECT_EQ((*x)[0].pixels, (*y)[0].pixels);
+}
+
 double relativeError(const std::pair<torch::Tensor, torch::Tensor>& a,
                      const std::pair<torch::Tensor, torch::Tensor>& b) {
   auto num = (a.first - b.first).pow(2).sum() + (a.second - b.second).pow(2).sum();
@@ -91,14 +103,7 @@ TEST(Precision, MovingOffCudaAfterFp16RunsTheFilesOwnWeights) {
   EXPECT_EQ(e->precision(), Precision::Fp32);
   auto ref = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu);
   ASSERT_TRUE(ref.ok()) << ref.error();
-  LabelMap map(24, 16, 1);
-  RunParams p;
-  p.steps = 3;
-  p.seed = 11;
-  auto a = e->generate(map, p);
-  auto b = ref->generate(map, p);
-  ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ((*a)[0].pixels, (*b)[0].pixels);
+  expectSameImages(*e, *ref, 3, 11);
 }
 
 TEST(Precision, Bf16WeightsUnderAnFp32StateStayCloseToFp32AndReturnFp32) {
@@ -131,14 +136,7 @@ TEST(Precision, HalfPrecisionOnTheCpuFallsBackToFp32AndSaysSo) {
   // And it computes what an fp32 engine computes.
   auto ref = Engine::load(dir.path("m.safetensors"), DeviceKind::Cpu);
   ASSERT_TRUE(ref.ok());
-  LabelMap map(24, 16, 1);
-  RunParams p;
-  p.steps = 2;
-  p.seed = 5;
-  auto a = e->generate(map, p);
-  auto b = ref->generate(map, p);
-  ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ((*a)[0].pixels, (*b)[0].pixels);
+  expectSameImages(*e, *ref, 2, 5);
 }
 
 TEST(CudaGraphCache, EvaluatesEagerlyOffTheGpuAndGivesTheNetworksVelocities) {

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -125,6 +126,12 @@ QByteArray encodeProject(const ProjectData& p) {
   blobs.emplace_back("labels", encodeMap(p.labels));
   if (!p.reference.empty()) blobs.emplace_back("reference", encodeMap(p.reference));
   if (!p.photo.empty()) blobs.emplace_back("photo", encodePng(p.photo));
+  if (!p.uncertainty.empty()) {
+    QByteArray u(static_cast<qsizetype>(p.uncertainty.size()), '\0');
+    for (std::size_t i = 0; i < p.uncertainty.size(); ++i)
+      u[static_cast<qsizetype>(i)] = static_cast<char>(std::lround(std::clamp(p.uncertainty[i], 0.0f, 1.0f) * 255.0f));
+    blobs.emplace_back("uncertainty", u);
+  }
   for (std::size_t i = 0; i < p.results.size(); ++i) {
     blobs.emplace_back("result/" + QByteArray::number(static_cast<qulonglong>(i)), encodePng(p.results[i].image));
     if (!p.results[i].labels.empty())
@@ -208,6 +215,12 @@ Result<ProjectData> decodeProject(const QByteArray& bytes) {
   if (h["has_reference"].toBool() && !readMap("reference", p.reference)) return Error{"has a damaged reference map"};
   if (h["has_photo"].toBool()) {
     if (!readPng("photo", p.photo) || p.photo.width != w || p.photo.height != hgt) return Error{"has a damaged photo"};
+  }
+  if (const auto it = blobs.find("uncertainty"); it != blobs.end()) {
+    if (it->second.size() != qsizetype(w) * hgt) return Error{"has a damaged uncertainty map"};
+    p.uncertainty.resize(it->second.size());
+    for (qsizetype i = 0; i < it->second.size(); ++i)
+      p.uncertainty[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(it->second[i]) / 255.0f;
   }
   const QJsonArray results = h["results"].toArray();
   for (int i = 0; i < results.size(); ++i) {

@@ -34,7 +34,10 @@ struct ProjectData {
   LabelMap labels;
   LabelMap reference;  // may be empty
   ClassList classes;
-  RgbImage photo;     // may be empty; else the map's size
+  RgbImage photo;  // may be empty; else the map's size
+  // The photo's segmentation uncertainty in [0,1], row-major at the map's size; may be
+  // empty. Stored in 1/255 steps (blob "uncertainty", one byte a pixel).
+  std::vector<float> uncertainty;
   QString photoPath;  // where the photo came from (informative)
   QString modelPath;
   QString modelSha256;

@@ -742,6 +742,7 @@ ProjectData StudioSession::snapshot() const {
   p.reference = m_doc->referenceLabels();
   p.classes = m_doc->classes();
   p.photo = m_doc->photo();
+  if (m_uncertainty.size() == static_cast<std::size_t>(p.labels.width) * p.labels.height) p.uncertainty = m_uncertainty;
   p.photoPath = m_photoPath;
   p.modelPath = m_modelPath;
   p.modelSha256 = m_modelSha;
@@ -762,7 +763,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_mapModelName = p.modelPath.isEmpty() ? QString() : QFileInfo(p.modelPath).completeBaseName();
   m_photoPath = p.photoPath;
   m_inversion = Inversion();
-  m_uncertainty.clear();
+  m_uncertainty = p.uncertainty;  // the map's size (project_file.h), or empty
   m_framing = {};
   if (!p.photo.empty() && m_backend) {
     try {

@@ -25,6 +25,8 @@ ProjectData sampleProject() {
   p.reference = LabelMap(40, 30, 0);
   p.photo = RgbImage(40, 30);
   for (std::size_t i = 0; i < p.photo.pixels.size(); ++i) p.photo.pixels[i] = static_cast<std::uint8_t>(i * 13);
+  p.uncertainty.assign(40 * 30, 0.25f);
+  p.uncertainty[7] = 1.0f;
   p.photoPath = "/photos/street.jpg";
   p.modelPath = "/models/camvid.safetensors";
   p.modelSha256 = "abc123";
@@ -61,6 +63,9 @@ TEST(ProjectFile, RoundTripKeepsEverything) {
   EXPECT_EQ(q.labels, p.labels);
   EXPECT_EQ(q.reference, p.reference);
   EXPECT_EQ(q.photo, p.photo);
+  ASSERT_EQ(q.uncertainty.size(), p.uncertainty.size());
+  EXPECT_NEAR(q.uncertainty[0], 0.25f, 0.5f / 255) << "kept in 1/255 steps";
+  EXPECT_EQ(q.uncertainty[7], 1.0f);
   ASSERT_EQ(q.classes.size(), 3);
   EXPECT_EQ(q.classes.classes[1].name, "road");
   EXPECT_EQ(q.classes.classes[1].color, (Rgb{128, 64, 128}));

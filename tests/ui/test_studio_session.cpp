@@ -183,6 +183,22 @@ TEST_F(SessionFixture, OpenPhotoSegmentsAtThePhotosSize) {
   EXPECT_FALSE(doc.isModified());
 }
 
+// A project of a photo brings its segmentation's uncertainty back (the overlay works again).
+TEST_F(SessionFixture, ProjectKeepsThePhotosUncertainty) {
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  ASSERT_TRUE(session.openPhoto(writePhoto()).ok());
+  ASSERT_TRUE(segmented.wait(5000));
+  const std::vector<float> before = session.uncertainty();
+  ASSERT_EQ(before.size(), 64u * 48u);
+  const QString path = dir.filePath("u.symmflow");
+  ASSERT_TRUE(saveProject(session.snapshot(), path).ok());
+  session.newMap(0);
+  ASSERT_TRUE(session.uncertainty().empty());
+  session.restore(loadProject(path).value());
+  ASSERT_EQ(session.uncertainty().size(), before.size());
+  for (std::size_t i = 0; i < before.size(); ++i) EXPECT_NEAR(session.uncertainty()[i], before[i], 0.5f / 255) << i;
+}
+
 TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
   ASSERT_TRUE(session.openPhoto(writePhoto()).ok());
   ASSERT_TRUE(QTest::qWaitFor([&] { return doc.width() == 64; }, 5000));

@@ -162,6 +162,14 @@ void MaskImportDialog::showReport() {
     item->setText(1, QString::number(r.histogram[i]));
     item->setText(2, QStringLiteral("%1 %").arg(100.0 * r.histogram[i] / total, 0, 'f', 1));
   }
+  // Ignore pixels have no class: their own row, so the shares add up to 100 %.
+  if (r.ignorePixels > 0) {
+    auto* item = new QTreeWidgetItem(m_histogram);
+    item->setText(0, tr("ignore (no class)"));
+    item->setText(1, QString::number(r.ignorePixels));
+    item->setText(2, QStringLiteral("%1 %").arg(100.0 * r.ignorePixels / total, 0, 'f', 1));
+    item->setForeground(0, palette().color(QPalette::Disabled, QPalette::Text));
+  }
 }
 
 }  // namespace symmflow::ui

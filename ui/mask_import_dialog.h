@@ -33,6 +33,7 @@ class MaskImportDialog : public QDialog {
   QComboBox* handlingBox() const { return m_handling; }
   QComboBox* classBox() const { return m_assignClass; }
   QLabel* summaryLabel() const { return m_summary; }
+  QTreeWidget* histogramTree() const { return m_histogram; }
   QLabel* detailsLabel() const { return m_details; }
 
  private:

@@ -99,6 +99,12 @@ TEST_F(FileFixture, IndexMaskReportOffersWhatItDoesAndDoesWhatItSays) {
   EXPECT_EQ(dlg.handling(), MaskImportDialog::Handling::Ignored);
   EXPECT_TRUE(dlg.summaryLabel()->text().contains("set to ignore"));
   EXPECT_EQ(dlg.labels().at(0, 0), LabelMap::kIgnoreId);
+  // The table counts every pixel: the 40 ignored ones in a row of their own.
+  std::int64_t counted = 0;
+  for (int i = 0; i < dlg.histogramTree()->topLevelItemCount(); ++i)
+    counted += dlg.histogramTree()->topLevelItem(i)->text(1).toLongLong();
+  EXPECT_EQ(counted, 32 * 24);
+  EXPECT_EQ(dlg.histogramTree()->findItems("ignore (no class)", Qt::MatchExactly).size(), 1);
   // Assign to "tree" (2): the report and the map follow.
   dlg.handlingBox()->setCurrentIndex(
       dlg.handlingBox()->findData(static_cast<int>(MaskImportDialog::Handling::AssignedClass)));

@@ -23,15 +23,19 @@ namespace symmflow::ui {
 using Kind = InferenceRequest::Kind;
 
 namespace {
-// Pixels whose label differs between `before` and `after` (photo size) outside the framing's
-// crop: edits there cannot reach the model, which regenerates the crop only.
-std::int64_t changedOutsideCrop(const LabelMap& before, const LabelMap& after, const imaging::Framing& f) {
-  std::int64_t n = 0;
+// Pixels whose label differs between `before` and `after` (photo size), inside and outside
+// the framing's crop: edits outside cannot reach the model, which regenerates the crop only.
+struct ChangedPixels {
+  std::int64_t inside = 0;
+  std::int64_t outside = 0;
+};
+ChangedPixels countChanges(const LabelMap& before, const LabelMap& after, const imaging::Framing& f) {
+  ChangedPixels n;
   for (int y = 0; y < before.height; ++y)
     for (int x = 0; x < before.width; ++x)
-      if (before.at(x, y) != after.at(x, y) &&
-          (x < f.cropX || x >= f.cropX + f.cropWidth || y < f.cropY || y >= f.cropY + f.cropHeight))
-        ++n;
+      if (before.at(x, y) != after.at(x, y))
+        ++(x < f.cropX || x >= f.cropX + f.cropWidth || y < f.cropY || y >= f.cropY + f.cropHeight ? n.outside
+                                                                                                   : n.inside);
   return n;
 }
 // The document's map as the model saw it for `image` (framed as modelGridLabels() frames it),
@@ -39,12 +43,6 @@ std::int64_t changedOutsideCrop(const LabelMap& before, const LabelMap& after, c
 LabelMap labelsAtImageSize(const LabelMap& map, const RgbImage& image) {
   if (image.empty() || map.empty() || (map.width == image.width && map.height == image.height)) return map;
   return imaging::labelsToModel(map, imaging::makeFraming(map.width, map.height, image.width, image.height));
-}
-bool changedInsideCrop(const InferenceRequest& r, const imaging::Framing& f) {
-  for (int y = f.cropY; y < f.cropY + f.cropHeight; ++y)
-    for (int x = f.cropX; x < f.cropX + f.cropWidth; ++x)
-      if (r.photoReference.at(x, y) != r.photoLabels.at(x, y)) return true;
-  return false;
 }
 constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
@@ -130,7 +128,6 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     m_liveTrajectory = kind == static_cast<int>(Kind::Generate) || kind == static_cast<int>(Kind::InvertEdit);
     if (m_liveTrajectory) {
       m_trajectory.clear();
-      m_trajectoryCaption = tr("running");
       Q_EMIT trajectoryChanged();
     }
     static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
@@ -502,7 +499,7 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     r.labels = imaging::labelsToModel(r.photoLabels, f, lw, lh);
     r.reference = imaging::labelsToModel(r.photoReference, f, lw, lh);
     if (r.labels == r.reference) {
-      if (changedOutsideCrop(r.photoReference, r.photoLabels, f) > 0 && !changedInsideCrop(r, f))
+      if (const auto n = countChanges(r.photoReference, r.photoLabels, f); n.outside > 0 && n.inside == 0)
         return "the changes lie outside the part of the photo the model regenerates (its centred " +
                std::to_string(f.cropWidth) + "x" + std::to_string(f.cropHeight) +
                " crop, of the model's aspect): Apply edit cannot change those pixels";
@@ -518,7 +515,7 @@ std::uint64_t StudioSession::applyEdit(bool reroll) {
     // The engine's feather and dilation are in model pixels; the composite's in photo pixels.
     const float scale = static_cast<float>(1.0 / std::max(1e-9, f.scaleX()));
     res.photoImage = imaging::compositeEdit(r.photo, res.images.front(), changed, f, feather * scale, dilate * scale);
-    if (const auto outside = changedOutsideCrop(r.photoReference, r.photoLabels, f); outside > 0)
+    if (const auto outside = countChanges(r.photoReference, r.photoLabels, f).outside; outside > 0)
       res.warning += (res.warning.isEmpty() ? QString() : QStringLiteral(" ")) +
                      QStringLiteral(
                          "%1 edited pixels lie outside the centred %2×%3 crop that the model regenerates; "
@@ -704,7 +701,6 @@ void StudioSession::clearResults() {
   m_current = -1;
   m_preview = {};
   m_trajectory.clear();
-  m_trajectoryCaption.clear();
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(-1);
   Q_EMIT previewChanged();
@@ -721,17 +717,24 @@ void StudioSession::setCurrentResult(int index) {
 void StudioSession::showResultTrajectory() {
   if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return;
   const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
-  if (!e.trajectory) {
-    m_trajectory.clear();
-    m_trajectoryCaption = tr("the steps of this result were not kept (it was opened from a project)");
-  } else {
+  if (e.trajectory) {
     m_trajectory = *e.trajectory;
-    // Variations run as one batch; the previews are of its first.
-    const Provenance& p = e.provenance;
-    m_trajectoryCaption = tr("%1 · seed %2").arg(p.kind).arg(p.seed - static_cast<std::uint64_t>(p.variation));
-    if (p.variation > 0) m_trajectoryCaption += tr(" (the first variation of this batch)");
+  } else {
+    m_trajectory.clear();
   }
   Q_EMIT trajectoryChanged();
+}
+
+QString StudioSession::trajectoryCaption() const {
+  if (m_liveTrajectory) return tr("running");
+  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return {};
+  const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
+  if (!e.trajectory) return tr("the steps of this result were not kept (it was opened from a project)");
+  // Variations run as one batch; the previews are of its first.
+  const Provenance& p = e.provenance;
+  QString caption = tr("%1 · seed %2").arg(p.kind).arg(p.seed - static_cast<std::uint64_t>(p.variation));
+  if (p.variation > 0) caption += tr(" (the first variation of this batch)");
+  return caption;
 }
 
 // ---- Projects ------------------------------------------------------------------
@@ -789,7 +792,6 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};
   m_trajectory.clear();
-  m_trajectoryCaption.clear();
   if (recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
     m_doc->undoStack()->resetClean();

@@ -154,7 +154,7 @@ class StudioSession : public QObject {
   // generation or an edit runs, its steps so far.
   const std::vector<StepReport>& trajectory() const { return m_trajectory; }
   // Whose steps those are ("generate · seed 4", "running"), or why there are none.
-  const QString& trajectoryCaption() const { return m_trajectoryCaption; }
+  QString trajectoryCaption() const;
   // Per-pixel uncertainty of the photo's segmentation, at the document's size.
   const std::vector<float>& uncertainty() const { return m_uncertainty; }
   const imaging::Framing& framing() const { return m_framing; }
@@ -236,7 +236,6 @@ class StudioSession : public QObject {
   int m_current = -1;
   RgbImage m_preview;
   std::vector<StepReport> m_trajectory;
-  QString m_trajectoryCaption;
 };
 
 }  // namespace symmflow::ui

@@ -277,29 +277,56 @@ struct Engine::Impl {
     return img;
   }
 
+  // The report of grid point `step` at time t, state s and the velocity evaluated there
+  // (undefined at the end of the run).
+  StepReport pointReport(const CallControl& control, int step, int total, int completed, double t, const FlowState& s,
+                         const torch::Tensor& vx, const torch::Tensor& vy) const {
+    StepReport r;
+    r.step = step;
+    r.totalSteps = total;
+    r.completed = completed;
+    r.t = t;
+    r.hasVelocity = vx.defined() && vy.defined();
+    if (r.hasVelocity) {
+      r.vxNorm = vx.pow(2).mean().sqrt().item<double>();
+      r.vyNorm = vy.pow(2).mean().sqrt().item<double>();
+    }
+    if (!control.previews) return r;
+    const int K = info.config.numClasses;
+    const auto batch = s.x.size(0);
+    torch::Tensor hatIds, confidence, vxItem, vyItem;
+    if (r.hasVelocity) {
+      auto yHat = oneStepLabels(s.y, vy, torch::full({1}, t, vy.options()));
+      hatIds = classIndices(yHat, 1).cpu();
+      confidence = torch::softmax(yHat.to(torch::kFloat) * 4.0, 1).amax(1).mean({1, 2}).to(torch::kDouble).cpu();
+      vxItem = vx.to(torch::kFloat).pow(2).mean({1, 2, 3}).sqrt().to(torch::kDouble).cpu();
+      vyItem = vy.to(torch::kFloat).pow(2).mean({1, 2, 3}).sqrt().to(torch::kDouble).cpu();
+    }
+    for (int64_t i = 0; i < batch; ++i) {
+      StepPreview p;
+      p.x = toImage(s.x[i]);
+      p.y = toLabelMap(classIndices(s.y[i], 0));
+      if (r.hasVelocity) {
+        p.yHat = toLabelMap(hatIds[i]);
+        auto counts = torch::bincount(hatIds[i].flatten(), {}, K).to(torch::kDouble);
+        counts = counts / std::max<double>(1.0, static_cast<double>(hatIds[i].numel()));
+        p.classCoverage.assign(counts.data_ptr<double>(), counts.data_ptr<double>() + K);
+        p.meanConfidence = confidence[i].item<double>();
+        p.vxNorm = vxItem[i].item<double>();
+        p.vyNorm = vyItem[i].item<double>();
+      }
+      r.items.push_back(std::move(p));
+    }
+    return r;
+  }
+
+  // Step k's event reports the point it started from (with the velocity evaluated there);
+  // the last step's event also reports the end.
   StepCallback stepCallback(const CallControl& control) const {
     if (!control.progress) return {};
     return [this, &control](const StepEvent& e) {
-      StepReport r;
-      r.step = e.step;
-      r.totalSteps = e.total;
-      r.t = e.tTo;
-      r.vxNorm = e.vx.pow(2).mean().sqrt().item<double>();
-      r.vyNorm = e.vy.pow(2).mean().sqrt().item<double>();
-      if (control.previews) {
-        r.x = toImage(e.state.x[0]);
-        r.y = toLabelMap(classIndices(e.state.y[0], 0));
-        auto t = torch::full({1}, e.tFrom, e.vy.options());
-        auto yHat = oneStepLabels(e.start.y.narrow(0, 0, 1), e.vy.narrow(0, 0, 1), t)[0];
-        auto hatIds = classIndices(yHat, 0);
-        r.yHat = toLabelMap(hatIds);
-        const int K = info.config.numClasses;
-        auto counts = torch::bincount(hatIds.flatten().cpu(), {}, K).to(torch::kDouble);
-        counts = counts / std::max<double>(1.0, static_cast<double>(hatIds.numel()));
-        r.classCoverage.assign(counts.data_ptr<double>(), counts.data_ptr<double>() + K);
-        r.meanConfidence = torch::softmax(yHat.to(torch::kFloat) * 4.0, 0).amax(0).mean().item<double>();
-      }
-      control.progress(r);
+      control.progress(pointReport(control, e.step - 1, e.total, e.step, e.tFrom, e.start, e.vx, e.vy));
+      if (e.step == e.total) control.progress(pointReport(control, e.step, e.total, e.step, e.tTo, e.state, {}, {}));
     };
   }
 };

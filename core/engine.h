@@ -57,25 +57,37 @@ struct RunParams {
                            // batched kernels (a level or two on some CPUs)
 };
 
-// One step of a running sampler, reported through CallControl::progress.
-struct StepReport {
-  int step = 0;  // 1-based index of the completed step
-  int totalSteps = 0;
-  double t = 0.0;       // time reached after this step (0 = noise image/clean label, 1 = clean image)
-  double vxNorm = 0.0;  // RMS of the image velocity at this step
-  double vyNorm = 0.0;  // RMS of the label velocity at this step
-  // Filled only when CallControl::previews is true (first item of the batch):
+// One batch item at a grid point of a running sampler, decoded (CallControl::previews).
+struct StepPreview {
   RgbImage x;                         // x_t decoded to RGB
   LabelMap y;                         // argmax of y_t (label resolution)
-  LabelMap yHat;                      // argmax of the one-step estimate y0 = y_t - t*v_y
-  std::vector<double> classCoverage;  // share of each class in yHat
+  LabelMap yHat;                      // argmax of the one-step estimate y0 = y_t - t*v_y; empty at the last point
+  std::vector<double> classCoverage;  // share of each class in yHat (empty with it)
   double meanConfidence = 0.0;        // mean max-softmax of the one-step estimate
+  double vxNorm = 0.0;                // RMS of this item's image velocity at t (0 at the last point)
+  double vyNorm = 0.0;                // RMS of this item's label velocity at t
+};
+
+// One grid point of a running sampler, reported through CallControl::progress: the start
+// (step 0), every point in between, and the end (step == totalSteps), each with the
+// velocity evaluated there, so x_t, y_t and the estimate of a report belong to the same t.
+// A point is reported once the step that starts from it has been evaluated; the end
+// comes right after the point before it.
+struct StepReport {
+  int step = 0;  // grid point shown: 0 = the start, totalSteps = the end
+  int totalSteps = 0;
+  int completed = 0;               // steps integrated when this was reported (for progress bars)
+  double t = 0.0;                  // time of this point (0 = noise image/clean label, 1 = clean image)
+  bool hasVelocity = false;        // false at the end (nothing is evaluated there)
+  double vxNorm = 0.0;             // RMS of the batch's image velocity at t
+  double vyNorm = 0.0;             // RMS of the batch's label velocity at t
+  std::vector<StepPreview> items;  // one per batch item, only when CallControl::previews
 };
 
 struct CallControl {
   std::function<void(const StepReport&)> progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;        // set to true to stop at the next step
-  bool previews = false;                            // decode x_t/y_t for each StepReport
+  bool previews = false;                            // decode every item's x_t/y_t for each StepReport
 };
 
 struct SegmentParams {

@@ -157,11 +157,7 @@ void InferenceWorker::run(const Job& job) {
     // Keep the light numbers always; previews only when asked.
     steps->push_back(r);
     StepReport copy = r;
-    if (!keep) {
-      copy.x = {};
-      copy.y = {};
-      copy.yHat = {};
-    }
+    if (!keep) copy.items.clear();
     post([this, id, copy] { Q_EMIT progress(id, copy); });
   };
 

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <stdexcept>
 
@@ -23,6 +24,13 @@ namespace symmflow::ui {
 using Kind = InferenceRequest::Kind;
 
 namespace {
+// The reports of the last sampler of a run (an edit's, after the photo's inversion): from
+// its last start point on.
+std::vector<StepReport> lastSamplerRun(const std::vector<StepReport>& steps) {
+  auto start = std::find_if(steps.rbegin(), steps.rend(), [](const StepReport& r) { return r.step == 0; });
+  return start == steps.rend() ? steps : std::vector<StepReport>(std::prev(start.base()), steps.end());
+}
+
 // Pixels whose label differs between `before` and `after` (photo size), inside and outside
 // the framing's crop: edits outside cannot reach the model, which regenerates the crop only.
 struct ChangedPixels {
@@ -109,14 +117,15 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
   connect(m_worker, &InferenceWorker::progress, this, [this](quint64 id, const StepReport& r) {
     if (id == m_previewId) return;
     // Apply edit runs two samplers in a row (inversion, then the edit); name the phase.
-    if (m_runKind == static_cast<int>(Kind::InvertEdit) && r.step == 1) {
+    if (m_runKind == static_cast<int>(Kind::InvertEdit) && r.step == 0) {
       Q_EMIT runStarted(m_runSequence == 0 && m_editInverts ? tr("Inverting the photo") : tr("Editing"));
       ++m_runSequence;
     }
-    Q_EMIT runProgress(r.step, r.totalSteps);
+    Q_EMIT runProgress(r.completed, r.totalSteps);
     Q_EMIT stepReported(r);
     if (m_liveTrajectory) {
-      m_trajectory.push_back(r);
+      if (r.step == 0) m_liveSteps.clear();  // an edit shows its own flow, not the inversion's
+      m_liveSteps.push_back(r);
       Q_EMIT trajectoryChanged();
     }
   });
@@ -127,7 +136,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
     // A generation or an edit shows its flow as it goes (segmentation is one step).
     m_liveTrajectory = kind == static_cast<int>(Kind::Generate) || kind == static_cast<int>(Kind::InvertEdit);
     if (m_liveTrajectory) {
-      m_trajectory.clear();
+      m_liveSteps.clear();
       Q_EMIT trajectoryChanged();
     }
     static const char* names[] = {"Generating", "Preview", "Segmenting", "Classifying", "Applying edit"};
@@ -620,6 +629,7 @@ void StudioSession::onGenerated(const InferenceResult& r) {
   for (std::size_t i = 0; i < r.images.size(); ++i) {
     ResultEntry e;
     e.trajectory = steps;
+    e.trajectoryItem = static_cast<int>(i);
     e.image = r.images[i];
     e.labels = labelsAtImageSize(m_doc->labels(), e.image);
     e.provenance = baseProvenance(QStringLiteral("generate"));
@@ -676,7 +686,7 @@ void StudioSession::onEdited(const InferenceResult& r) {
   m_inversion = r.inversion;
   RgbImage composite = r.photoImage;
   ResultEntry e;
-  e.trajectory = std::make_shared<const std::vector<StepReport>>(r.steps);
+  e.trajectory = std::make_shared<const std::vector<StepReport>>(lastSamplerRun(r.steps));
   e.image = std::move(composite);
   e.labels = r.request->photoLabels;
   e.provenance = baseProvenance(r.request->edit.rerollChanged ? QStringLiteral("edit-reroll") : QStringLiteral("edit"));
@@ -700,7 +710,7 @@ void StudioSession::clearResults() {
   m_batchStart = 0;
   m_current = -1;
   m_preview = {};
-  m_trajectory.clear();
+  m_shownSteps.reset();
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(-1);
   Q_EMIT previewChanged();
@@ -717,23 +727,27 @@ void StudioSession::setCurrentResult(int index) {
 void StudioSession::showResultTrajectory() {
   if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return;
   const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
-  if (e.trajectory) {
-    m_trajectory = *e.trajectory;
-  } else {
-    m_trajectory.clear();
-  }
+  m_shownSteps = e.trajectory;
+  m_shownItem = e.trajectoryItem;
   Q_EMIT trajectoryChanged();
 }
+
+const std::vector<StepReport>& StudioSession::trajectory() const {
+  static const std::vector<StepReport> none;
+  if (m_liveTrajectory) return m_liveSteps;
+  return m_shownSteps ? *m_shownSteps : none;
+}
+
+int StudioSession::trajectoryItem() const { return m_liveTrajectory ? 0 : m_shownItem; }
 
 QString StudioSession::trajectoryCaption() const {
   if (m_liveTrajectory) return tr("running");
   if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return {};
   const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
   if (!e.trajectory) return tr("the steps of this result were not kept (it was opened from a project)");
-  // Variations run as one batch; the previews are of its first.
   const Provenance& p = e.provenance;
-  QString caption = tr("%1 · seed %2").arg(p.kind).arg(p.seed - static_cast<std::uint64_t>(p.variation));
-  if (p.variation > 0) caption += tr(" (the first variation of this batch)");
+  QString caption = tr("%1 · seed %2").arg(p.kind).arg(p.seed);
+  if (p.variation > 0) caption += tr(" (variation %1 of its batch)").arg(p.variation + 1);
   return caption;
 }
 
@@ -791,7 +805,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_batchStart = 0;
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};
-  m_trajectory.clear();
+  m_shownSteps.reset();
   if (recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
     m_doc->undoStack()->resetClean();

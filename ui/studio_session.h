@@ -54,6 +54,7 @@ struct ResultEntry {
   // The steps of the run that made it (shared by a batch of variations); null when not
   // kept (a result restored from a project).
   std::shared_ptr<const std::vector<StepReport>> trajectory;
+  int trajectoryItem = 0;  // which item of each report's previews is this result's
 };
 
 struct ClassScore {
@@ -150,9 +151,11 @@ class StudioSession : public QObject {
   // Name (file stem) of the smaller model that renders live previews, e.g. "camvid-small";
   // empty when previews come from the document's model itself.
   QString previewModelName() const;
-  // The steps of the current result's run (with previews when recorded); while a
-  // generation or an edit runs, its steps so far.
-  const std::vector<StepReport>& trajectory() const { return m_trajectory; }
+  // The grid points of the current result's run (with previews when recorded), from its
+  // start to its end; while a generation or an edit runs, its points so far.
+  const std::vector<StepReport>& trajectory() const;
+  // Which item of each report's previews belongs to the current result (its variation).
+  int trajectoryItem() const;
   // Whose steps those are ("generate · seed 4", "running"), or why there are none.
   QString trajectoryCaption() const;
   // Per-pixel uncertainty of the photo's segmentation, at the document's size.
@@ -200,7 +203,7 @@ class StudioSession : public QObject {
   bool m_syncingImageLevel = false;
   int m_runKind = -1;             // kind of the run in progress (for progress labels)
   int m_runSequence = 0;          // samplers started within it
-  bool m_liveTrajectory = false;  // the run in progress fills m_trajectory step by step
+  bool m_liveTrajectory = false;  // the run in progress fills m_liveSteps point by point
   void showResultTrajectory();
   bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
                                // holds the user's work (project, photo, import)
@@ -235,7 +238,9 @@ class StudioSession : public QObject {
   int m_batchStart = 0;
   int m_current = -1;
   RgbImage m_preview;
-  std::vector<StepReport> m_trajectory;
+  std::vector<StepReport> m_liveSteps;                          // the running generation's or edit's
+  std::shared_ptr<const std::vector<StepReport>> m_shownSteps;  // the current result's
+  int m_shownItem = 0;
 };
 
 }  // namespace symmflow::ui

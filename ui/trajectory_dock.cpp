@@ -31,6 +31,11 @@ QLabel* imageLabel(const QString& tip, QWidget* parent) {
   return l;
 }
 
+// The previews of batch item `item` (a result's variation), or null when not recorded.
+const StepPreview* previewOf(const StepReport& s, int item) {
+  return item >= 0 && item < static_cast<int>(s.items.size()) ? &s.items[static_cast<std::size_t>(item)] : nullptr;
+}
+
 QPixmap scaled(const QImage& img) {
   if (img.isNull()) return {};
   return QPixmap::fromImage(img.scaled(kPreview, kPreview * 3 / 4, Qt::KeepAspectRatio, Qt::FastTransformation));
@@ -143,49 +148,59 @@ int TrajectoryDock::graphCount() const {
 
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
+  const int item = m_session->trajectoryItem();
   m_velocity->clearGraphs();
   m_coverage->clearGraphs();
   m_confidence->clearGraphs();
-  QVector<double> t, vx, vy, conf;
+  // The curves of this result's own batch item where previews were recorded, else the
+  // batch's velocity; each at the t where the velocity was evaluated (not at the end).
+  QVector<double> tv, vx, vy, te, conf;
+  std::vector<const std::vector<double>*> coverage;
   for (const StepReport& s : steps) {
-    t << s.t;
-    vx << s.vxNorm;
-    vy << s.vyNorm;
-    conf << s.meanConfidence;
+    const StepPreview* p = previewOf(s, item);
+    if (s.hasVelocity) {
+      tv << s.t;
+      vx << (p ? p->vxNorm : s.vxNorm);
+      vy << (p ? p->vyNorm : s.vyNorm);
+    }
+    if (p && !p->classCoverage.empty()) {
+      te << s.t;
+      conf << p->meanConfidence;
+      coverage.push_back(&p->classCoverage);
+    }
   }
-  if (!steps.empty()) {
+  if (!tv.isEmpty()) {
     auto* gx = m_velocity->addGraph();
     gx->setName(tr("image |v_x|"));
     gx->setPen(QPen(QColor(40, 110, 220), 2));
-    gx->setData(t, vx, true);
+    gx->setData(tv, vx, true);
     auto* gy = m_velocity->addGraph();
     gy->setName(tr("label |v_y|"));
     gy->setPen(QPen(QColor(230, 120, 20), 2));
-    gy->setData(t, vy, true);
+    gy->setData(tv, vy, true);
     m_velocity->legend->setVisible(true);
     m_velocity->rescaleAxes();
     const QCPRange r = m_velocity->yAxis->range();
     const double span = std::max(r.size(), 1e-3);
     m_velocity->yAxis->setRange(std::max(0.0, r.lower - 0.08 * span), r.upper + 0.6 * span);
-
+  }
+  if (!coverage.empty()) {
     const ClassList& classes = m_session->document()->classes();
-    const int k = steps.front().classCoverage.empty() ? 0 : static_cast<int>(steps.front().classCoverage.size());
-    for (int c = 0; c < k; ++c) {
-      QVector<double> cov;
-      for (const StepReport& s : steps)
-        cov << (c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
-      auto* g = m_coverage->addGraph();
-      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name) : QString::number(c));
-      g->setPen(QPen(classColor(classes, c), 2));
-      g->setData(t, cov, true);
-    }
+    const int k = static_cast<int>(coverage.front()->size());
     // The legend names the five classes that cover most of the estimate (one row above the
     // curves); the palette's colours name the rest.
     std::vector<std::pair<double, int>> most;
-    for (int c = 0; c < m_coverage->graphCount(); ++c) {
+    for (int c = 0; c < k; ++c) {
+      QVector<double> cov;
       double m = 0.0;
-      for (const StepReport& s : steps)
-        m = std::max(m, c < static_cast<int>(s.classCoverage.size()) ? s.classCoverage[c] : 0.0);
+      for (const auto* shares : coverage) {
+        cov << (c < static_cast<int>(shares->size()) ? (*shares)[c] : 0.0);
+        m = std::max(m, cov.back());
+      }
+      auto* g = m_coverage->addGraph();
+      g->setName(c < classes.size() ? QString::fromStdString(classes.classes[c].name) : QString::number(c));
+      g->setPen(QPen(classColor(classes, c), 2));
+      g->setData(te, cov, true);
       most.emplace_back(m, c);
     }
     std::sort(most.begin(), most.end(), std::greater<>());
@@ -198,7 +213,7 @@ void TrajectoryDock::rebuild() {
 
     auto* gc = m_confidence->addGraph();
     gc->setPen(QPen(QColor(60, 160, 90), 2));
-    gc->setData(t, conf, true);
+    gc->setData(te, conf, true);
     m_confidence->rescaleAxes();
     m_confidence->yAxis->setRange(0, 1.0);
   }
@@ -225,20 +240,25 @@ void TrajectoryDock::showStep(int index) {
     return;
   }
   const StepReport& s = steps[index];
-  m_stepLabel->setText(tr("step %1/%2 · t = %3").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3));
+  const QString where = s.step == 0 ? tr(" (start)") : s.step == s.totalSteps ? tr(" (end)") : QString();
+  m_stepLabel->setText(tr("step %1/%2 · t = %3%4").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3).arg(where));
   m_caption->setText(caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption));
   const ClassList& classes = m_session->document()->classes();
-  auto show = [](QLabel* l, const QImage& img) {
+  auto show = [](QLabel* l, const QImage& img, const QString& why) {
     if (img.isNull()) {
       l->setPixmap({});
-      l->setText(QObject::tr("not recorded"));
+      l->setText(why);
     } else {
       l->setPixmap(scaled(img));
     }
   };
-  show(m_xImage, toQImage(s.x));
-  show(m_yImage, labelsToImage(s.y, classes));
-  show(m_yHatImage, labelsToImage(s.yHat, classes));
+  const StepPreview* p = previewOf(s, m_session->trajectoryItem());
+  const QString notRecorded = tr("not recorded");
+  show(m_xImage, p ? toQImage(p->x) : QImage(), notRecorded);
+  show(m_yImage, p ? labelsToImage(p->y, classes) : QImage(), notRecorded);
+  // Nothing is evaluated at the end point, so it has no estimate of its own.
+  show(m_yHatImage, p ? labelsToImage(p->yHat, classes) : QImage(),
+       p && !s.hasVelocity ? tr("none at the end") : notRecorded);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);
     c->point2->setCoords(s.t, 1);

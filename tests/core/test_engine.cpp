@@ -203,17 +203,59 @@ TEST_F(EngineTest, CancelStopsARunAndProgressReportsSteps) {
   cc.previews = true;
   cc.progress = [&](const StepReport& r) {
     ++reports;
-    EXPECT_EQ(r.x.width, 24);
-    EXPECT_EQ(r.yHat.width, 24);
-    EXPECT_EQ(r.classCoverage.size(), 3u);
-    if (r.step == 2) cancel = true;
+    ASSERT_EQ(r.items.size(), 1u);
+    EXPECT_EQ(r.items[0].x.width, 24);
+    EXPECT_EQ(r.items[0].yHat.width, 24);
+    EXPECT_EQ(r.items[0].classCoverage.size(), 3u);
+    if (r.completed == 2) cancel = true;
   };
   RunParams p;
   p.steps = 10;
   auto r = m_engine.generate(LabelMap(24, 16, 0), p, cc);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.error(), "cancelled");
-  EXPECT_EQ(reports, 2);
+  EXPECT_EQ(reports, 2);  // the points t = 0 and 0.1, each reported after the step from it
+}
+
+// Progress reports every grid point from the start to the end, for every variation: the
+// start is the clean map (its estimate too, at t = 0) and the end is the returned image.
+TEST_F(EngineTest, ProgressReportsEveryPointOfEveryVariation) {
+  std::vector<StepReport> reports;
+  CallControl cc;
+  cc.previews = true;
+  cc.progress = [&](const StepReport& r) { reports.push_back(r); };
+  RunParams p;
+  p.steps = 3;
+  p.count = 2;
+  p.seed = 5;
+  LabelMap map(24, 16, 0);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 12; x < 24; ++x) map.at(x, y) = static_cast<uint8_t>(1 + y % 2);
+  auto images = m_engine.generate(map, p, cc);
+  ASSERT_TRUE(images.ok()) << images.error();
+  ASSERT_EQ(reports.size(), 4u);
+  for (int k = 0; k < 4; ++k) {
+    const StepReport& r = reports[static_cast<std::size_t>(k)];
+    EXPECT_EQ(r.step, k);
+    EXPECT_EQ(r.totalSteps, 3);
+    EXPECT_EQ(r.completed, std::min(k + 1, 3));  // point k is reported after the step from it
+    EXPECT_DOUBLE_EQ(r.t, k / 3.0);
+    EXPECT_EQ(r.hasVelocity, k < 3);
+    ASSERT_EQ(r.items.size(), 2u);
+    for (const StepPreview& item : r.items) {
+      EXPECT_EQ(item.yHat.empty(), k == 3) << "an estimate at every point but the end";
+      if (k < 3) {
+        EXPECT_GT(item.vxNorm, 0.0);
+      }
+    }
+  }
+  for (int v = 0; v < 2; ++v) {
+    const StepPreview& start = reports.front().items[static_cast<std::size_t>(v)];
+    EXPECT_EQ(start.y, map);
+    EXPECT_EQ(start.yHat, map) << "y0 = y_t - 0 * v_y at t = 0";
+    EXPECT_EQ(reports.back().items[static_cast<std::size_t>(v)].x, (*images)[static_cast<std::size_t>(v)]);
+  }
+  EXPECT_FALSE(reports.front().items[0].x == reports.front().items[1].x) << "each variation starts from its own noise";
 }
 
 TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {
@@ -290,7 +332,7 @@ TEST_F(EngineTest, CudaRunsAWholeGenerationAsOneGraphWithTheStepByStepResult) {
   auto b = gpu->generate(map, p);
   auto c = gpu->generate(map, p);
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
-  EXPECT_EQ(reports, 3);
+  EXPECT_EQ(reports, 4);  // the points of 3 steps, start and end included
   EXPECT_EQ(gpu->cudaGraphStats().wholeRuns, 2) << gpu->cudaGraphStats().error;
   int maxDiff = 0;
   for (size_t i = 0; i < (*a)[0].pixels.size(); ++i)

@@ -66,7 +66,7 @@ class FakeBackend : public InferenceBackend {
   Result<std::vector<RgbImage>> generate(const LabelMap& labels, const RunParams& p, const CallControl& c) override {
     ++calls;
     if (failOnCuda && cuda) return Error{"CUDA out of memory (fake)"};
-    if (!runSteps(p.steps, c)) return Error{"cancelled"};
+    if (!runSteps(p.steps, c, p.count)) return Error{"cancelled"};
     std::vector<RgbImage> out;
     for (int v = 0; v < p.count; ++v) {
       RgbImage img(m_info.imageWidth(), m_info.imageHeight());
@@ -136,28 +136,43 @@ class FakeBackend : public InferenceBackend {
   LabelMap lastEdited;
 
  private:
-  bool runSteps(int steps, const CallControl& c) {
+  // Reports like the engine's: step i's event reports the point it started from, the last
+  // also the end; `items` previews a point, told apart by their y_t.
+  bool runSteps(int steps, const CallControl& c, int items = 1) {
     for (int i = 1; i <= steps; ++i) {
       if (c.cancel && c.cancel->load()) return false;
       if (stepDelayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stepDelayMs.load()));
       if (c.progress) {
-        StepReport r;
-        r.step = i;
-        r.totalSteps = steps;
-        r.t = static_cast<double>(i) / steps;
-        r.vxNorm = 1.0 / i;
-        r.vyNorm = 0.5 / i;
-        r.classCoverage = {0.5, 0.3, 0.2};
-        r.meanConfidence = 0.5 + 0.4 * r.t;
-        if (c.previews) {
-          r.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(), static_cast<std::uint8_t>(20 * i));
-          r.y = LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>(i % 3));
-          r.yHat = r.y;
-        }
-        c.progress(r);
+        c.progress(point(i - 1, steps, i, c.previews ? items : 0));
+        if (i == steps) c.progress(point(i, steps, i, c.previews ? items : 0));
       }
     }
     return !(c.cancel && c.cancel->load());
+  }
+
+  StepReport point(int k, int steps, int completed, int items) const {
+    StepReport r;
+    r.step = k;
+    r.totalSteps = steps;
+    r.completed = completed;
+    r.t = static_cast<double>(k) / steps;
+    r.hasVelocity = k < steps;
+    r.vxNorm = r.hasVelocity ? 1.0 / (k + 1) : 0.0;
+    r.vyNorm = r.hasVelocity ? 0.5 / (k + 1) : 0.0;
+    for (int item = 0; item < items; ++item) {
+      StepPreview p;
+      p.x = RgbImage(m_info.imageWidth(), m_info.imageHeight(), static_cast<std::uint8_t>(20 * k));
+      p.y = LabelMap(m_info.labelWidth(), m_info.labelHeight(), static_cast<std::uint8_t>((k + item) % 3));
+      if (r.hasVelocity) {
+        p.yHat = p.y;
+        p.classCoverage = {0.5, 0.3, 0.2};
+        p.meanConfidence = 0.5 + 0.4 * r.t;
+        p.vxNorm = r.vxNorm * (item + 1);
+        p.vyNorm = r.vyNorm * (item + 1);
+      }
+      r.items.push_back(std::move(p));
+    }
+    return r;
   }
 
   ModelInfo m_info;

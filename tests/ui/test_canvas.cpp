@@ -215,8 +215,8 @@ TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->results().empty(); }, 5000));
   auto* traj = w.findChild<TrajectoryDock*>();
   ASSERT_NE(traj, nullptr);
-  EXPECT_GE(traj->graphCount(), 3);  // velocities (2), coverage (per class), confidence
-  EXPECT_EQ(traj->slider()->maximum(), 3);
+  EXPECT_GE(traj->graphCount(), 3);         // velocities (2), coverage (per class), confidence
+  EXPECT_EQ(traj->slider()->maximum(), 4);  // t = 0 and the 4 steps
   w.session()->cancel();
   doc->markSaved();  // close without the save prompt
   w.close();

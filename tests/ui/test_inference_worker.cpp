@@ -51,8 +51,8 @@ TEST(InferenceWorker, RunsAndReportsEveryStep) {
   EXPECT_FALSE(r.cancelled);
   ASSERT_EQ(r.images.size(), 1u);
   EXPECT_EQ(r.images[0].width, 32);
-  EXPECT_EQ(r.steps.size(), 5u);
-  EXPECT_EQ(c.progress, 5);
+  EXPECT_EQ(r.steps.size(), 6u);  // the points of 5 steps, start and end
+  EXPECT_EQ(c.progress, 6);
   EXPECT_EQ(r.device, "cpu");
   EXPECT_GE(r.seconds, 0.0);
   ASSERT_TRUE(QTest::qWaitFor([&] { return busy.count() >= 2; }, 2000));
@@ -181,7 +181,7 @@ TEST(InferenceWorker, PreviewsOnlyWhenAsked) {
     const auto& r = *c.results.back();
     ASSERT_TRUE(r.ok) << r.error.toStdString();
     ASSERT_FALSE(r.steps.empty());
-    EXPECT_EQ(r.steps[0].x.empty(), !previews);
+    EXPECT_EQ(r.steps[0].items.empty(), !previews);
   }
 }
 

@@ -72,8 +72,10 @@ TEST_F(SessionFixture, GenerateVariationsWithProvenance) {
     EXPECT_EQ(p.modelSha256, "cafe");
     EXPECT_EQ(p.labelsSha256, labelMapHash(doc.labels()));
   }
-  EXPECT_EQ(session.trajectory().size(), 4u);
-  EXPECT_FALSE(session.trajectory()[0].x.empty());  // previews recorded for the trajectory dock
+  // The start and the end of 4 steps, previews of every variation for the trajectory dock.
+  ASSERT_EQ(session.trajectory().size(), 5u);
+  EXPECT_EQ(session.trajectory()[0].items.size(), 3u);
+  EXPECT_FALSE(session.trajectory()[0].items[2].x.empty());
   // Same inputs, same image.
   const RgbImage first = session.results()[0].image;
   session.settings().variations = 1;
@@ -94,24 +96,46 @@ TEST_F(SessionFixture, TrajectoryFollowsTheSelectedResultAndTheRunningGeneration
   QObject::connect(&session, &StudioSession::trajectoryChanged, [&] { sizes.push_back(session.trajectory().size()); });
   ASSERT_NE(session.generate(), 0u);
   ASSERT_TRUE(finished.wait(5000));
-  // Live: emptied at the start, then one step more at a time, before the result arrived.
-  ASSERT_GE(sizes.size(), 7u);
+  // Live: emptied at the start, then one point more at a time (t = 0 first), before the
+  // result arrived.
+  ASSERT_GE(sizes.size(), 8u);
   EXPECT_EQ(sizes.front(), 0u);
-  for (std::size_t k = 1; k <= 6; ++k) EXPECT_EQ(sizes[k], k);
+  for (std::size_t k = 1; k <= 7; ++k) EXPECT_EQ(sizes[k], k);
   ASSERT_EQ(session.results().size(), 2u);
-  EXPECT_EQ(session.trajectory().size(), 6u);
+  ASSERT_EQ(session.trajectory().size(), 7u);
+  EXPECT_EQ(session.trajectory().front().t, 0.0);
+  EXPECT_EQ(session.trajectory().back().t, 1.0);
   session.setCurrentResult(0);
-  EXPECT_EQ(session.trajectory().size(), 4u) << "the first result's own flow";
+  EXPECT_EQ(session.trajectory().size(), 5u) << "the first result's own flow";
   EXPECT_EQ(session.trajectoryCaption(), "generate · seed 1");
   session.setCurrentResult(1);
-  EXPECT_EQ(session.trajectory().size(), 6u);
+  EXPECT_EQ(session.trajectory().size(), 7u);
   // A cancelled run leaves the selected result's flow, not its partial one.
   fake->stepDelayMs = 200;
   ASSERT_NE(session.generate(), 0u);
   ASSERT_TRUE(QTest::qWaitFor([&] { return session.trajectory().size() == 1; }, 5000));
   session.cancel();
   ASSERT_TRUE(waitIdle());
-  EXPECT_EQ(session.trajectory().size(), 6u);
+  EXPECT_EQ(session.trajectory().size(), 7u);
+}
+
+// Each variation of a batch shows its own flow, not the first one's.
+TEST_F(SessionFixture, EachVariationShowsItsOwnFlow) {
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  session.settings().steps = 3;
+  session.settings().seed = 20;
+  session.settings().variations = 3;
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  ASSERT_EQ(session.results().size(), 3u);
+  for (int v = 0; v < 3; ++v) {
+    session.setCurrentResult(v);
+    EXPECT_EQ(session.trajectoryItem(), v);
+    ASSERT_EQ(session.trajectory().size(), 4u);
+    // The fake tells items apart by their label state: (point + item) % 3.
+    EXPECT_EQ(session.trajectory()[1].items[static_cast<std::size_t>(v)].y.at(0, 0), (1 + v) % 3);
+  }
+  EXPECT_EQ(session.trajectoryCaption(), "generate · seed 22 (variation 3 of its batch)");
 }
 
 // A reopened project exports each result with the map that made it, not the map as it is now.
@@ -223,6 +247,9 @@ TEST_F(SessionFixture, ApplyEditKeepsUneditedPixelsExactly) {
       for (int k = 0; k < 3; ++k) ASSERT_EQ(r.image.at(x, y)[k], doc.photo().at(x, y)[k]) << x << "," << y;
   // Inside the edit: the regenerated (white for class 2 in the fake) image.
   EXPECT_EQ(r.image.at(58, 4)[0], 255);
+  // The trajectory is the edit's flow from t = 0 to 1 (3 steps), not the inversion's before it.
+  ASSERT_EQ(session.trajectory().size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(session.trajectory()[k].step, static_cast<int>(k));
   // Only the user's change reached the engine.
   ASSERT_FALSE(fake->lastEdited.empty());
   EXPECT_EQ(fake->lastEdited.at(28, 2), 2);

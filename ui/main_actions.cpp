@@ -100,6 +100,9 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
                    toolIcon(QStringLiteral("apply_edit")));
   reroll = make(this, tr("&Re-roll changed"), QKeySequence(tr("Ctrl+R")),
                 tr("Regenerate only the changed region with a new seed"), toolIcon(QStringLiteral("reroll")));
+  segmentAgain = make(this, tr("&Segment photo again"), QKeySequence(),
+                      tr("Segment the open photo again with the loaded model and the run settings; "
+                         "the map and the results are replaced"));
 
   zoomIn = make(this, tr("Zoom &in"), QKeySequence::ZoomIn);
   // Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
@@ -171,6 +174,8 @@ void MainActions::build(QMainWindow* w) {
   run->addSeparator();
   run->addAction(applyEdit);
   run->addAction(reroll);
+  run->addSeparator();
+  run->addAction(segmentAgain);
 
   m_viewMenu = mb->addMenu(tr("&View"));
   m_viewMenu->addAction(zoomIn);

@@ -34,6 +34,7 @@ class MainActions : public QObject {
   QAction* saveProjectAs;
   QAction* importMask;
   QAction* openPhoto;
+  QAction* segmentAgain;
   QAction* classifyImage;
   QAction* exportResult;
   QAction* exportBatch;

@@ -216,6 +216,12 @@ void MainWindow::wireActions() {
   });
   connect(a->applyEdit, &QAction::triggered, this, [this] { m_session->applyEdit(false); });
   connect(a->reroll, &QAction::triggered, this, [this] { m_session->applyEdit(true); });
+  connect(a->segmentAgain, &QAction::triggered, this, [this] {
+    if (!m_files->maybeSave()) return;
+    if (auto s = m_session->segmentPhotoAgain(); !s)
+      QMessageBox::warning(this, tr("Segment photo again"),
+                           tr("The photo could not be segmented again: %1.").arg(QString::fromStdString(s.error())));
+  });
 
   connect(a->zoomIn, &QAction::triggered, m_canvas, &CanvasWidget::zoomIn);
   connect(a->zoomOut, &QAction::triggered, m_canvas, &CanvasWidget::zoomOut);
@@ -401,6 +407,7 @@ void MainWindow::updateEnabled() {
   m_actions->applyEdit->setEnabled(m_session->canApplyEdit());
   m_actions->reroll->setEnabled(m_session->canApplyEdit());
   m_actions->openPhoto->setEnabled(model && !imageLevel);
+  m_actions->segmentAgain->setEnabled(model && !imageLevel && m_doc->hasPhoto());
   m_actions->classifyImage->setEnabled(model);
   m_actions->importMask->setEnabled(model && !imageLevel);
   m_actions->showUncertainty->setEnabled(m_canvas->hasUncertainty());

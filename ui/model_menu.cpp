@@ -10,6 +10,7 @@
 
 #include "core/model_info.h"
 #include "core/model_paths.h"
+#include "ui/label_document.h"
 #include "ui/main_actions.h"
 #include "ui/model_card_dialog.h"
 #include "ui/settings_store.h"
@@ -112,30 +113,43 @@ void ModelMenu::openOther() {
 }
 
 bool ModelMenu::switchTo(const QString& path) {
-  bool startNewMap = false;
+  using MapOnSwitch = StudioSession::MapOnSwitch;
+  MapOnSwitch onSwitch = MapOnSwitch::Keep;
   auto next = inspectModel(path.toStdString());
-  const QString why = next ? m_session->classMismatchWith(next.value()) : QString();
+  const QString why = next ? m_session->classMismatchWith(next.value(), /*withFix=*/false) : QString();
   if (m_session->hasModel() && m_session->hasUserWork() && !why.isEmpty()) {
     const QString name = QString::fromStdString(next->name);
     const QString current = QString::fromStdString(m_session->modelInfo()->name);
     QMessageBox box(QMessageBox::Question, tr("Switch to %1").arg(name),
                     tr("%1 cannot generate from the open map.").arg(name), QMessageBox::NoButton, m_window);
-    box.setInformativeText(why);
-    auto* fresh = box.addButton(tr("Start a new map for %1").arg(name), QMessageBox::DestructiveRole);
-    auto* keep =
-        box.addButton(tr("Keep the map (generation disabled until the classes match)"), QMessageBox::AcceptRole);
+    // A photo can be segmented again in the new model's classes (a dense model).
+    const bool photo = m_session->document()->hasPhoto() && !next->imageLevel();
+    QString choices = why.toHtmlEscaped() + QStringLiteral("<ul>");
+    if (photo)
+      choices += tr("<li><b>Segment the photo</b>: a new map of the photo in %1's classes "
+                    "(it replaces this map and the results).</li>")
+                     .arg(name.toHtmlEscaped());
+    choices += tr("<li><b>New map</b>: an empty map in %1's classes.</li>"
+                  "<li><b>Keep the map</b>: it stays as it is; generation is disabled until the classes "
+                  "match.</li></ul>")
+                   .arg(name.toHtmlEscaped());
+    box.setTextFormat(Qt::RichText);
+    box.setInformativeText(choices);
+    QAbstractButton* segment = photo ? box.addButton(tr("Segment the photo"), QMessageBox::DestructiveRole) : nullptr;
+    auto* fresh = box.addButton(tr("New map"), QMessageBox::DestructiveRole);
+    auto* keep = box.addButton(tr("Keep the map"), QMessageBox::AcceptRole);
     auto* stay = box.addButton(tr("Cancel (stay on %1)").arg(current), QMessageBox::RejectRole);
     box.setDefaultButton(stay);
     box.setEscapeButton(stay);
     box.exec();
-    if (box.clickedButton() == fresh) {
+    if (box.clickedButton() == fresh || (segment && box.clickedButton() == segment)) {
       if (m_saveGuard && !m_saveGuard()) return false;
-      startNewMap = true;
+      onSwitch = box.clickedButton() == fresh ? MapOnSwitch::New : MapOnSwitch::SegmentPhoto;
     } else if (box.clickedButton() != keep) {
       return false;
     }
   }
-  m_session->loadModelAsync(path, DeviceKind::Auto, startNewMap);
+  m_session->loadModelAsync(path, DeviceKind::Auto, onSwitch);
   return true;
 }
 

@@ -94,7 +94,7 @@ struct StudioSession::LoadOutcome {
   QString path;
   QString sha256;
   QString error;
-  bool startNewMap = false;
+  MapOnSwitch onSwitch = MapOnSwitch::Keep;
 };
 
 StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
@@ -148,7 +148,7 @@ StudioSession::StudioSession(LabelDocument* doc, QObject* parent)
       Q_EMIT modelLoadFailed(out ? out->error : tr("The model could not be loaded."));
       return;
     }
-    setBackend(out->backend, out->path, out->sha256, out->startNewMap);
+    setBackend(out->backend, out->path, out->sha256, out->onSwitch);
   });
   // After every change (a finished gesture, undo, redo, import), restart the preview
   // timer; it skips firing while a gesture is still open.
@@ -186,7 +186,7 @@ bool StudioSession::sameClasses(const ClassList& a, const ClassList& b) {
 
 bool StudioSession::hasUserWork() const { return !m_doc->isEmpty() && (m_pinned || m_doc->isModified()); }
 
-QString StudioSession::classMismatchWith(const ModelInfo& info) const {
+QString StudioSession::classMismatchWith(const ModelInfo& info, bool withFix) const {
   if (m_doc->isEmpty()) return {};
   const QString model = q(info.name);
   const int n = m_doc->classes().size();
@@ -196,31 +196,32 @@ QString StudioSession::classMismatchWith(const ModelInfo& info) const {
                             ? q(m_backend->info().name)
                             : m_mapModelName;
   const bool named = !owner.isEmpty() && owner != model;
-  const QString fix = named ? tr("Start a new map (File ▸ New map) or load %1 again (Model menu).").arg(owner)
-                            : tr("Start a new map (File ▸ New map) or load the model the map was made with "
-                                 "(Model menu).");
+  const QString fix = !withFix ? QString()
+                      : named  ? tr(" Start a new map (File ▸ New map) or load %1 again (Model menu).").arg(owner)
+                               : tr(" Start a new map (File ▸ New map) or load the model the map was made with "
+                                     "(Model menu).");
   const QString mapUses =
       named ? tr("The map uses %1's %2 classes").arg(owner).arg(n) : tr("The map uses %1 classes").arg(n);
   if (!sameClasses(m_doc->classes(), info.classes)) {
     const QString theirs =
         info.classes.size() == n ? tr("%1 other classes").arg(n) : tr("%1 classes").arg(info.classes.size());
-    return tr("%1; the model %2 has %3. %4").arg(mapUses, model, theirs, fix);
+    return tr("%1; the model %2 has %3.%4").arg(mapUses, model, theirs, fix);
   }
   const bool oneByOne = m_doc->width() == 1 && m_doc->height() == 1;
   if (info.imageLevel() && !oneByOne)
-    return tr("The map is %1×%2 pixels; the model %3 classifies whole images and generates from one class. %4")
+    return tr("The map is %1×%2 pixels; the model %3 classifies whole images and generates from one class.%4")
         .arg(m_doc->width())
         .arg(m_doc->height())
         .arg(model, fix);
   if (!info.imageLevel() && oneByOne)
-    return tr("The map is one image-level class; the model %1 generates from a label map. %2").arg(model, fix);
+    return tr("The map is one image-level class; the model %1 generates from a label map.%2").arg(model, fix);
   return {};
 }
 
 QString StudioSession::classMismatch() const { return m_backend ? classMismatchWith(m_backend->info()) : QString(); }
 
 void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256,
-                               bool startNewMap) {
+                               MapOnSwitch onSwitch) {
   m_worker->cancel();
   m_previewTimer.stop();
   // Name the class space of a map that the new model may not speak (for the messages).
@@ -235,21 +236,27 @@ void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const 
   // Keep the document only when it speaks the model's classes, or when it is the
   // user's work (then runs are refused until they match: classMismatch()).
   const QString mismatch = classMismatch();
-  if (m_doc->isEmpty() || startNewMap || (!mismatch.isEmpty() && !hasUserWork())) {
+  const bool resegment = onSwitch == MapOnSwitch::SegmentPhoto && m_doc->hasPhoto() && !m_backend->info().imageLevel();
+  if (m_doc->isEmpty() || onSwitch == MapOnSwitch::New || (!mismatch.isEmpty() && !hasUserWork() && !resegment)) {
     newMap(0);
-  } else if (!mismatch.isEmpty()) {
+  } else if (!mismatch.isEmpty() && !resegment) {
     Q_EMIT warningOccurred(mismatch);
   }
   Q_EMIT modelChanged();
   Q_EMIT previewChanged();
+  if (resegment) {
+    // The map is replaced when the new segmentation arrives (until then runs are refused).
+    if (auto s = segmentPhotoAgain(); !s)
+      Q_EMIT errorOccurred(tr("Segment photo"), tr("The photo could not be segmented again: %1.").arg(q(s.error())));
+  }
 }
 
-void StudioSession::loadModelAsync(const QString& path, DeviceKind device, bool startNewMap) {
+void StudioSession::loadModelAsync(const QString& path, DeviceKind device, MapOnSwitch onSwitch) {
   if (m_loadWatcher.isRunning()) return;
-  m_loadWatcher.setFuture(QtConcurrent::run([path, device, startNewMap]() -> std::shared_ptr<LoadOutcome> {
+  m_loadWatcher.setFuture(QtConcurrent::run([path, device, onSwitch]() -> std::shared_ptr<LoadOutcome> {
     auto out = std::make_shared<LoadOutcome>();
     out->path = path;
-    out->startNewMap = startNewMap;
+    out->onSwitch = onSwitch;
     auto r = EngineBackend::load(path.toStdString(), device);
     if (!r) {
       out->error = QString::fromStdString(r.error());
@@ -345,6 +352,21 @@ Status StudioSession::openPhoto(const QString& path) {
   // back to the photo's size run on the worker thread.
   auto header = imaging::probeImage(path.toStdString());
   if (!header) return Error{header.error()};
+  const std::string file = path.toStdString();
+  submitSegmentation([file] { return imaging::loadImage(file); }, path);
+  return {};
+}
+
+Status StudioSession::segmentPhotoAgain() {
+  if (!m_backend) return Error{"load a model first (Model menu)"};
+  if (m_backend->info().imageLevel()) return Error{"this model classifies whole images; use Classify image"};
+  if (!m_doc->hasPhoto()) return Error{"there is no photo to segment: open one with File ▸ Open photo"};
+  RgbImage photo = m_doc->photo();
+  submitSegmentation([photo]() -> Result<RgbImage> { return photo; }, m_photoPath);
+  return {};
+}
+
+void StudioSession::submitSegmentation(std::function<Result<RgbImage>()> source, const QString& path) {
   const ModelInfo& info = m_backend->info();
   InferenceRequest req;
   req.kind = Kind::Segment;
@@ -352,10 +374,9 @@ Status StudioSession::openPhoto(const QString& path) {
   req.segment.draws = m_settings.segmentDraws;
   req.segment.seed = m_settings.seed;
   req.segment.solver = m_settings.solver;
-  const std::string file = path.toStdString();
   const int mw = info.imageWidth(), mh = info.imageHeight();
-  req.prepare = [file, mw, mh](InferenceRequest& r) -> std::string {
-    auto img = imaging::loadImage(file);
+  req.prepare = [source = std::move(source), mw, mh](InferenceRequest& r) -> std::string {
+    auto img = source();
     if (!img) return img.error();
     r.photo = std::move(img).value();
     // The centred crop first (edits use it), then the crops that cover the rest of a photo
@@ -384,7 +405,6 @@ Status StudioSession::openPhoto(const QString& path) {
   };
   m_pendingPhotoPath = path;
   m_segmentId = m_worker->submit(std::move(req));
-  return {};
 }
 
 Status StudioSession::classifyImage(const QString& path) {

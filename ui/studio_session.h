@@ -12,6 +12,7 @@
 #include <QString>
 #include <QTimer>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -75,16 +76,22 @@ class StudioSession : public QObject {
   const RunSettings& settings() const { return m_settings; }
 
   // ---- Model ----------------------------------------------------------------
+  // What a model switch does to the open document (the user's choice when it matters).
+  enum class MapOnSwitch {
+    Keep,          // keep the user's work; an untouched map of other classes is replaced
+    New,           // start a new map of the model's size
+    SegmentPhoto,  // segment the open photo with the new model (a dense one)
+  };
   // Installs a backend at once (tests, or after an asynchronous load). An empty or
   // untouched document whose classes differ is replaced by a new map of the model's
-  // size; the user's work (edited, opened or imported) is kept unless `startNewMap`
-  // (the user chose so): a warning says the classes differ, and runs are refused
-  // until they match (classMismatch()).
+  // size; the user's work (edited, opened or imported) is kept unless `onSwitch` says
+  // otherwise: a warning says the classes differ, and runs are refused until they
+  // match (classMismatch()).
   void setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256,
-                  bool startNewMap = false);
+                  MapOnSwitch onSwitch = MapOnSwitch::Keep);
   // Loads a model file on the thread pool; modelChanged or modelLoadFailed follows.
-  // startNewMap: replace the document with a new map once it is loaded.
-  void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto, bool startNewMap = false);
+  void loadModelAsync(const QString& path, DeviceKind device = DeviceKind::Auto,
+                      MapOnSwitch onSwitch = MapOnSwitch::Keep);
   bool isLoadingModel() const { return m_loadWatcher.isRunning(); }
   bool hasModel() const { return m_backend != nullptr; }
   const ModelInfo* modelInfo() const;
@@ -95,8 +102,9 @@ class StudioSession : public QObject {
   // and a 1x1 map exactly for an image-level model; also empty without a model or a
   // map). Otherwise one message for the user that says what differs and what to do.
   QString classMismatch() const;
-  // The same check against another model (`info`, e.g. one about to be loaded).
-  QString classMismatchWith(const ModelInfo& info) const;
+  // The same check against another model (`info`, e.g. one about to be loaded);
+  // without `withFix`, only what differs (for a prompt whose buttons are the fixes).
+  QString classMismatchWith(const ModelInfo& info, bool withFix = true) const;
   // The document holds the user's work: edited, or opened, imported or restored.
   bool hasUserWork() const;
   static bool sameClasses(const ClassList& a, const ClassList& b);
@@ -124,6 +132,9 @@ class StudioSession : public QObject {
   // Loads a photo and segments it (asynchronous; photoSegmented or an error follows).
   // Returns an error at once when the file cannot be read; the document is unchanged.
   Status openPhoto(const QString& path);
+  // Segments the open photo again with the loaded model, as opening it again would: the
+  // map and the results are replaced when the segmentation arrives (photoSegmented).
+  Status segmentPhotoAgain();
   // Image-level models: classifies an image (classified follows).
   Status classifyImage(const QString& path);
 
@@ -196,6 +207,8 @@ class StudioSession : public QObject {
   struct LoadOutcome;
   void onFinished(const std::shared_ptr<const InferenceResult>& r);
   void onSegmented(const InferenceResult& r);
+  // Segments the photo `source` gives (read on the worker thread) at the model size.
+  void submitSegmentation(std::function<Result<RgbImage>()> source, const QString& path);
   void onEdited(const InferenceResult& r);
   void onGenerated(const InferenceResult& r);
   LabelMap modelGridLabels(const LabelMap& map) const;

@@ -471,11 +471,48 @@ TEST_F(SessionFixture, ModelSwitchStartsANewMapWhenAskedOrWhenTheMapIsUntouched)
   doc.endGesture();
   EXPECT_TRUE(session.hasUserWork());
   EXPECT_FALSE(session.classMismatchWith(fake->info()).isEmpty());
-  session.setBackend(fake, "/models/fake.safetensors", "cafe", /*startNewMap=*/true);
+  session.setBackend(fake, "/models/fake.safetensors", "cafe", StudioSession::MapOnSwitch::New);
   EXPECT_EQ(doc.classes().size(), 3);
   EXPECT_EQ(doc.labels(), LabelMap(32, 24, 0));
   EXPECT_FALSE(session.hasUserWork());
   EXPECT_EQ(started.count(), 2);
+}
+
+// "Segment the photo with <model>": the open photo gets a map in the new model's classes.
+TEST_F(SessionFixture, ModelSwitchCanSegmentTheOpenPhotoWithTheNewModel) {
+  ASSERT_TRUE(session.openPhoto(writePhoto()).ok());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return doc.width() == 64 && doc.hasPhoto(); }, 5000));
+  const RgbImage photo = doc.photo();
+  doc.beginGesture("Brush");
+  doc.touch(raster::dab(doc.mutableLabels(), {40.5, 10.5}, 5, 2));
+  doc.endGesture();
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  QSignalSpy warnings(&session, &StudioSession::warningOccurred);
+  auto faces = faceModel();
+  session.setBackend(faces, "/models/faces.safetensors", "f00d", StudioSession::MapOnSwitch::SegmentPhoto);
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_EQ(faces->calls.load(), 1);
+  EXPECT_EQ(doc.classes().size(), 2);
+  EXPECT_TRUE(session.classMismatch().isEmpty());
+  EXPECT_EQ(doc.photo(), photo);
+  EXPECT_EQ(doc.width(), 64);
+  EXPECT_EQ(doc.referenceLabels(), doc.labels());
+  EXPECT_EQ(warnings.count(), 0) << "no class warning for a map about to be replaced";
+  // The same again from the Run menu, with the loaded model: the painted change is replaced.
+  doc.beginGesture("Brush");
+  const int other = doc.labels().at(10, 10) == 0 ? 1 : 0;
+  doc.touch(raster::dab(doc.mutableLabels(), {10.5, 10.5}, 4, static_cast<std::uint8_t>(other)));
+  doc.endGesture();
+  ASSERT_FALSE(doc.labels() == doc.referenceLabels());
+  ASSERT_TRUE(session.segmentPhotoAgain().ok());
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_EQ(doc.labels(), doc.referenceLabels());
+  EXPECT_EQ(doc.photo(), photo);
+  // Without a photo it says what to do.
+  session.newMap(0);
+  auto none = session.segmentPhotoAgain();
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error(), "there is no photo to segment: open one with File ▸ Open photo");
 }
 
 TEST_F(SessionFixture, ImportedMaskOfAnotherSizeIsScaledToThePhotoAndUndoRestoresTheMap) {

@@ -178,15 +178,17 @@ bool FileController::importMask(const QString& path, bool quiet) {
     return false;
   }
   LabelMap labels = r->first;
+  imaging::MaskReport read = r->second;
   if (!quiet) {
     MaskImportDialog dlg(m_session, path, r->first, r->second, m_window);
     if (dlg.exec() != QDialog::Accepted) return false;
     labels = dlg.labels();
+    read = dlg.report();  // as the user chose to read it
   }
   const QString fit = m_session->applyImportedMask(labels, path);
   remember(path, QStringLiteral("mask"));
   Q_EMIT titleChanged();
-  QString report = tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(r->second.summary()));
+  QString report = tr("Imported %1 — %2").arg(QFileInfo(path).fileName(), q(read.summary()));
   if (!fit.isEmpty()) report += QLatin1Char(' ') + tr("The map was %1.").arg(fit);
   Q_EMIT statusMessage(report, 15000);
   return true;

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -39,6 +40,21 @@ MaskImportDialog::Handling MaskImportDialog::handling() const {
   return static_cast<Handling>(m_handling->currentData().toInt());
 }
 
+bool MaskImportDialog::canImport() const { return m_import->isEnabled(); }
+
+void MaskImportDialog::fillHandlings() {
+  // Only what the mask's encoding supports, starting at what the report says was done:
+  // unknown colours can be snapped to the nearest class colour, unknown ids cannot
+  // (an id has no "nearest" class).
+  const QSignalBlocker block(m_handling);
+  m_handling->clear();
+  if (m_report.encoding == imaging::MaskReport::Encoding::Color)
+    m_handling->addItem(tr("Snap to the nearest class colour"), static_cast<int>(Handling::SnappedNearest));
+  m_handling->addItem(tr("Assign to a chosen class"), static_cast<int>(Handling::AssignedClass));
+  m_handling->addItem(tr("Mark as ignore (255)"), static_cast<int>(Handling::Ignored));
+  m_handling->setCurrentIndex(std::max(0, m_handling->findData(static_cast<int>(reportedHandling()))));
+}
+
 MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMap labels, imaging::MaskReport report,
                                    QWidget* parent)
     : QDialog(parent),
@@ -60,15 +76,20 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   v->addWidget(m_details);
 
   auto* form = new QFormLayout();
-  // Only what the mask's encoding supports, starting at what the report says was done:
-  // unknown colours can be snapped to the nearest class colour, unknown ids cannot
-  // (an id has no "nearest" class).
+  // How the file is read: as detected, or forced (a guess can be wrong, e.g. a colour
+  // mask whose class colours are all grey).
+  using Encoding = imaging::MaskReport::Encoding;
+  m_encoding = new QComboBox(this);
+  m_encoding->addItem(tr("As detected: %1").arg(encodingName(m_report.encoding)), -1);
+  for (Encoding e : {Encoding::Index, Encoding::Color, Encoding::ScaledGrey}) {
+    QString name = encodingName(e);
+    name[0] = name[0].toUpper();
+    m_encoding->addItem(name, static_cast<int>(e));
+  }
+  m_encoding->setToolTip(tr("Read the file as another kind of mask when the detected one is wrong"));
+  form->addRow(tr("Read as"), m_encoding);
   m_handling = new QComboBox(this);
-  if (m_report.encoding == imaging::MaskReport::Encoding::Color)
-    m_handling->addItem(tr("Snap to the nearest class colour"), static_cast<int>(Handling::SnappedNearest));
-  m_handling->addItem(tr("Assign to a chosen class"), static_cast<int>(Handling::AssignedClass));
-  m_handling->addItem(tr("Mark as ignore (255)"), static_cast<int>(Handling::Ignored));
-  m_handling->setCurrentIndex(std::max(0, m_handling->findData(static_cast<int>(reportedHandling()))));
+  fillHandlings();
   form->addRow(tr("Unknown pixels"), m_handling);
   m_assignClass = new QComboBox(this);
   const ClassList& classes = m_session->maskClasses();
@@ -86,7 +107,8 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
   v->addWidget(m_histogram, 1);
 
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-  buttons->button(QDialogButtonBox::Ok)->setText(tr("Import"));
+  m_import = buttons->button(QDialogButtonBox::Ok);
+  m_import->setText(tr("Import"));
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   v->addWidget(buttons);
@@ -96,6 +118,7 @@ MaskImportDialog::MaskImportDialog(StudioSession* session, QString path, LabelMa
     reread();
   });
   connect(m_assignClass, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { reread(); });
+  connect(m_encoding, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { reread(); });
   resize(520, 520);
   showReport();
 }
@@ -109,13 +132,25 @@ void MaskImportDialog::reread() {
   o.outOfRange = h == Handling::AssignedClass ? imaging::MaskImportOptions::OutOfRange::AssignClass
                                               : imaging::MaskImportOptions::OutOfRange::Ignore;
   o.assignClass = std::max(0, m_assignClass->currentIndex());
+  if (const int forced = m_encoding->currentData().toInt(); forced >= 0)
+    o.forceEncoding = static_cast<imaging::MaskReport::Encoding>(forced);
   auto r = m_session->readMask(m_path, o);
   if (!r) {
+    // Nothing valid to import until another choice reads the file.
+    m_import->setEnabled(false);
+    m_summary->setText(tr("This file cannot be read this way."));
     m_details->setText(tr("<span style='color:#c33'>%1</span>").arg(QString::fromStdString(r.error()).toHtmlEscaped()));
+    m_histogram->clear();
     return;
   }
+  m_import->setEnabled(true);
   m_labels = r->first;
+  const bool colourBefore = m_report.encoding == imaging::MaskReport::Encoding::Color;
   m_report = r->second;
+  if (colourBefore != (m_report.encoding == imaging::MaskReport::Encoding::Color)) {
+    fillHandlings();
+    m_assignClass->setEnabled(handling() == Handling::AssignedClass);
+  }
   showReport();
 }
 

@@ -3,8 +3,10 @@
 // Shows what importing a mask found (encoding, off-palette colours, ids outside the
 // model's classes, ignore pixels, a class histogram) and lets the user choose how
 // unknown pixels are handled (snap to nearest class colour for colour masks, a
-// chosen class, or ignore) before anything changes; the choice shown is the one the
-// report describes. Re-reads the file when the handling changes.
+// chosen class, or ignore) and how the file is read (as detected, or forced to an
+// index, colour or scaled-grey mask) before anything changes; the choices shown are
+// the ones the report describes. Re-reads the file when a choice changes; a reading
+// that fails says why and cannot be imported.
 #include <QDialog>
 
 #include "core/imaging/mask_io.h"
@@ -12,6 +14,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QTreeWidget;
 
 namespace symmflow::ui {
@@ -31,6 +34,8 @@ class MaskImportDialog : public QDialog {
   // The handling chosen in the dialog (for unknown colours or ids of this mask).
   Handling handling() const;
   QComboBox* handlingBox() const { return m_handling; }
+  QComboBox* encodingBox() const { return m_encoding; }  // "as detected", then each encoding
+  bool canImport() const;
   QComboBox* classBox() const { return m_assignClass; }
   QLabel* summaryLabel() const { return m_summary; }
   QTreeWidget* histogramTree() const { return m_histogram; }
@@ -38,6 +43,7 @@ class MaskImportDialog : public QDialog {
 
  private:
   void reread();
+  void fillHandlings();
   Handling reportedHandling() const;
   void showReport();
 
@@ -47,7 +53,9 @@ class MaskImportDialog : public QDialog {
   imaging::MaskReport m_report;
   QLabel* m_summary;
   QLabel* m_details;
+  QComboBox* m_encoding;
   QComboBox* m_handling;
+  QPushButton* m_import = nullptr;
   QComboBox* m_assignClass;
   QTreeWidget* m_histogram;
 };

@@ -138,6 +138,53 @@ TEST_F(FileFixture, ColourMaskReportSnapsByDefaultAndIgnoresWhenAsked) {
   EXPECT_EQ(dlg.labels().at(0, 0), LabelMap::kIgnoreId);
 }
 
+// "Read as" overrides the detected encoding; a reading that fails cannot be imported.
+TEST_F(FileFixture, ImportReportReadsTheFileAsTheChosenEncoding) {
+  // Ids 0, 1 and 2 written as grey 0, 20 and 40 (ids x20): detected as a scaled-grey mask.
+  LabelMap scaled(32, 24, 0);
+  for (int x = 8; x < 32; ++x)
+    for (int y = 0; y < 24; ++y) scaled.at(x, y) = x < 16 ? 20 : 40;
+  const QString path = dir.filePath("x20.png");
+  ASSERT_TRUE(imaging::saveIndexMask(scaled, path.toStdString()).ok());
+  auto r = session.readMask(path, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->second.encoding, imaging::MaskReport::Encoding::ScaledGrey);
+  MaskImportDialog dlg(&session, path, r->first, r->second);
+  EXPECT_TRUE(dlg.encodingBox()->currentText().startsWith("As detected: scaled grey"))
+      << dlg.encodingBox()->currentText().toStdString();
+  EXPECT_EQ(dlg.labels().at(20, 5), 2);
+  // Read as an index mask: 20 and 40 are no ids of 3 classes, so those pixels are unknown.
+  dlg.encodingBox()->setCurrentIndex(
+      dlg.encodingBox()->findData(static_cast<int>(imaging::MaskReport::Encoding::Index)));
+  EXPECT_EQ(dlg.report().encoding, imaging::MaskReport::Encoding::Index);
+  EXPECT_EQ(dlg.report().outOfRangePixels, 24 * 24);
+  EXPECT_EQ(dlg.labels().at(20, 5), LabelMap::kIgnoreId);
+  EXPECT_EQ(dlg.labels().at(2, 5), 0);
+  EXPECT_TRUE(dlg.canImport());
+  // Read as a colour mask: grey (40, 40, 40) is no class colour, and now can be snapped.
+  dlg.encodingBox()->setCurrentIndex(
+      dlg.encodingBox()->findData(static_cast<int>(imaging::MaskReport::Encoding::Color)));
+  EXPECT_EQ(dlg.report().encoding, imaging::MaskReport::Encoding::Color);
+  EXPECT_GE(dlg.handlingBox()->findData(static_cast<int>(MaskImportDialog::Handling::SnappedNearest)), 0);
+
+  // A colour mask read as a grey one fails: said, and nothing to import until fixed.
+  RgbImage colour(8, 8);
+  for (int i = 0; i < 64; ++i) colour.at(i % 8, i / 8)[0] = 200;
+  const QString cpath = dir.filePath("red.png");
+  ASSERT_TRUE(imaging::savePng(colour, cpath.toStdString()).ok());
+  auto c = session.readMask(cpath, {});
+  ASSERT_TRUE(c.ok()) << c.error();
+  MaskImportDialog cdlg(&session, cpath, c->first, c->second);
+  cdlg.encodingBox()->setCurrentIndex(
+      cdlg.encodingBox()->findData(static_cast<int>(imaging::MaskReport::Encoding::Index)));
+  EXPECT_FALSE(cdlg.canImport());
+  EXPECT_TRUE(cdlg.detailsLabel()->text().contains("not grey")) << cdlg.detailsLabel()->text().toStdString();
+  EXPECT_EQ(cdlg.histogramTree()->topLevelItemCount(), 0);
+  cdlg.encodingBox()->setCurrentIndex(0);
+  EXPECT_TRUE(cdlg.canImport());
+  EXPECT_EQ(cdlg.report().encoding, imaging::MaskReport::Encoding::Color);
+}
+
 TEST_F(FileFixture, ImportReportOnAPhotoSaysTheMaskIsScaled) {
   QSignalSpy segmented(&session, &StudioSession::photoSegmented);
   ASSERT_TRUE(files.openPhoto(writePhoto()));

@@ -262,6 +262,16 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
   if (m_zoom >= kGridZoom) paintGrid(p, QRectF(toMap(QPointF(0, 0)), toMap(QPointF(width(), height()))));
   p.setPen(QPen(QColor(0, 0, 0, 160), 1));
   p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5));
+  if (m_doc->width() == 1 && m_doc->height() == 1) {
+    // An image-level map: one class for the whole image; say so under the swatch.
+    const int id = m_doc->labels().ids[0];
+    const ClassList& classes = m_doc->classes();
+    const QString name = id < classes.size() ? QString::fromStdString(classes.classes[id].name) : QString::number(id);
+    const QRectF below(0, target.bottom() + 8, width(), height() - target.bottom() - 8);
+    p.setPen(QColor(220, 220, 220));
+    p.drawText(below, Qt::AlignHCenter | Qt::AlignTop,
+               tr("Whole-image class: %1\nPick another in the Classes list (keys 1–9, 0).").arg(name));
+  }
 
   // Tool preview (polygon in progress, line rubber band).
   const QPolygonF preview = m_tools->currentTool()->preview();

@@ -55,7 +55,8 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   m_yHatImage = imageLabel(tr("One-step label estimate ŷ₀ = y_t − t·v_y"), body);
   images->addWidget(new QLabel(tr("x<sub>t</sub>"), body), 0, 0, Qt::AlignHCenter);
   images->addWidget(new QLabel(tr("y<sub>t</sub>"), body), 0, 1, Qt::AlignHCenter);
-  images->addWidget(new QLabel(tr("ŷ<sub>0</sub> estimate"), body), 0, 2, Qt::AlignHCenter);
+  m_yHatTitle = new QLabel(tr("ŷ<sub>0</sub> estimate"), body);
+  images->addWidget(m_yHatTitle, 0, 2, Qt::AlignHCenter);
   images->addWidget(m_xImage, 1, 0);
   images->addWidget(m_yImage, 1, 1);
   images->addWidget(m_yHatImage, 1, 2);
@@ -146,6 +147,8 @@ int TrajectoryDock::graphCount() const {
   return m_velocity->graphCount() + m_coverage->graphCount() + m_confidence->graphCount();
 }
 
+QString TrajectoryDock::estimateTitle() const { return m_yHatTitle->text(); }
+
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
   const int item = m_session->trajectoryItem();
@@ -232,6 +235,7 @@ void TrajectoryDock::showStep(int index) {
   if (index < 0 || index >= static_cast<int>(steps.size())) {
     m_stepLabel->setText(tr("No generation yet"));
     m_caption->setText(caption);
+    m_yHatTitle->setText(tr("ŷ<sub>0</sub> estimate"));
     for (auto* l : {m_xImage, m_yImage, m_yHatImage}) {
       l->setPixmap({});
       l->setText(tr("—"));
@@ -256,9 +260,17 @@ void TrajectoryDock::showStep(int index) {
   const QString notRecorded = tr("not recorded");
   show(m_xImage, p ? toQImage(p->x) : QImage(), notRecorded);
   show(m_yImage, p ? labelsToImage(p->y, classes) : QImage(), notRecorded);
-  // Nothing is evaluated at the end point, so it has no estimate of its own.
-  show(m_yHatImage, p ? labelsToImage(p->yHat, classes) : QImage(),
-       p && !s.hasVelocity ? tr("none at the end") : notRecorded);
+  // Nothing is evaluated at the end point: it shows the last estimate, from the point before,
+  // and says from which t.
+  const StepPreview* estimate = p;
+  double estimateT = s.t;
+  if (p && p->yHat.empty() && index > 0) {
+    estimate = previewOf(steps[static_cast<std::size_t>(index - 1)], m_session->trajectoryItem());
+    estimateT = steps[static_cast<std::size_t>(index - 1)].t;
+  }
+  m_yHatTitle->setText(estimate == p ? tr("ŷ<sub>0</sub> estimate")
+                                     : tr("ŷ<sub>0</sub> estimate (t = %1)").arg(estimateT, 0, 'f', 3));
+  show(m_yHatImage, estimate ? labelsToImage(estimate->yHat, classes) : QImage(), notRecorded);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);
     c->point2->setCoords(s.t, 1);

@@ -28,6 +28,8 @@ class TrajectoryDock : public QDockWidget {
 
   QSlider* slider() const { return m_slider; }
   int graphCount() const;  // for tests
+  // The estimate's heading: at the end point it names the t it was estimated at (for tests).
+  QString estimateTitle() const;
 
  private:
   void rebuild();
@@ -38,6 +40,7 @@ class TrajectoryDock : public QDockWidget {
   QLabel* m_xImage;
   QLabel* m_yImage;
   QLabel* m_yHatImage;
+  QLabel* m_yHatTitle;
   QLabel* m_caption = nullptr;
   QLabel* m_stepLabel;
   QSlider* m_slider;

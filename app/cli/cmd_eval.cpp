@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // symmflow eval: one- or few-step segmentation (or classification) metrics of a model
-// on a shard or on image/mask folders, at the model's resolution.
+// on a shard or on image/mask folders, at the model's resolution, or with --native at each
+// photo's own resolution through the same pipeline as `symmflow segment`.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,16 +19,83 @@
 #include "core/safetensors.h"
 #include "core/trainer.h"
 #ifdef SYMMFLOW_HAVE_IMAGING
+#include "app/cli/whole_photo.h"
 #include "core/imaging/dataset_folder.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
+#include "core/imaging/resample.h"
 #endif
 
 namespace symmflow::cli {
 namespace {
 
+// What one evaluation measured.
+struct Measured {
+  ConfusionMatrix cm;
+  double seconds = 0.0;
+  std::int64_t items = 0;
+  bool imageLevel = false;  // one entry per image (top-1 accuracy) instead of per pixel
+};
+
 #ifdef SYMMFLOW_HAVE_IMAGING
+// --images DIR --masks DIR: files paired by stem; every image needs its mask.
+Result<std::vector<imaging::ImageMaskPair>> imageMaskPairs(const std::string& images, const std::string& masks) {
+  auto listing = imaging::listImageMaskPairs(images, masks, false);
+  if (!listing) return Error{listing.error()};
+  if (!listing->unmatchedImages.empty())
+    return Error{"no mask in " + masks + " for " + listing->unmatchedImages.front() +
+                 (listing->unmatchedImages.size() > 1
+                      ? " (and " + std::to_string(listing->unmatchedImages.size() - 1) + " more images)"
+                      : "")};
+  return listing->pairs;
+}
+
+// A mask of another size than its image (e.g. generated images at the model size against
+// full-size maps) is accepted when its aspect agrees.
+Status checkMaskShape(const std::string& maskPath, const LabelMap& mask, const RgbImage& image) {
+  const double ai = static_cast<double>(image.width) / image.height, am = static_cast<double>(mask.width) / mask.height;
+  if (std::abs(ai - am) > 0.02 * ai)
+    return Error{maskPath + " is " + std::to_string(mask.width) + "x" + std::to_string(mask.height) +
+                 ", another shape than its image " + std::to_string(image.width) + "x" + std::to_string(image.height)};
+  return {};
+}
+
+Result<LabelMap> readTruth(const std::string& maskPath, const ClassList& classes) {
+  imaging::MaskImportOptions mo;
+  mo.offPalette = imaging::MaskImportOptions::OffPalette::Error;
+  auto mask = imaging::importMask(maskPath, classes, mo);
+  if (!mask) return Error{mask.error()};
+  return std::move(mask->first);
+}
+
+// --native: every image segmented at its own size as `symmflow segment` writes it, scored
+// against its mask at that size (a mask of another size is scaled to it, nearest neighbour).
+Result<ConfusionMatrix> evaluateAtPhotoSize(const Engine& engine, const std::string& images, const std::string& masks,
+                                            const SegmentParams& params, int limit, std::int64_t* items) {
+  const ModelInfo& info = engine.info();
+  if (info.imageLevel()) return Error{"--native scores label maps; this model classifies whole images"};
+  auto pairs = imageMaskPairs(images, masks);
+  if (!pairs) return Error{pairs.error()};
+  if (pairs->empty()) return Error{"no images found"};
+  if (limit > 0 && static_cast<std::size_t>(limit) < pairs->size()) pairs->resize(static_cast<std::size_t>(limit));
+  ConfusionMatrix cm(info.config.numClasses, info.classes.ignoreIndex);
+  for (const auto& pair : *pairs) {
+    auto image = imaging::loadImage(pair.imagePath);
+    if (!image) return Error{image.error()};
+    auto truth = readTruth(pair.maskPath, info.classes);
+    if (!truth) return Error{truth.error()};
+    if (auto s = checkMaskShape(pair.maskPath, *truth, *image); !s) return Error{s.error()};
+    if (truth->width != image->width || truth->height != image->height)
+      truth = imaging::resizeLabels(*truth, image->width, image->height);
+    auto covered = segmentWholePhoto(engine, *image, params);
+    if (!covered) return Error{pair.imagePath + ": " + covered.error()};
+    cm.add(truth->ids.data(), covered->labels.ids.data(), truth->ids.size());
+  }
+  *items = static_cast<std::int64_t>(pairs->size());
+  return cm;
+}
+
 // Reads images (and masks) into an in-memory shard at the model's size.
 Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images, const std::string& masks,
                                const std::string& classFolders, int limit) {
@@ -42,15 +110,9 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
       labels.push_back(it.classId);
     }
   } else {
-    // --images DIR --masks DIR: pair files by stem; every image needs its mask.
-    auto listing = imaging::listImageMaskPairs(images, masks, false);
-    if (!listing) return Error{listing.error()};
-    if (!listing->unmatchedImages.empty())
-      return Error{"no mask in " + masks + " for " + listing->unmatchedImages.front() +
-                   (listing->unmatchedImages.size() > 1
-                        ? " (and " + std::to_string(listing->unmatchedImages.size() - 1) + " more images)"
-                        : "")};
-    for (const auto& pair : listing->pairs) {
+    auto pairs = imageMaskPairs(images, masks);
+    if (!pairs) return Error{pairs.error()};
+    for (const auto& pair : *pairs) {
       imagePaths.push_back(pair.imagePath);
       maskPaths.push_back(pair.maskPath);
     }
@@ -72,18 +134,11 @@ Result<Shard> shardFromFolders(const ModelInfo& info, const std::string& images,
     auto small = imaging::toModel(*img, framing);
     std::memcpy(imgs[i].data_ptr(), small.pixels.data(), small.pixels.size());
     if (ms.defined()) {
-      imaging::MaskImportOptions mo;
-      mo.offPalette = imaging::MaskImportOptions::OffPalette::Error;
-      auto mask = imaging::importMask(maskPaths[i], info.classes, mo);
-      if (!mask) return Error{mask.error()};
-      // A mask of another size than its image (e.g. generated images at the model size
-      // against full-size maps) is framed on its own; its aspect must agree.
-      const auto& mk = mask->first;
-      const double ai = static_cast<double>(img->width) / img->height, am = static_cast<double>(mk.width) / mk.height;
-      if (std::abs(ai - am) > 0.02 * ai)
-        return Error{maskPaths[i] + " is " + std::to_string(mk.width) + "x" + std::to_string(mk.height) +
-                     ", another shape than its image " + std::to_string(img->width) + "x" +
-                     std::to_string(img->height)};
+      auto truth = readTruth(maskPaths[i], info.classes);
+      if (!truth) return Error{truth.error()};
+      if (auto s = checkMaskShape(maskPaths[i], *truth, *img); !s) return Error{s.error()};
+      // Framed on its own when its size differs from the image's.
+      const auto& mk = *truth;
       auto mm = imaging::labelsToModel(mk, imaging::makeFraming(mk.width, mk.height, c.imageWidth, c.imageHeight));
       std::memcpy(ms[i].data_ptr(), mm.ids.data(), mm.ids.size());
     }
@@ -101,13 +156,16 @@ void registerEval(CLI::App& app, int& exitCode) {
                                                                     precisionArg = "fp32";
   static int steps = 1, draws = 1, batch = 8, limit = 0;
   static std::uint64_t seed = 0;
-  static bool json = false, record = false, mirror = false;
+  static bool json = false, record = false, mirror = false, native = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
   cmd->add_option("--shard", shardPath, "evaluate on a data shard");
 #ifdef SYMMFLOW_HAVE_IMAGING
   cmd->add_option("--images", images, "folder of images (with --masks: masks of the same stem)");
   cmd->add_option("--masks", masks, "folder of index or colour masks");
   cmd->add_option("--labels-from-folders", classFolders, "folder with one sub-folder of images per class");
+  cmd->add_flag("--native", native,
+                "with --images/--masks: segment every image at its own size as 'symmflow segment' does and "
+                "score it against its mask at that size");
 #endif
   cmd->add_option("--steps", steps, "sampler steps from t=1 to t=0")->check(CLI::Range(1, 1000));
   cmd->add_option("--solver", solver, "euler | heun");
@@ -154,55 +212,89 @@ void registerEval(CLI::App& app, int& exitCode) {
     }
     configureThreads(0);
     const auto& info = loaded->info;
-    Result<Shard> shard = Error{"give --shard, --images with --masks, or --labels-from-folders"};
-    if (!shardPath.empty())
-      shard = Shard::load(shardPath);
+    // At the model's size: a shard, or image folders read into one at that size.
+    auto measureAtModelSize = [](LoadedModel& m, const std::string& device, Precision precision,
+                                 Solver solv) -> Result<Measured> {
+      Result<Shard> shard = Error{"give --shard, --images with --masks, or --labels-from-folders"};
+      if (!shardPath.empty())
+        shard = Shard::load(shardPath);
 #ifdef SYMMFLOW_HAVE_IMAGING
-    else if (!images.empty() || !classFolders.empty()) {
-      if (classFolders.empty() && masks.empty()) {
-        exitCode = fail("--images needs --masks (or use --labels-from-folders)");
-        return;
+      else if (!images.empty() || !classFolders.empty()) {
+        if (classFolders.empty() && masks.empty())
+          return Error{"--images needs --masks (or use --labels-from-folders)"};
+        shard = shardFromFolders(m.info, images, masks, classFolders, limit);
       }
-      shard = shardFromFolders(info, images, masks, classFolders, limit);
-    }
 #endif
-    if (!shard) {
-      exitCode = fail(shard.error());
-      return;
-    }
-    if (shard->classes().size() != info.config.numClasses) {
-      exitCode = fail("the data has " + std::to_string(shard->classes().size()) + " classes but the model has " +
-                      std::to_string(info.config.numClasses));
-      return;
-    }
-    if (shard->height() != info.config.imageHeight || shard->width() != info.config.imageWidth) {
-      exitCode = fail("the shard's images are " + std::to_string(shard->width()) + "x" +
-                      std::to_string(shard->height()) + " but the model works at " +
-                      std::to_string(info.config.imageWidth) + "x" + std::to_string(info.config.imageHeight));
-      return;
-    }
-    try {
-      const torch::Device d(*dev);
-      auto net = loaded->net;
-      net->to(d, *precision == Precision::Fp16   ? torch::kHalf
-                 : *precision == Precision::Bf16 ? torch::kBFloat16
-                                                 : torch::kFloat);
+      if (!shard) return Error{shard.error()};
+      const auto& c = m.info.config;
+      if (shard->classes().size() != c.numClasses)
+        return Error{"the data has " + std::to_string(shard->classes().size()) + " classes but the model has " +
+                     std::to_string(c.numClasses)};
+      if (shard->height() != c.imageHeight || shard->width() != c.imageWidth)
+        return Error{"the shard's images are " + std::to_string(shard->width()) + "x" +
+                     std::to_string(shard->height()) + " but the model works at " + std::to_string(c.imageWidth) + "x" +
+                     std::to_string(c.imageHeight)};
+      const torch::Device d(device);
+      auto net = m.net;
+      net->to(d, precision == Precision::Fp16   ? torch::kHalf
+                 : precision == Precision::Bf16 ? torch::kBFloat16
+                                                : torch::kFloat);
       shard->to(d);
       EvalOptions eo;
       eo.steps = steps;
-      eo.solver = *solv;
+      eo.solver = solv;
       eo.draws = draws;
       eo.mirror = mirror;
       eo.batch = batch;
       eo.seed = seed;
       eo.limit = limit;
       const auto t0 = std::chrono::steady_clock::now();
-      auto cm = evaluateShard(net, *shard, eo);
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      Measured out{evaluateShard(net, *shard, eo)};
+      out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      out.items = limit > 0 ? std::min<int64_t>(limit, shard->size()) : shard->size();
+      out.imageLevel = m.info.imageLevel() || (shard->hasLabels() && !shard->hasMasks());
+      return out;
+    };
+    // --native: at every photo's own size, through the engine as `symmflow segment` runs it.
+    auto measureAtPhotoSize = [](const std::string& modelPath, const std::string& device, Precision precision,
+                                 Solver solv) -> Result<Measured> {
+#ifdef SYMMFLOW_HAVE_IMAGING
+      if (images.empty() || masks.empty()) return Error{"--native needs --images and --masks"};
+      auto engine = Engine::load(modelPath, device == "cuda" ? DeviceKind::Cuda : DeviceKind::Cpu, precision);
+      if (!engine) return Error{engine.error()};
+      SegmentParams p;
+      p.steps = steps;
+      p.solver = solv;
+      p.seed = seed;
+      p.draws = draws;
+      p.mirror = mirror;
+      p.mirrorWhenFlipTrained = false;  // exactly the draws and mirroring asked for, as at the model's size
+      const auto t0 = std::chrono::steady_clock::now();
+      std::int64_t items = 0;
+      auto cm = evaluateAtPhotoSize(*engine, images, masks, p, limit, &items);
+      if (!cm) return Error{cm.error()};
+      Measured out{std::move(cm).value()};
+      out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      out.items = items;
+      return out;
+#else
+      (void)modelPath, (void)device, (void)precision, (void)solv;
+      return Error{"--native needs the imaging layer (this build has no OpenCV)"};
+#endif
+    };
+    try {
+      Result<Measured> measured = native ? measureAtPhotoSize(path, *dev, *precision, *solv)
+                                         : measureAtModelSize(loaded.value(), *dev, *precision, *solv);
+      if (!measured) {
+        exitCode = fail(measured.error());
+        return;
+      }
+      const ConfusionMatrix& cm = measured->cm;
+      const double secs = measured->seconds;
+      const bool imageLevel = measured->imageLevel;
       std::vector<std::string> names;
       for (const auto& c : info.classes.classes) names.push_back(c.name);
       auto j = nlohmann::json::parse(cm.toJson(names));
-      const bool imageLevel = info.imageLevel() || (shard->hasLabels() && !shard->hasMasks());
       if (imageLevel) {
         j["accuracy"] = cm.pixelAccuracy();
         j["images"] = cm.total();
@@ -213,7 +305,8 @@ void registerEval(CLI::App& app, int& exitCode) {
       j["solver"] = solverName(*solv);
       j["draws"] = draws;
       j["mirror"] = mirror;
-      j["items"] = limit > 0 ? std::min<int64_t>(limit, shard->size()) : shard->size();
+      j["items"] = measured->items;
+      j["resolution"] = native ? "photo" : "model";
       j["seconds"] = secs;
       j["device"] = *dev;
       j["precision"] = precisionName(*precision);
@@ -237,6 +330,10 @@ void registerEval(CLI::App& app, int& exitCode) {
         std::string key = "eval_steps" + std::to_string(steps);
         if (draws != 1) key += "_draws" + std::to_string(draws);
         if (mirror) key += "_mirror";
+        if (native) {
+          key += "_native";
+          entry["resolution"] = "photo";
+        }
         if (*precision != Precision::Fp32) {
           key += std::string("_") + precisionName(*precision);
           entry["precision"] = precisionName(*precision);

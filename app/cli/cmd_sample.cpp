@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/whole_photo.h"
 #include "core/engine.h"
 #include "core/imaging/composite.h"
-#include "core/imaging/covering.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
@@ -224,7 +224,6 @@ void registerSegment(CLI::App& app, int& exitCode) {
     auto* photo = &job->photo;
     auto* engine = &job->engine;
     const auto* solver = &job->solver;
-    const auto& framing = job->framing;
     const auto& info = engine->info();
     if (info.imageLevel()) {
       exitCode = fail("this model classifies whole images; use 'symmflow classify'");
@@ -237,17 +236,12 @@ void registerSegment(CLI::App& app, int& exitCode) {
     p.draws = draws;
     p.mirror = mirror;
     // The whole photo: crops of the model's aspect side by side where the photo's differs.
-    const auto windows = imaging::coveringWindows(framing);
-    std::vector<FloatPlanes> scores;
-    for (const auto& window : windows) {
-      auto seg = engine->segment(imaging::toModel(*photo, window), p);
-      if (!seg) {
-        exitCode = fail(seg.error());
-        return;
-      }
-      scores.push_back(std::move(seg->probabilities));
+    auto covered = segmentWholePhoto(*engine, *photo, p);
+    if (!covered) {
+      exitCode = fail(covered.error());
+      return;
     }
-    auto labels = imaging::segmentationFromWindows(scores, windows, *photo).labels;
+    const LabelMap& labels = covered->labels;
     auto text = provenance(*engine, c, "segment", nullptr);
     text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
     text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});

@@ -195,6 +195,39 @@ TEST_F(Cli, EvalPrintsMetricsAsJson) {
   EXPECT_NE(r.out.find("\"pixel_accuracy\""), std::string::npos);
 }
 
+// --native scores what `segment` writes: each photo at its own size (32x24 against a
+// 16x16 model: covered by two windows), against its mask at that size.
+TEST_F(Cli, EvalNativeScoresWhatSegmentWrites) {
+  std::int64_t right = 0, total = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::string stem = "scene" + std::to_string(i);
+    const std::string out = p("native_" + stem + ".png");
+    auto r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/" + stem + ".png") + " -o " + out +
+                 " --draws 1 --seed 3");
+    ASSERT_EQ(r.code, 0) << r.out;
+    auto written = imaging::importMask(out, classes());
+    auto truth = imaging::importMask(p("val/masks/" + stem + ".png"), classes());
+    ASSERT_TRUE(written.ok() && truth.ok());
+    ASSERT_EQ(written->first.ids.size(), truth->first.ids.size());
+    for (std::size_t k = 0; k < truth->first.ids.size(); ++k) {
+      right += written->first.ids[k] == truth->first.ids[k];
+      ++total;
+    }
+  }
+  auto r = run("eval -m " + p("m.safetensors") + " --images " + p("val/images") + " --masks " + p("val/masks") +
+               " --native --draws 1 --seed 3 --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(j["resolution"], "photo");
+  EXPECT_EQ(j["items"], 4);
+  EXPECT_EQ(j["pixels"], total);
+  EXPECT_DOUBLE_EQ(j["pixel_accuracy"].get<double>(), static_cast<double>(right) / static_cast<double>(total));
+  // Without masks it says what it needs.
+  r = run("eval -m " + p("m.safetensors") + " --shard " + p("val.safetensors") + " --native");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("--native needs --images and --masks"), std::string::npos) << r.out;
+}
+
 // --record adds one entry per setting to the file's metrics (steps, draws, mirror in
 // the key) and leaves the weights byte for byte as they were.
 TEST_F(Cli, EvalRecordsEachSettingUnderItsOwnKeyAndKeepsTheWeights) {

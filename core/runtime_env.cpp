@@ -5,8 +5,12 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace symmflow {
 
@@ -57,6 +61,19 @@ void prepareRuntimeEnvironment(char** argv) {
     if (!core.empty() && setenv("OPENBLAS_CORETYPE", core.c_str(), 0) == 0) changed = true;
   }
   if (changed) execv("/proc/self/exe", argv);  // only returns on failure: then run on as we are
+  configureAllocator();
+}
+
+bool configureAllocator() {
+  for (const char* name : {"MALLOC_MMAP_MAX_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"})
+    if (std::getenv(name) != nullptr) return false;
+  if (const char* choice = std::getenv("SYMMFLOW_ALLOCATOR"); choice && std::strcmp(choice, "default") == 0)
+    return false;
+#if defined(__GLIBC__)
+  return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, 256 << 20) == 1;
+#else
+  return false;
+#endif
 }
 
 }  // namespace symmflow

@@ -15,6 +15,9 @@
 // - OPENBLAS_CORETYPE=SkylakeX or Haswell when the OpenBLAS in the process does not know the
 //   CPU and fell back to a pre-AVX2 kernel (Debian 12's OpenBLAS 0.3.21 takes a 2023 Xeon
 //   for a "Prescott": matrix products 4.5x slower).
+//
+// Then, without re-executing, glibc's allocator is told to keep tensors in its heap
+// (configureAllocator()).
 
 #include <string>
 
@@ -26,8 +29,20 @@ struct CpuFeatures {
 };
 CpuFeatures cpuFeatures();
 
-// Call first in main(). Returns normally when nothing had to change (or re-exec failed).
+// Call first in main(). Returns normally when nothing had to change (or re-exec failed),
+// after configureAllocator().
 void prepareRuntimeEnvironment(char** argv);
+
+// glibc: serve every allocation from the heap (M_MMAP_MAX = 0) and return its top to the
+// system only beyond 256 MiB (M_TRIM_THRESHOLD). By default glibc maps each block over its
+// mmap threshold (at most 32 MiB: activations of batched evaluations, attention scores,
+// training batches) afresh and unmaps it on free, so every network evaluation paid page
+// faults on zeroed pages: on the 2-core Xeon a 4-step camvid generation took 339-419 ms
+// instead of ~303 ms, and CPU training ran at 6 images/s instead of 8 (docs/PERFORMANCE.md).
+// Skipped, returning false, where the user set MALLOC_MMAP_MAX_, MALLOC_MMAP_THRESHOLD_,
+// MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES, or SYMMFLOW_ALLOCATOR=default, and on other C
+// libraries. Call before threads start.
+bool configureAllocator();
 
 // The core type OpenBLAS should be told to use instead of `detected` (its
 // openblas_get_corename()) on a CPU with these features; empty when the detection is fine

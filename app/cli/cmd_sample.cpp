@@ -4,14 +4,17 @@
 // mapped back (label maps edge-aware, edits composited into the original pixels).
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/folder_jobs.h"
 #include "app/cli/whole_photo.h"
 #include "core/engine.h"
 #include "core/imaging/composite.h"
+#include "core/imaging/dataset_folder.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_io.h"
@@ -118,17 +121,20 @@ Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
 }  // namespace
 
 void registerGenerate(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand("generate", "Label map (or class name) -> image");
+  auto* cmd =
+      app.add_subcommand("generate", "Label map (or class name) -> image; a folder of maps -> image/mask pairs");
   static Common c;
   static std::string mask, label, output, preview;
   static int count = 1;
   static bool snap = false;
   addCommon(cmd, c, 10);
-  cmd->add_option("--mask", mask, "label map: index or colour PNG");
+  cmd->add_option("--mask", mask,
+                  "label map: index or colour PNG; or a folder of them (then -o is a folder that gets "
+                  "images/<stem>.png and, at each image's size, masks/<stem>.png: a paired data set)");
   cmd->add_option("--label", label, "class name, for image-level models");
-  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...")
+  cmd->add_option("-o,--output", output, "image to write (.png); with --count N, OUT_0.png ...; or a folder")
       ->required()
-      ->check(OutputFolderExists & PngOutput);
+      ->check(PngOrFolderOutput);
   cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)")
@@ -137,6 +143,31 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     if (mask.empty() == label.empty()) {
       exitCode = fail("give exactly one of --mask or --label");
       return;
+    }
+    const bool folder = !mask.empty() && isFolderArgument(mask);
+    if (isFolderArgument(output) != folder) {
+      exitCode = fail(folder ? "--mask is a folder of label maps: give a folder for -o too (end it with '/')"
+                             : "'" + output + "' is a folder: give a .png file for one label map");
+      return;
+    }
+    if (folder && !preview.empty()) {
+      exitCode = fail("--mask-preview is for one label map; a folder's pairs are in <output>/masks");
+      return;
+    }
+    std::vector<std::string> maps;
+    if (folder) {
+      auto files = imaging::listImageFiles(mask, /*masks=*/true);
+      if (!files) {
+        exitCode = fail(files.error());
+        return;
+      }
+      maps = std::move(files).value();
+      for (const std::string& dir :
+           {output, (fs::path(output) / "images").string(), (fs::path(output) / "masks").string()})
+        if (auto s = prepareOutputFolder(dir); !s) {
+          exitCode = fail(s.error());
+          return;
+        }
     }
     auto solver = parseSolver(c.solver);
     if (!solver) {
@@ -149,6 +180,46 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       return;
     }
     const auto& info = engine->info();
+    RunParams p;
+    p.steps = c.steps;
+    p.solver = *solver;
+    p.seed = c.seed;
+    p.count = count;
+    // Generates from `labels` and writes image i to imagePath(i) (and, when maskPath is
+    // given, the map at the image's size to maskPath(i)).
+    auto generateFrom = [&](const LabelMap& labels, const std::function<std::string(int)>& imagePath,
+                            const std::function<std::string(int)>& maskPath) -> Status {
+      auto images = engine->generate(labels, p);
+      if (!images) return Error{images.error()};
+      for (int i = 0; i < count; ++i) {
+        Common ci = c;
+        ci.seed = c.seed + static_cast<std::uint64_t>(i);
+        const auto text = provenance(*engine, ci, "generate", &labels);
+        const RgbImage& image = (*images)[static_cast<std::size_t>(i)];
+        const auto path = imagePath(i);
+        if (auto s = imaging::savePng(image, path, text); !s) return s;
+        std::cout << "wrote " << path << std::endl;
+        if (maskPath) {
+          const LabelMap atImage = labels.width == image.width && labels.height == image.height
+                                       ? labels
+                                       : imaging::resizeLabels(labels, image.width, image.height);
+          if (auto s = imaging::saveIndexMask(atImage, maskPath(i), text); !s) return s;
+        }
+      }
+      return {};
+    };
+    if (folder) {
+      exitCode = forEachInput(maps, "generated from", "label maps", [&](const std::string& in) -> Status {
+        auto labels = readMaskForModel(in, info, snap);
+        if (!labels) return Error{labels.error()};
+        const std::string stem = fs::path(in).stem().string();
+        auto name = [&](int i) { return count == 1 ? stem : stem + "_" + std::to_string(i); };
+        return generateFrom(
+            *labels, [&](int i) { return pngInFolder((fs::path(output) / "images").string(), name(i)); },
+            [&](int i) { return pngInFolder((fs::path(output) / "masks").string(), name(i)); });
+      });
+      return;
+    }
     LabelMap labels;
     if (!label.empty()) {
       const int id = info.classes.find(label);
@@ -175,55 +246,66 @@ void registerGenerate(CLI::App& app, int& exitCode) {
         return;
       }
     }
-    RunParams p;
-    p.steps = c.steps;
-    p.solver = *solver;
-    p.seed = c.seed;
-    p.count = count;
-    auto images = engine->generate(labels, p);
-    if (!images) {
-      exitCode = fail(images.error());
-      return;
-    }
-    for (int i = 0; i < count; ++i) {
-      Common ci = c;
-      ci.seed = c.seed + static_cast<std::uint64_t>(i);
-      const auto path = numbered(output, i, count);
-      if (auto s = imaging::savePng((*images)[i], path, provenance(*engine, ci, "generate", &labels)); !s) {
-        exitCode = fail(s.error());
-        return;
-      }
-      std::cout << "wrote " << path << std::endl;
-    }
+    if (auto s = generateFrom(labels, [](int i) { return numbered(output, i, count); }, {}); !s)
+      exitCode = fail(s.error());
   });
 }
 
 void registerSegment(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand("segment", "Photo -> index mask at the photo's own size");
+  auto* cmd = app.add_subcommand("segment", "Photo -> index mask at the photo's own size (or a folder of photos)");
   static Common c;
   static std::string input, output, color;
   static int draws = 4;
   static bool mirror = false;
   addCommon(cmd, c, 1);
-  cmd->add_option("-i,--input", input, "photo (PNG, JPEG, BMP, TIFF, WebP, JPEG 2000, PNM, ...)")->required();
-  cmd->add_option("-o,--output", output, "index mask to write (.png, 8-bit class ids)")
+  cmd->add_option("-i,--input", input, "photo (PNG, JPEG, BMP, TIFF, WebP, JPEG 2000, PNM, ...), or a folder of photos")
+      ->required();
+  cmd->add_option("-o,--output", output,
+                  "index mask to write (.png, 8-bit class ids); for a folder of photos, a folder (<stem>.png each)")
       ->required()
-      ->check(OutputFolderExists & PngOutput);
-  cmd->add_option("--color", color, "also write a colour mask (.png)")->check(OutputFolderExists & PngOutput);
+      ->check(PngOrFolderOutput);
+  cmd->add_option("--color", color, "also write a colour mask (.png; a folder for a folder of photos)")
+      ->check(PngOrFolderOutput);
   cmd->add_option("--draws", draws,
                   "noise draws averaged (batched; a model trained with flips spends an even count half on "
                   "the mirrored photo)")
       ->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
   cmd->callback([&exitCode] {
-    auto job = openPhotoJob(c, input);
-    if (!job) {
-      exitCode = fail(job.error());
+    const bool folder = isFolderArgument(input);
+    for (const std::string* out : {&output, &color})
+      if (!out->empty() && isFolderArgument(*out) != folder) {
+        exitCode = fail(folder ? "-i is a folder of photos: give folders for -o and --color too (end them with '/')"
+                               : "'" + *out + "' is a folder: give a .png file for one photo");
+        return;
+      }
+    std::vector<std::string> photos{input};
+    if (folder) {
+      auto files = imaging::listImageFiles(input);
+      if (!files) {
+        exitCode = fail(files.error());
+        return;
+      }
+      photos = std::move(files).value();
+      for (const std::string* out : {&output, &color})
+        if (auto s = out->empty() ? Status{} : prepareOutputFolder(*out); !s) {
+          exitCode = fail(s.error());
+          return;
+        }
+    } else if (auto probe = imaging::probeImage(input); !probe) {
+      exitCode = fail(probe.error());  // before the model loads
       return;
     }
-    auto* photo = &job->photo;
-    auto* engine = &job->engine;
-    const auto* solver = &job->solver;
+    auto solver = parseSolver(c.solver);
+    if (!solver) {
+      exitCode = fail(solver.error());
+      return;
+    }
+    auto engine = openEngine(c);
+    if (!engine) {
+      exitCode = fail(engine.error());
+      return;
+    }
     const auto& info = engine->info();
     if (info.imageLevel()) {
       exitCode = fail("this model classifies whole images; use 'symmflow classify'");
@@ -235,28 +317,32 @@ void registerSegment(CLI::App& app, int& exitCode) {
     p.seed = c.seed;
     p.draws = draws;
     p.mirror = mirror;
-    // The whole photo: crops of the model's aspect side by side where the photo's differs.
-    auto covered = segmentWholePhoto(*engine, *photo, p);
-    if (!covered) {
-      exitCode = fail(covered.error());
-      return;
-    }
-    const LabelMap& labels = covered->labels;
     auto text = provenance(*engine, c, "segment", nullptr);
     text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
     text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});
-    if (auto s = imaging::saveIndexMask(labels, output, text); !s) {
-      exitCode = fail(s.error());
+    auto segmentOne = [&](const std::string& in, const std::string& out, const std::string& colorOut) -> Status {
+      auto photo = imaging::loadImage(in);
+      if (!photo) return Error{photo.error()};
+      // The whole photo: crops of the model's aspect side by side where the photo's differs.
+      auto covered = segmentWholePhoto(*engine, *photo, p);
+      if (!covered) return Error{covered.error()};
+      const LabelMap& labels = covered->labels;
+      if (auto s = imaging::saveIndexMask(labels, out, text); !s) return s;
+      std::cout << "wrote " << out << " (" << labels.width << "x" << labels.height << ")" << std::endl;
+      if (!colorOut.empty()) {
+        if (auto s = imaging::saveColorMask(labels, info.classes, colorOut, text); !s) return s;
+        std::cout << "wrote " << colorOut << std::endl;
+      }
+      return {};
+    };
+    if (!folder) {
+      if (auto s = segmentOne(input, output, color); !s) exitCode = fail(s.error());
       return;
     }
-    std::cout << "wrote " << output << " (" << labels.width << "x" << labels.height << ")" << std::endl;
-    if (!color.empty()) {
-      if (auto s = imaging::saveColorMask(labels, info.classes, color, text); !s) {
-        exitCode = fail(s.error());
-        return;
-      }
-      std::cout << "wrote " << color << std::endl;
-    }
+    exitCode = forEachInput(photos, "segmented", "photos", [&](const std::string& in) {
+      const std::string stem = fs::path(in).stem().string();
+      return segmentOne(in, pngInFolder(output, stem), color.empty() ? std::string() : pngInFolder(color, stem));
+    });
   });
 }
 

@@ -73,6 +73,20 @@ std::string firstFew(const std::vector<std::string>& items) {
 
 }  // namespace
 
+Result<std::vector<std::string>> listImageFiles(const std::string& dir, bool masks) {
+  const char* what = masks ? "the mask folder" : "the image folder";
+  if (auto s = checkDir(dir, what); !s) return Error{s.error()};
+  auto names = filesIn(dir, masks ? kMaskExtensions : kImageExtensions);
+  if (!names) return Error{names.error()};
+  if (names->empty())
+    return Error{std::string(what) + " '" + dir + "' has no " + (masks ? "masks (.png, .bmp, .tif)" : "images")};
+  auto stems = byStem(dir, *names);
+  if (!stems) return Error{stems.error()};
+  std::vector<std::string> paths;
+  for (const auto& name : *names) paths.push_back(join(dir, name));
+  return paths;
+}
+
 Result<PairedListing> listImageMaskPairs(const std::string& dir, bool requireAllMatched) {
   if (auto s = checkDir(dir, "the data set folder"); !s) return Error{s.error()};
   const std::string imageDir = join(dir, "images");

@@ -36,6 +36,11 @@ Result<PairedListing> listImageMaskPairs(const std::string& dir, bool requireAll
 Result<PairedListing> listImageMaskPairs(const std::string& imageDir, const std::string& maskDir,
                                          bool requireAllMatched);
 
+// Image files directly in `dir` (PNG, JPEG, BMP, TIFF, WebP; masks: PNG, BMP, TIFF), full
+// paths sorted by file name; hidden files skipped. Errors: `dir` missing or not a folder,
+// none found, two files with one stem (a.png and a.jpg: outputs named by stem would collide).
+Result<std::vector<std::string>> listImageFiles(const std::string& dir, bool masks = false);
+
 struct LabelledImage {
   std::string path;
   int classId = 0;

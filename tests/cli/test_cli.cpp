@@ -195,6 +195,58 @@ TEST_F(Cli, EvalPrintsMetricsAsJson) {
   EXPECT_NE(r.out.find("\"pixel_accuracy\""), std::string::npos);
 }
 
+// Folders: segment writes <stem>.png per photo (the same mask as for that photo alone) and
+// goes on past a broken file; generate turns a folder of maps into image/mask pairs that
+// eval reads as a data set.
+TEST_F(Cli, SegmentAndGenerateWorkOnFolders) {
+  const fs::path photos = s_dir / "folder_photos";
+  fs::create_directories(photos);
+  for (int i = 0; i < 4; ++i)
+    fs::copy_file(p("val/images/scene" + std::to_string(i) + ".png"), photos / ("scene" + std::to_string(i) + ".png"),
+                  fs::copy_options::overwrite_existing);
+  std::ofstream(photos / "broken.png") << "not a picture";
+  auto r = run("segment -m " + p("m.safetensors") + " -i " + photos.string() + " -o " + p("folder_masks/") +
+               " --draws 1 --seed 5");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("segmented 4 of 5 photos"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("broken.png"), std::string::npos) << r.out;
+  auto single = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " -o " +
+                    p("single.png") + " --draws 1 --seed 5");
+  ASSERT_EQ(single.code, 0) << single.out;
+  auto fromFolder = imaging::importMask(p("folder_masks/scene2.png"), classes());
+  auto alone = imaging::importMask(p("single.png"), classes());
+  ASSERT_TRUE(fromFolder.ok() && alone.ok());
+  EXPECT_EQ(fromFolder->first, alone->first);
+  EXPECT_FALSE(fs::exists(p("folder_masks/broken.png")));
+
+  r = run("generate -m " + p("m.safetensors") + " --mask " + p("val/masks") + " -o " + p("synth/") +
+          " --steps 2 --count 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("generated from 4 of 4 label maps"), std::string::npos) << r.out;
+  for (const char* name : {"scene0_0", "scene0_1", "scene3_1"}) {
+    auto image = imaging::loadImage(p(std::string("synth/images/") + name + ".png"));
+    auto map = imaging::importMask(p(std::string("synth/masks/") + name + ".png"), classes());
+    ASSERT_TRUE(image.ok() && map.ok()) << name;
+    EXPECT_EQ(map->first.width, image->width) << "each image is paired with its map at its size";
+    EXPECT_EQ(map->first.height, image->height);
+  }
+  r = run("eval -m " + p("m.safetensors") + " --images " + p("synth/images") + " --masks " + p("synth/masks") +
+          " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"items\":8"), std::string::npos) << r.out;
+
+  // A folder and a file do not mix.
+  r = run("segment -m " + p("m.safetensors") + " -i " + photos.string() + " -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("give folders for -o and --color too"), std::string::npos) << r.out;
+  r = run("generate -m " + p("m.safetensors") + " --mask " + p("val/masks/scene0.png") + " -o " + p("synth/"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("give a .png file for one label map"), std::string::npos) << r.out;
+  r = run("segment -m " + p("m.safetensors") + " -i " + p("val/images/scene0.png") + " -o " + p("nowhere/deep/"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("does not exist; create it first"), std::string::npos) << r.out;
+}
+
 // --native scores what `segment` writes: each photo at its own size (32x24 against a
 // 16x16 model: covered by two windows), against its mask at that size.
 TEST_F(Cli, EvalNativeScoresWhatSegmentWrites) {

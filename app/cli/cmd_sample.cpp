@@ -98,8 +98,21 @@ Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info
   return imaging::labelsToModel(map, framing);
 }
 
-// What segment, classify and edit share: the solver, the photo and the engine, with the
-// photo's framing to the model size.
+// The solver the common options name and the engine they load.
+struct EngineJob {
+  Solver solver = Solver::Euler;
+  Engine engine;
+};
+Result<EngineJob> openEngineJob(const Common& c) {
+  auto solver = parseSolver(c.solver);
+  if (!solver) return Error{solver.error()};
+  auto engine = openEngine(c);
+  if (!engine) return Error{engine.error()};
+  return EngineJob{*solver, std::move(*engine)};
+}
+
+// What classify and edit share: the solver, the photo and the engine, with the photo's
+// framing to the model size.
 struct PhotoJob {
   Solver solver = Solver::Euler;
   RgbImage photo;
@@ -107,13 +120,12 @@ struct PhotoJob {
   imaging::Framing framing;
 };
 Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
-  auto solver = parseSolver(c.solver);
-  if (!solver) return Error{solver.error()};
+  if (auto solver = parseSolver(c.solver); !solver) return Error{solver.error()};  // before reading the photo
   auto photo = imaging::loadImage(input);
   if (!photo) return Error{photo.error()};
-  auto engine = openEngine(c);
-  if (!engine) return Error{engine.error()};
-  PhotoJob job{*solver, std::move(*photo), std::move(*engine), {}};
+  auto opened = openEngineJob(c);
+  if (!opened) return Error{opened.error()};
+  PhotoJob job{opened->solver, std::move(*photo), std::move(opened->engine), {}};
   const auto& info = job.engine.info();
   job.framing = imaging::makeFraming(job.photo.width, job.photo.height, info.imageWidth(), info.imageHeight());
   return job;
@@ -169,16 +181,13 @@ void registerGenerate(CLI::App& app, int& exitCode) {
           return;
         }
     }
-    auto solver = parseSolver(c.solver);
-    if (!solver) {
-      exitCode = fail(solver.error());
+    auto job = openEngineJob(c);
+    if (!job) {
+      exitCode = fail(job.error());
       return;
     }
-    auto engine = openEngine(c);
-    if (!engine) {
-      exitCode = fail(engine.error());
-      return;
-    }
+    const Solver* solver = &job->solver;
+    Engine* engine = &job->engine;
     const auto& info = engine->info();
     RunParams p;
     p.steps = c.steps;
@@ -296,16 +305,13 @@ void registerSegment(CLI::App& app, int& exitCode) {
       exitCode = fail(probe.error());  // before the model loads
       return;
     }
-    auto solver = parseSolver(c.solver);
-    if (!solver) {
-      exitCode = fail(solver.error());
+    auto job = openEngineJob(c);
+    if (!job) {
+      exitCode = fail(job.error());
       return;
     }
-    auto engine = openEngine(c);
-    if (!engine) {
-      exitCode = fail(engine.error());
-      return;
-    }
+    const Solver* solver = &job->solver;
+    Engine* engine = &job->engine;
     const auto& info = engine->info();
     if (info.imageLevel()) {
       exitCode = fail("this model classifies whole images; use 'symmflow classify'");

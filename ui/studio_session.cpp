@@ -693,8 +693,9 @@ void StudioSession::onSegmented(const InferenceResult& r) {
   m_uncertainty = r.photoUncertainty;
   Q_EMIT uncertaintyChanged();
   Q_EMIT photoSegmented();
+  const QString name = m_photoPath.isEmpty() ? tr("the photo") : QFileInfo(m_photoPath).fileName();
   Q_EMIT runFinished(tr("Segmented %1 (%2×%3) in %4 s on %5.")
-                         .arg(QFileInfo(m_photoPath).fileName())
+                         .arg(name)
                          .arg(m_doc->width())
                          .arg(m_doc->height())
                          .arg(r.seconds, 0, 'f', 2)

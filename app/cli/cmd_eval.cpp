@@ -154,7 +154,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("eval", "Segmentation mIoU / pixel accuracy (or top-1 accuracy) of a model");
   static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler",
                                                                     precisionArg = "fp32";
-  static int steps = 1, draws = 1, batch = 8, limit = 0;
+  static int steps = 1, draws = 1, batch = 0, limit = 0;
   static std::uint64_t seed = 0;
   static bool json = false, record = false, mirror = false, native = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
@@ -171,7 +171,10 @@ void registerEval(CLI::App& app, int& exitCode) {
   cmd->add_option("--solver", solver, "euler | heun");
   cmd->add_option("--draws", draws, "noise draws averaged per image")->check(CLI::Range(1, 64));
   cmd->add_flag("--mirror", mirror, "also average each draw on the left-right mirrored image (twice the work)");
-  cmd->add_option("--batch", batch, "images per batch")->check(CLI::Range(1, 1024));
+  cmd->add_option("--batch", batch,
+                  "images per batch (default: 8 on CUDA; 1 on the CPU, as fast there and a fifth of the memory "
+                  "with averaged draws)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--limit", limit, "evaluate only the first N items");
   cmd->add_option("--seed", seed, "noise seed");
   cmd->add_option("--device", device, "auto | cpu | cuda");
@@ -245,7 +248,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       eo.solver = solv;
       eo.draws = draws;
       eo.mirror = mirror;
-      eo.batch = batch;
+      eo.batch = batch > 0 ? batch : (d.is_cuda() ? 8 : 1);
       eo.seed = seed;
       eo.limit = limit;
       const auto t0 = std::chrono::steady_clock::now();

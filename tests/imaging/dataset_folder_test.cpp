@@ -54,6 +54,28 @@ TEST(DatasetFolder, PairsAreMatchedByStemAndSorted) {
             std::string::npos);
 }
 
+// A folder of inputs (segment -i DIR, generate --mask DIR): image files, sorted, hidden and
+// other files skipped; outputs are named by stem, so two files of one stem are refused.
+TEST(DatasetFolder, ImageFilesOfAFolder) {
+  TempDir dir;
+  for (const char* name : {"b.png", "a.JPG", "c.webp", ".hidden.png", "notes.txt"}) touch(dir.file(name));
+  fs::create_directories(dir.file("sub.png"));  // a folder with an image's name
+  auto images = listImageFiles(dir.path());
+  ASSERT_TRUE(images.ok()) << images.error();
+  EXPECT_EQ(*images, (std::vector<std::string>{dir.file("a.JPG"), dir.file("b.png"), dir.file("c.webp")}));
+  auto masks = listImageFiles(dir.path(), /*masks=*/true);  // masks are lossless formats only
+  ASSERT_TRUE(masks.ok()) << masks.error();
+  EXPECT_EQ(*masks, std::vector<std::string>{dir.file("b.png")});
+
+  touch(dir.file("b.jpg"));
+  auto twice = listImageFiles(dir.path());
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().find("two files for 'b'"), std::string::npos) << twice.error();
+  EXPECT_NE(listImageFiles(dir.file("nope")).error().find("does not exist"), std::string::npos);
+  TempDir empty;
+  EXPECT_NE(listImageFiles(empty.path()).error().find("has no images"), std::string::npos);
+}
+
 TEST(DatasetFolder, PairedLayoutErrors) {
   TempDir dir;
   EXPECT_NE(listImageMaskPairs(dir.file("nope")).error().find("does not exist"), std::string::npos);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/engine_backend.h"
 
+#include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "core/model_paths.h"
@@ -36,16 +38,38 @@ const Engine* EngineBackend::companion() {
   return m_companion ? &*m_companion : nullptr;
 }
 
+void EngineBackend::setPreviewStepBudget(double seconds) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_stepBudget = seconds;
+}
+
+bool EngineBackend::previewsNeedTheCompanion() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_companionPath.empty() || m_engine.onCuda()) return false;
+  if (m_stepBudget <= 0) return true;
+  return m_fullPreviews >= 2 && m_fullStepSeconds > m_stepBudget;
+}
+
 Result<std::vector<RgbImage>> EngineBackend::preview(const LabelMap& labels, const RunParams& params,
                                                      const CallControl& control) {
-  if (!m_engine.onCuda())
+  if (previewsNeedTheCompanion())
     if (const Engine* small = companion()) return small->generate(labels, params, control);
-  return m_engine.generate(labels, params, control);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = m_engine.generate(labels, params, control);
+  if (r && !m_engine.onCuda()) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const int evaluations = std::max(1, params.steps) * (params.solver == Solver::Heun ? 2 : 1);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_fullPreviews;
+    m_fullStepSeconds = std::min(m_fullStepSeconds, seconds / evaluations);
+  }
+  return r;
 }
 
 std::string EngineBackend::previewModel() const {
+  const bool companionServes = previewsNeedTheCompanion();
   std::lock_guard<std::mutex> lock(m_mutex);
-  return m_companion && !m_engine.onCuda() ? m_companionPath : std::string();
+  return m_companion && companionServes ? m_companionPath : std::string();
 }
 
 Result<std::vector<RgbImage>> EngineBackend::generate(const LabelMap& labels, const RunParams& params,

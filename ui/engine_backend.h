@@ -3,9 +3,10 @@
 // The real InferenceBackend: a loaded symmflow::Engine.
 //
 // Live previews on the CPU: when the model file has a companion <stem>-small.safetensors
-// (core/model_paths.h) with the same classes and sizes, previews are generated with it
-// while the engine runs on the CPU (it is loaded at the first such preview); Generate,
-// segmentation and edits always use the full model. On CUDA previews use the full model.
+// (core/model_paths.h) with the same classes and sizes, and the full model is too slow for
+// previews on this CPU (over the step budget, setPreviewStepBudget()), previews are
+// generated with the companion (loaded at its first preview). Generate, segmentation and
+// edits always use the full model. On CUDA previews use the full model.
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,11 @@ class EngineBackend : public InferenceBackend {
   Result<std::vector<RgbImage>> preview(const LabelMap& labels, const RunParams& params,
                                         const CallControl& control) override;
   std::string previewModel() const override;
+  // CPU previews use the full model while the faster of its first two previews took at most
+  // `seconds` per network evaluation, the companion beyond (so a preview shows what Generate
+  // makes wherever that is quick). Default kPreviewStepBudget; 0: always the companion.
+  static constexpr double kPreviewStepBudget = 0.1;  // camvid: ~0.07 s on the 2-core Xeon
+  void setPreviewStepBudget(double seconds);
   Result<SegmentResult> segment(const RgbImage& image, const SegmentParams& params,
                                 const CallControl& control) override;
   Result<ClassifyResult> classify(const RgbImage& image, const SegmentParams& params,
@@ -44,11 +50,16 @@ class EngineBackend : public InferenceBackend {
  private:
   // The companion engine, loaded on first use; empty if absent or unsuitable.
   const Engine* companion();
+  // Whether the next CPU preview goes to the companion (see setPreviewStepBudget()).
+  bool previewsNeedTheCompanion() const;
 
   Engine m_engine;
   std::string m_companionPath;
   std::optional<Engine> m_companion;
   bool m_companionTried = false;
+  double m_stepBudget = kPreviewStepBudget;
+  int m_fullPreviews = 0;            // full-model previews timed
+  double m_fullStepSeconds = 1e300;  // the fastest of them, per network evaluation
   mutable std::mutex m_mutex;
 };
 

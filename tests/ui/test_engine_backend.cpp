@@ -318,7 +318,8 @@ TEST(ModelPaths, DefaultModelIsCamvidThenAFullModelNeverACompanion) {
 }
 
 // Live previews on the CPU come from <stem>-small.safetensors when it matches the model
-// (same classes and sizes), and from the model itself otherwise.
+// (same classes and sizes) and the model is over the step budget, and from the model itself
+// otherwise.
 TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {
   const std::string dense = testModel(false), imageLevel = testModel(true);
   if (dense.empty()) GTEST_SKIP() << "no model file (set SYMMFLOW_TEST_MODEL)";
@@ -332,6 +333,7 @@ TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {
 
   auto b = EngineBackend::load(main, DeviceKind::Cpu);
   ASSERT_TRUE(b.ok()) << b.error();
+  (*b)->setPreviewStepBudget(0.0);  // as on a CPU too slow for the model's own previews
   EXPECT_EQ((*b)->previewModel(), "") << "loaded lazily, at the first preview";
   RunParams p;
   p.steps = 1;
@@ -344,12 +346,21 @@ TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {
   ASSERT_TRUE(viaGenerate.ok());
   EXPECT_EQ(viaPreview->front(), viaGenerate->front()) << "same weights here, so the same image";
 
+  // Fast enough on this CPU (the budget of a minute a step): the model's own previews, after
+  // two timed ones.
+  auto fast = EngineBackend::load(main, DeviceKind::Cpu);
+  ASSERT_TRUE(fast.ok());
+  (*fast)->setPreviewStepBudget(60.0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*fast)->preview(map, p, {}).ok());
+  EXPECT_EQ((*fast)->previewModel(), "");
+
   // A companion for other classes is not used.
   if (imageLevel.empty()) return;
   ASSERT_TRUE(QFile::remove(QString::fromStdString(small)));
   ASSERT_TRUE(QFile::copy(QString::fromStdString(imageLevel), QString::fromStdString(small)));
   auto c = EngineBackend::load(main, DeviceKind::Cpu);
   ASSERT_TRUE(c.ok());
+  (*c)->setPreviewStepBudget(0.0);
   ASSERT_TRUE((*c)->preview(map, p, {}).ok());
   EXPECT_EQ((*c)->previewModel(), "");
 }

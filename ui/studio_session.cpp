@@ -731,7 +731,6 @@ void StudioSession::clearResults() {
   m_batchStart = 0;
   m_current = -1;
   m_preview = {};
-  m_shownSteps.reset();
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(-1);
   Q_EMIT previewChanged();
@@ -745,28 +744,31 @@ void StudioSession::setCurrentResult(int index) {
   showResultTrajectory();
 }
 
-void StudioSession::showResultTrajectory() {
-  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return;
-  const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
-  m_shownSteps = e.trajectory;
-  m_shownItem = e.trajectoryItem;
-  Q_EMIT trajectoryChanged();
+void StudioSession::showResultTrajectory() { Q_EMIT trajectoryChanged(); }
+
+const ResultEntry* StudioSession::currentEntry() const {
+  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return nullptr;
+  return &m_results[static_cast<std::size_t>(m_current)];
 }
 
 const std::vector<StepReport>& StudioSession::trajectory() const {
   static const std::vector<StepReport> none;
   if (m_liveTrajectory) return m_liveSteps;
-  return m_shownSteps ? *m_shownSteps : none;
+  const ResultEntry* e = currentEntry();
+  return e && e->trajectory ? *e->trajectory : none;
 }
 
-int StudioSession::trajectoryItem() const { return m_liveTrajectory ? 0 : m_shownItem; }
+int StudioSession::trajectoryItem() const {
+  const ResultEntry* e = currentEntry();
+  return m_liveTrajectory || !e ? 0 : e->trajectoryItem;
+}
 
 QString StudioSession::trajectoryCaption() const {
   if (m_liveTrajectory) return tr("running");
-  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return {};
-  const ResultEntry& e = m_results[static_cast<std::size_t>(m_current)];
-  if (!e.trajectory) return tr("the steps of this result were not kept (it was opened from a project)");
-  const Provenance& p = e.provenance;
+  const ResultEntry* e = currentEntry();
+  if (!e) return {};
+  if (!e->trajectory) return tr("the steps of this result were not kept (it was opened from a project)");
+  const Provenance& p = e->provenance;
   QString caption = tr("%1 · seed %2").arg(p.kind).arg(p.seed);
   if (p.variation > 0) caption += tr(" (variation %1 of its batch)").arg(p.variation + 1);
   return caption;
@@ -826,7 +828,6 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   m_batchStart = 0;
   m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
   m_preview = {};
-  m_shownSteps.reset();
   if (recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
     m_doc->undoStack()->resetClean();

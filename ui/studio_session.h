@@ -217,9 +217,11 @@ class StudioSession : public QObject {
   int m_runKind = -1;             // kind of the run in progress (for progress labels)
   int m_runSequence = 0;          // samplers started within it
   bool m_liveTrajectory = false;  // the run in progress fills m_liveSteps point by point
+  // The dock shows the current result's steps again (trajectory() derives them).
   void showResultTrajectory();
-  bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
-                               // holds the user's work (project, photo, import)
+  const ResultEntry* currentEntry() const;  // null when there is no current result
+  bool m_editInverts = false;               // the Apply edit in flight computes its inversion  // the document
+                                            // holds the user's work (project, photo, import)
   imaging::Framing mapFraming(int width, int height) const;
   Provenance baseProvenance(const QString& kind) const;
   void addResults(std::vector<ResultEntry> entries);

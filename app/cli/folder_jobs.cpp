@@ -27,9 +27,7 @@ const CLI::Validator PngOrFolderOutput(
         return "'" + path +
                "': this is written as PNG (lossless, with its provenance); name it .png, or end a folder "
                "with '/'";
-      const auto dir = fs::path(path).parent_path();
-      if (dir.empty() || fs::is_directory(dir, ec)) return {};
-      return "the folder '" + dir.string() + "' does not exist; create it first or write somewhere else";
+      return OutputFolderExists(path);
     },
     "", "a .png file or a folder");
 

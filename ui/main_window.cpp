@@ -44,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_session->settings() = m_settings->runSettings();
   m_tools = new ToolController(m_doc, this);
   m_tools->settings() = m_settings->toolSettings();
+  m_tools->fitSizesToMap();
   m_autosave = new AutosaveManager(QString(), this);
   m_autosave->setSnapshotProvider([this] { return m_session->snapshot(); });
   m_actions = new MainActions(this);

@@ -22,6 +22,8 @@ ToolSettings SettingsStore::toolSettings() const {
   s.brushSize = get("tools/brushSize", s.brushSize);
   s.eraserSize = get("tools/eraserSize", s.eraserSize);
   s.lineWidth = get("tools/lineWidth", s.lineWidth);
+  // 0 (or nonsense) means: the sizes are taken as they are for the first map.
+  s.sizeReference = std::clamp(m_settings.value("tools/sizeReference", 0).toInt(), 0, 1 << 20);
   return s;
 }
 
@@ -29,6 +31,7 @@ void SettingsStore::setToolSettings(const ToolSettings& s) {
   m_settings.setValue("tools/brushSize", s.brushSize);
   m_settings.setValue("tools/eraserSize", s.eraserSize);
   m_settings.setValue("tools/lineWidth", s.lineWidth);
+  m_settings.setValue("tools/sizeReference", s.sizeReference);
 }
 
 RunSettings SettingsStore::runSettings() const {

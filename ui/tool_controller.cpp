@@ -2,6 +2,7 @@
 #include "ui/tool_controller.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ui/brush_tool.h"
 #include "ui/eraser_tool.h"
@@ -25,6 +26,7 @@ ToolController::ToolController(LabelDocument* doc, QObject* parent) : QObject(pa
   connect(doc, &LabelDocument::documentReset, this, [this] {
     m_current->cancel();
     m_pressed = false;
+    fitSizesToMap();
     Q_EMIT previewChanged();
   });
 }
@@ -99,6 +101,19 @@ int ToolController::increaseSize() {
 void ToolController::setSize(int size) {
   if (m_current->brushSize() <= 0) return;
   m_current->setBrushSize(size);
+  Q_EMIT sizeChanged(m_current->brushSize());
+}
+
+void ToolController::fitSizesToMap() {
+  const int side = std::min(m_doc->width(), m_doc->height());
+  if (side <= 0) return;
+  int& reference = m_settings.sizeReference;
+  if (reference > 0 && reference != side) {
+    const double scale = double(side) / reference;
+    for (int* size : {&m_settings.brushSize, &m_settings.eraserSize, &m_settings.lineWidth})
+      *size = std::clamp(int(std::lround(*size * scale)), ToolSettings::kMinSize, ToolSettings::kMaxSize);
+  }
+  reference = side;
   Q_EMIT sizeChanged(m_current->brushSize());
 }
 

@@ -42,6 +42,10 @@ class ToolController : public QObject {
   int decreaseSize();
   int increaseSize();
   void setSize(int size);
+  // Scales the brush, eraser and line sizes to the document's map (see
+  // ToolSettings::sizeReference). Called on every document reset; call it after replacing
+  // settings().
+  void fitSizesToMap();
   // Enter / Esc. Return true when the tool had something pending.
   bool finish();
   bool cancel();

@@ -10,6 +10,10 @@ struct ToolSettings {
   int brushSize = 9;    // diameter in map pixels
   int eraserSize = 15;  // diameter in map pixels
   int lineWidth = 3;    // in map pixels
+  // The shorter side of the map these sizes were chosen on (0: not known yet). On a map of
+  // another size the sizes are scaled by the ratio of the shorter sides, so that a brush
+  // covers the same part of a 4000×3000 photo as of a 192×144 map.
+  int sizeReference = 0;
 };
 
 }  // namespace symmflow::ui

@@ -194,6 +194,49 @@ TEST_F(Fixture, BracketsResizeTheBrush) {
   EXPECT_EQ(tools.currentTool()->brushSize(), ToolSettings::kMaxSize);
 }
 
+TEST_F(Fixture, SizesKeepTheirShareOfTheMapOnAnotherSize) {
+  // The fixture's map is 40x30: the sizes below were chosen on a shorter side of 30.
+  EXPECT_EQ(tools.settings().sizeReference, 30);
+  tools.setTool(ToolId::Brush);
+  tools.setSize(9);
+  tools.setTool(ToolId::Eraser);
+  tools.setSize(15);
+  int shown = 0;
+  QObject::connect(&tools, &ToolController::sizeChanged, [&](int s) { shown = s; });
+
+  // A photo with a shorter side 100/3 times as long gets sizes 100/3 times as wide; the
+  // spin box hears of the current tool's (the eraser's).
+  doc.reset(LabelMap(1500, 1000, 0), test::threeClasses());
+  EXPECT_EQ(tools.settings().brushSize, 300);
+  EXPECT_EQ(tools.settings().eraserSize, 500);
+  EXPECT_EQ(tools.settings().lineWidth, 100);  // 3 px
+  EXPECT_EQ(shown, 500);
+  EXPECT_EQ(tools.settings().sizeReference, 1000);
+  // Beyond the limit, the limit.
+  doc.reset(LabelMap(4000, 3000, 0), test::threeClasses());
+  EXPECT_EQ(tools.settings().brushSize, ToolSettings::kMaxSize);  // 900
+  EXPECT_EQ(tools.settings().eraserSize, ToolSettings::kMaxSize);
+
+  // Within the limits the ratio is kept both ways: 9 px on 30 -> 27 on 90 -> 9 on 30.
+  doc.reset(start, test::threeClasses());
+  tools.setTool(ToolId::Brush);
+  tools.setSize(9);
+  doc.reset(LabelMap(120, 90, 0), test::threeClasses());
+  EXPECT_EQ(tools.currentTool()->brushSize(), 27);
+  doc.reset(LabelMap(40, 30, 0), test::threeClasses());
+  EXPECT_EQ(tools.currentTool()->brushSize(), 9);
+  // A reset of the same size (new classes, a photo) leaves the sizes alone.
+  tools.setSize(11);
+  doc.reset(LabelMap(30, 40, 0), test::threeClasses());
+  EXPECT_EQ(tools.currentTool()->brushSize(), 11);
+
+  // Settings from an older version (no reference) are taken as they are for the first map.
+  tools.settings() = ToolSettings{};
+  tools.fitSizesToMap();
+  EXPECT_EQ(tools.settings().brushSize, ToolSettings{}.brushSize);
+  EXPECT_EQ(tools.settings().sizeReference, 30);
+}
+
 TEST_F(Fixture, SeveralGesturesUndoInOrder) {
   tools.setTool(ToolId::Brush);
   tools.setSize(3);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <tuple>
 
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -294,11 +295,18 @@ struct Engine::Impl {
     if (!control.previews) return r;
     const int K = info.config.numClasses;
     const auto batch = s.x.size(0);
+    // The one-step estimate y0 = y_t - t*v_y; at t = 0 it is y itself, velocity or not.
+    torch::Tensor yHat;
+    if (r.hasVelocity)
+      yHat = oneStepLabels(s.y, vy, torch::full({1}, t, vy.options()));
+    else if (t == 0.0)
+      yHat = s.y;
     torch::Tensor hatIds, confidence, vxItem, vyItem;
-    if (r.hasVelocity) {
-      auto yHat = oneStepLabels(s.y, vy, torch::full({1}, t, vy.options()));
+    if (yHat.defined()) {
       hatIds = classIndices(yHat, 1).cpu();
       confidence = torch::softmax(yHat.to(torch::kFloat) * 4.0, 1).amax(1).mean({1, 2}).to(torch::kDouble).cpu();
+    }
+    if (r.hasVelocity) {
       vxItem = vx.to(torch::kFloat).pow(2).mean({1, 2, 3}).sqrt().to(torch::kDouble).cpu();
       vyItem = vy.to(torch::kFloat).pow(2).mean({1, 2, 3}).sqrt().to(torch::kDouble).cpu();
     }
@@ -306,12 +314,14 @@ struct Engine::Impl {
       StepPreview p;
       p.x = toImage(s.x[i]);
       p.y = toLabelMap(classIndices(s.y[i], 0));
-      if (r.hasVelocity) {
+      if (yHat.defined()) {
         p.yHat = toLabelMap(hatIds[i]);
         auto counts = torch::bincount(hatIds[i].flatten(), {}, K).to(torch::kDouble);
         counts = counts / std::max<double>(1.0, static_cast<double>(hatIds[i].numel()));
         p.classCoverage.assign(counts.data_ptr<double>(), counts.data_ptr<double>() + K);
         p.meanConfidence = confidence[i].item<double>();
+      }
+      if (r.hasVelocity) {
         p.vxNorm = vxItem[i].item<double>();
         p.vyNorm = vyItem[i].item<double>();
       }
@@ -326,7 +336,12 @@ struct Engine::Impl {
     if (!control.progress) return {};
     return [this, &control](const StepEvent& e) {
       control.progress(pointReport(control, e.step - 1, e.total, e.step, e.tFrom, e.start, e.vx, e.vy));
-      if (e.step == e.total) control.progress(pointReport(control, e.step, e.total, e.step, e.tTo, e.state, {}, {}));
+      if (e.step != e.total) return;
+      // A run that ends on the clean image (generate, edit) is evaluated once more there when
+      // previews are asked for: its estimate is the one-step segmentation of the result.
+      torch::Tensor vx, vy;
+      if (control.previews && e.tTo == 1.0) std::tie(vx, vy) = velocityOf(net)(e.state.x, e.state.y, e.tTo);
+      control.progress(pointReport(control, e.step, e.total, e.step, e.tTo, e.state, vx, vy));
     };
   }
 };

@@ -61,10 +61,11 @@ struct RunParams {
 struct StepPreview {
   RgbImage x;                         // x_t decoded to RGB
   LabelMap y;                         // argmax of y_t (label resolution)
-  LabelMap yHat;                      // argmax of the one-step estimate y0 = y_t - t*v_y; empty at the last point
+  LabelMap yHat;                      // argmax of the one-step estimate y0 = y_t - t*v_y; empty
+                                      // where t > 0 and nothing was evaluated
   std::vector<double> classCoverage;  // share of each class in yHat (empty with it)
   double meanConfidence = 0.0;        // mean max-softmax of the one-step estimate
-  double vxNorm = 0.0;                // RMS of this item's image velocity at t (0 at the last point)
+  double vxNorm = 0.0;                // RMS of this item's image velocity at t (0 without one)
   double vyNorm = 0.0;                // RMS of this item's label velocity at t
 };
 
@@ -72,13 +73,16 @@ struct StepPreview {
 // (step 0), every point in between, and the end (step == totalSteps), each with the
 // velocity evaluated there, so x_t, y_t and the estimate of a report belong to the same t.
 // A point is reported once the step that starts from it has been evaluated; the end
-// comes right after the point before it.
+// comes right after the point before it. The integration evaluates nothing at the end; with
+// previews, a run that ends on the clean image (generate, edit: t = 1) spends one more
+// evaluation there, so the end's estimate is the one-step segmentation of the result. A run
+// that ends at t = 0 (segment, invert) needs none: its estimate there is y itself.
 struct StepReport {
   int step = 0;  // grid point shown: 0 = the start, totalSteps = the end
   int totalSteps = 0;
   int completed = 0;               // steps integrated when this was reported (for progress bars)
   double t = 0.0;                  // time of this point (0 = noise image/clean label, 1 = clean image)
-  bool hasVelocity = false;        // false at the end (nothing is evaluated there)
+  bool hasVelocity = false;        // a velocity was evaluated at this point (see above for the end)
   double vxNorm = 0.0;             // RMS of the batch's image velocity at t
   double vyNorm = 0.0;             // RMS of the batch's label velocity at t
   std::vector<StepPreview> items;  // one per batch item, only when CallControl::previews

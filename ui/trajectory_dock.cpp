@@ -149,6 +149,8 @@ int TrajectoryDock::graphCount() const {
 
 QString TrajectoryDock::estimateTitle() const { return m_yHatTitle->text(); }
 
+bool TrajectoryDock::showsEstimate() const { return !m_yHatImage->pixmap().isNull(); }
+
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
   const int item = m_session->trajectoryItem();
@@ -156,7 +158,7 @@ void TrajectoryDock::rebuild() {
   m_coverage->clearGraphs();
   m_confidence->clearGraphs();
   // The curves of this result's own batch item where previews were recorded, else the
-  // batch's velocity; each at the t where the velocity was evaluated (not at the end).
+  // batch's velocity; each at the t where the velocity was evaluated.
   QVector<double> tv, vx, vy, te, conf;
   std::vector<const std::vector<double>*> coverage;
   for (const StepReport& s : steps) {
@@ -260,17 +262,12 @@ void TrajectoryDock::showStep(int index) {
   const QString notRecorded = tr("not recorded");
   show(m_xImage, p ? toQImage(p->x) : QImage(), notRecorded);
   show(m_yImage, p ? labelsToImage(p->y, classes) : QImage(), notRecorded);
-  // Nothing is evaluated at the end point: it shows the last estimate, from the point before,
-  // and says from which t.
-  const StepPreview* estimate = p;
-  double estimateT = s.t;
-  if (p && p->yHat.empty() && index > 0) {
-    estimate = previewOf(steps[static_cast<std::size_t>(index - 1)], m_session->trajectoryItem());
-    estimateT = steps[static_cast<std::size_t>(index - 1)].t;
-  }
-  m_yHatTitle->setText(estimate == p ? tr("ŷ<sub>0</sub> estimate")
-                                     : tr("ŷ<sub>0</sub> estimate (t = %1)").arg(estimateT, 0, 'f', 3));
-  show(m_yHatImage, estimate ? labelsToImage(estimate->yHat, classes) : QImage(), notRecorded);
+  // At the end of a generation or edit the engine evaluates the result once more: its estimate
+  // is the one-step segmentation of the image made, which says whether it reads as the map.
+  const bool ofTheResult = s.step == s.totalSteps && s.t == 1.0;
+  m_yHatTitle->setText(ofTheResult ? tr("ŷ<sub>0</sub> of the result") : tr("ŷ<sub>0</sub> estimate"));
+  show(m_yHatImage, p && !p->yHat.empty() ? labelsToImage(p->yHat, classes) : QImage(),
+       p ? tr("not evaluated here") : notRecorded);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);
     c->point2->setCoords(s.t, 1);

@@ -28,8 +28,10 @@ class TrajectoryDock : public QDockWidget {
 
   QSlider* slider() const { return m_slider; }
   int graphCount() const;  // for tests
-  // The estimate's heading: at the end point it names the t it was estimated at (for tests).
+  // The estimate's heading ("of the result" at the end of a generation) and whether the
+  // point shown has an estimate picture (for tests).
   QString estimateTitle() const;
+  bool showsEstimate() const;
 
  private:
   void rebuild();

@@ -240,13 +240,17 @@ TEST_F(EngineTest, ProgressReportsEveryPointOfEveryVariation) {
     EXPECT_EQ(r.totalSteps, 3);
     EXPECT_EQ(r.completed, std::min(k + 1, 3));  // point k is reported after the step from it
     EXPECT_DOUBLE_EQ(r.t, k / 3.0);
-    EXPECT_EQ(r.hasVelocity, k < 3);
+    // The end of a generation with previews is evaluated too: its estimate is the one-step
+    // segmentation of the generated image.
+    EXPECT_TRUE(r.hasVelocity);
     ASSERT_EQ(r.items.size(), 2u);
     for (const StepPreview& item : r.items) {
-      EXPECT_EQ(item.yHat.empty(), k == 3) << "an estimate at every point but the end";
-      if (k < 3) {
-        EXPECT_GT(item.vxNorm, 0.0);
-      }
+      EXPECT_EQ(item.yHat.width, map.width);
+      EXPECT_EQ(item.yHat.height, map.height);
+      double coverage = 0.0;
+      for (double c : item.classCoverage) coverage += c;
+      EXPECT_NEAR(coverage, 1.0, 1e-9);
+      EXPECT_GT(item.vxNorm, 0.0);
     }
   }
   for (int v = 0; v < 2; ++v) {
@@ -256,6 +260,27 @@ TEST_F(EngineTest, ProgressReportsEveryPointOfEveryVariation) {
     EXPECT_EQ(reports.back().items[static_cast<std::size_t>(v)].x, (*images)[static_cast<std::size_t>(v)]);
   }
   EXPECT_FALSE(reports.front().items[0].x == reports.front().items[1].x) << "each variation starts from its own noise";
+}
+
+TEST_F(EngineTest, SegmentationEndsOnItsResultWithoutAnotherEvaluation) {
+  std::vector<StepReport> reports;
+  CallControl cc;
+  cc.previews = true;
+  cc.progress = [&](const StepReport& r) { reports.push_back(r); };
+  SegmentParams p;
+  p.steps = 2;
+  p.draws = 1;
+  p.seed = 3;
+  auto seg = m_engine.segment(photo(), p, cc);
+  ASSERT_TRUE(seg.ok()) << seg.error();
+  ASSERT_EQ(reports.size(), 3u);
+  const StepReport& end = reports.back();
+  EXPECT_EQ(end.t, 0.0);
+  EXPECT_FALSE(end.hasVelocity) << "nothing is evaluated at t = 0";
+  ASSERT_EQ(end.items.size(), 1u);
+  EXPECT_EQ(end.items[0].y, seg->labels);
+  EXPECT_EQ(end.items[0].yHat, seg->labels) << "y0 = y_t - 0 * v_y: the estimate at the end is the result";
+  EXPECT_FALSE(end.items[0].classCoverage.empty());
 }
 
 TEST_F(EngineTest, EditLeavesPixelsOutsideTheChangedRegionIdentical) {

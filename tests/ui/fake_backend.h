@@ -137,7 +137,8 @@ class FakeBackend : public InferenceBackend {
 
  private:
   // Reports like the engine's: step i's event reports the point it started from, the last
-  // also the end; `items` previews a point, told apart by their y_t.
+  // also the end (evaluated there too when previews are asked for, as the engine does for
+  // runs that end at t = 1); `items` previews a point, told apart by their y_t.
   bool runSteps(int steps, const CallControl& c, int items = 1) {
     for (int i = 1; i <= steps; ++i) {
       if (c.cancel && c.cancel->load()) return false;
@@ -156,7 +157,7 @@ class FakeBackend : public InferenceBackend {
     r.totalSteps = steps;
     r.completed = completed;
     r.t = static_cast<double>(k) / steps;
-    r.hasVelocity = k < steps;
+    r.hasVelocity = k < steps || items > 0;
     r.vxNorm = r.hasVelocity ? 1.0 / (k + 1) : 0.0;
     r.vyNorm = r.hasVelocity ? 0.5 / (k + 1) : 0.0;
     for (int item = 0; item < items; ++item) {

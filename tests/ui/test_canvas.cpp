@@ -217,11 +217,13 @@ TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
   ASSERT_NE(traj, nullptr);
   EXPECT_GE(traj->graphCount(), 3);         // velocities (2), coverage (per class), confidence
   EXPECT_EQ(traj->slider()->maximum(), 4);  // t = 0 and the 4 steps
-  // The end has no estimate of its own: the one from t = 0.75 is shown, and said to be.
+  // The end shows the estimate evaluated on the result, and says so.
   EXPECT_EQ(traj->slider()->value(), 4);
-  EXPECT_TRUE(traj->estimateTitle().contains("t = 0.750")) << traj->estimateTitle().toStdString();
+  EXPECT_TRUE(traj->estimateTitle().contains("of the result")) << traj->estimateTitle().toStdString();
+  EXPECT_TRUE(traj->showsEstimate());
   traj->slider()->setValue(0);
-  EXPECT_FALSE(traj->estimateTitle().contains("t = "));
+  EXPECT_FALSE(traj->estimateTitle().contains("of the result"));
+  EXPECT_TRUE(traj->showsEstimate());
   w.session()->cancel();
   doc->markSaved();  // close without the save prompt
   w.close();

@@ -354,6 +354,15 @@ TEST(EngineBackend, PreviewsUseAMatchingSmallCompanionOnTheCpu) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE((*fast)->preview(map, p, {}).ok());
   EXPECT_EQ((*fast)->previewModel(), "");
 
+  // Far over the budget: one run decides, and a Generate counts as one. (A budget of a
+  // nanosecond a step, as on a CPU a billion times slower than any.)
+  auto slow = EngineBackend::load(main, DeviceKind::Cpu);
+  ASSERT_TRUE(slow.ok());
+  (*slow)->setPreviewStepBudget(1e-9);
+  ASSERT_TRUE((*slow)->generate(map, p, {}).ok());
+  ASSERT_TRUE((*slow)->preview(map, p, {}).ok());
+  EXPECT_EQ((*slow)->previewModel(), small) << "the first preview after one slow Generate is the companion's";
+
   // A companion for other classes is not used.
   if (imageLevel.empty()) return;
   ASSERT_TRUE(QFile::remove(QString::fromStdString(small)));

@@ -8,7 +8,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "ui/studio_session.h"
+#include "ui/run_settings.h"
 #include "ui/tool_settings.h"
 
 namespace symmflow::ui {

@@ -23,30 +23,12 @@
 #include "ui/inference_worker.h"
 #include "ui/project_file.h"
 #include "ui/provenance.h"
+#include "ui/run_settings.h"
 
 namespace symmflow::ui {
 
 class InferenceBackend;
 class LabelDocument;
-
-struct RunSettings {
-  int steps = 10;  // generate / invert steps
-  Solver solver = Solver::Euler;
-  std::uint64_t seed = 1;
-  bool randomSeed = false;   // draw a new seed for every Generate
-  int variations = 1;        // images per Generate (seeds seed, seed+1, ...)
-  bool livePreview = false;  // a quick run a moment after each change
-  int previewSteps = 3;
-  int previewDelayMs = 500;
-  int segmentSteps = 1;
-  int segmentDraws = 4;
-  float editFeather = 3.0f;  // model pixels
-  int editDilate = 2;        // model pixels
-  bool recordTrajectory = true;
-
-  QJsonObject toJson() const;
-  static RunSettings fromJson(const QJsonObject& o);
-};
 
 struct ResultEntry {
   RgbImage image;

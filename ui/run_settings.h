@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The run options of the studio (steps, solver, seed, variations, previews, segmentation and
+// edit settings): what the run dock edits, the session reads and the settings store keeps.
+#include <QJsonObject>
+#include <cstdint>
+
+#include "core/engine.h"
+
+namespace symmflow::ui {
+
+struct RunSettings {
+  int steps = 10;  // generate / invert steps
+  Solver solver = Solver::Euler;
+  std::uint64_t seed = 1;
+  bool randomSeed = false;   // draw a new seed for every Generate
+  int variations = 1;        // images per Generate (seeds seed, seed+1, ...)
+  bool livePreview = false;  // a quick run a moment after each change
+  int previewSteps = 3;
+  int previewDelayMs = 500;
+  int segmentSteps = 1;
+  int segmentDraws = 4;
+  float editFeather = 3.0f;  // model pixels
+  int editDilate = 2;        // model pixels
+  bool recordTrajectory = true;
+
+  // Every field but recordTrajectory and previewDelayMs. fromJson takes the default for what
+  // is missing and clamps the rest to its range (steps 1..1000, variations 1..16, preview
+  // steps 1..50, segmentation steps 1..100, draws 1..32, feather and dilation 0..100).
+  QJsonObject toJson() const;
+  static RunSettings fromJson(const QJsonObject& o);
+};
+
+}  // namespace symmflow::ui

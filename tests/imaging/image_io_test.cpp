@@ -161,6 +161,66 @@ TEST(ImageIo, GreyAlphaAnd16BitBecome8BitRgb) {
   EXPECT_EQ(a->at(1, 0)[0], 255) << "transparent pixels are composited over white";
 }
 
+// `jpeg` with an EXIF APP1 segment (little-endian TIFF, one IFD entry) setting Orientation,
+// as phones write it, right after the start-of-image marker.
+std::string withExifOrientation(const std::string& jpeg, int orientation) {
+  std::string tiff = std::string("II*\0", 4) + std::string("\x08\0\0\0", 4) + std::string("\x01\0", 2);
+  tiff += std::string("\x12\x01\x03\0\x01\0\0\0", 8) + char(orientation) + std::string(3, '\0');
+  tiff += std::string(4, '\0');  // no next IFD
+  const std::string payload = std::string("Exif\0\0", 6) + tiff;
+  const std::size_t length = payload.size() + 2;
+  const std::string app1 = std::string("\xFF\xE1", 2) + char(length >> 8) + char(length & 0xFF) + payload;
+  return jpeg.substr(0, 2) + app1 + jpeg.substr(2);
+}
+
+TEST(ImageIo, JpegExifOrientationIsAppliedAsViewersShowIt) {
+  // 32x16: left half red, right half blue. Orientation 6 (a phone held upright) shows it
+  // turned a quarter clockwise: 16x32 with red on top; 3 turns it half: blue on the left;
+  // 8 turns it a quarter anticlockwise: red at the bottom.
+  TempDir dir;
+  RgbImage image(32, 16);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 32; ++x) {
+      std::uint8_t* p = image.at(x, y);
+      p[0] = x < 16 ? 230 : 20;
+      p[1] = 20;
+      p[2] = x < 16 ? 20 : 230;
+    }
+  ASSERT_TRUE(saveImage(image, dir.file("plain.jpg")).ok());
+  const std::string plain = test::readBytes(dir.file("plain.jpg"));
+  auto isRed = [](const RgbImage& im, int x, int y) { return im.at(x, y)[0] > 150 && im.at(x, y)[2] < 100; };
+  auto isBlue = [](const RgbImage& im, int x, int y) { return im.at(x, y)[2] > 150 && im.at(x, y)[0] < 100; };
+
+  test::writeBytes(dir.file("six.jpg"), withExifOrientation(plain, 6));
+  auto six = loadImage(dir.file("six.jpg"));
+  ASSERT_TRUE(six.ok()) << six.error();
+  ASSERT_EQ(six->width, 16);
+  ASSERT_EQ(six->height, 32);
+  EXPECT_TRUE(isRed(*six, 8, 4));
+  EXPECT_TRUE(isBlue(*six, 8, 27));
+
+  test::writeBytes(dir.file("three.jpg"), withExifOrientation(plain, 3));
+  auto three = loadImage(dir.file("three.jpg"));
+  ASSERT_TRUE(three.ok()) << three.error();
+  ASSERT_EQ(three->width, 32);
+  EXPECT_TRUE(isBlue(*three, 4, 8));
+  EXPECT_TRUE(isRed(*three, 27, 8));
+
+  test::writeBytes(dir.file("eight.jpg"), withExifOrientation(plain, 8));
+  auto eight = loadImage(dir.file("eight.jpg"));
+  ASSERT_TRUE(eight.ok()) << eight.error();
+  ASSERT_EQ(eight->height, 32);
+  EXPECT_TRUE(isBlue(*eight, 8, 4));
+  EXPECT_TRUE(isRed(*eight, 8, 27));
+
+  // Orientation 1 loads as stored.
+  test::writeBytes(dir.file("one.jpg"), withExifOrientation(plain, 1));
+  auto one = loadImage(dir.file("one.jpg"));
+  ASSERT_TRUE(one.ok()) << one.error();
+  EXPECT_EQ(one->width, 32);
+  EXPECT_TRUE(isRed(*one, 4, 8));
+}
+
 TEST(ImageIo, LoadErrorsSayWhatIsWrong) {
   TempDir dir;
   EXPECT_TRUE(hasFragment(loadImage(dir.file("missing.png")).error(), "does not exist"));

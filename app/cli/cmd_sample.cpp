@@ -186,24 +186,23 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       exitCode = fail(job.error());
       return;
     }
-    const Solver* solver = &job->solver;
-    Engine* engine = &job->engine;
-    const auto& info = engine->info();
+    const Engine& engine = job->engine;
+    const auto& info = engine.info();
     RunParams p;
     p.steps = c.steps;
-    p.solver = *solver;
+    p.solver = job->solver;
     p.seed = c.seed;
     p.count = count;
     // Generates from `labels` and writes image i to imagePath(i) (and, when maskPath is
     // given, the map at the image's size to maskPath(i)).
     auto generateFrom = [&](const LabelMap& labels, const std::function<std::string(int)>& imagePath,
                             const std::function<std::string(int)>& maskPath) -> Status {
-      auto images = engine->generate(labels, p);
+      auto images = engine.generate(labels, p);
       if (!images) return Error{images.error()};
       for (int i = 0; i < count; ++i) {
         Common ci = c;
         ci.seed = c.seed + static_cast<std::uint64_t>(i);
-        const auto text = provenance(*engine, ci, "generate", &labels);
+        const auto text = provenance(engine, ci, "generate", &labels);
         const RgbImage& image = (*images)[static_cast<std::size_t>(i)];
         const auto path = imagePath(i);
         if (auto s = imaging::savePng(image, path, text); !s) return s;
@@ -310,27 +309,26 @@ void registerSegment(CLI::App& app, int& exitCode) {
       exitCode = fail(job.error());
       return;
     }
-    const Solver* solver = &job->solver;
-    Engine* engine = &job->engine;
-    const auto& info = engine->info();
+    const Engine& engine = job->engine;
+    const auto& info = engine.info();
     if (info.imageLevel()) {
       exitCode = fail("this model classifies whole images; use 'symmflow classify'");
       return;
     }
     SegmentParams p;
     p.steps = c.steps;
-    p.solver = *solver;
+    p.solver = job->solver;
     p.seed = c.seed;
     p.draws = draws;
     p.mirror = mirror;
-    auto text = provenance(*engine, c, "segment", nullptr);
+    auto text = provenance(engine, c, "segment", nullptr);
     text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
     text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});
     auto segmentOne = [&](const std::string& in, const std::string& out, const std::string& colorOut) -> Status {
       auto photo = imaging::loadImage(in);
       if (!photo) return Error{photo.error()};
       // The whole photo: crops of the model's aspect side by side where the photo's differs.
-      auto covered = segmentWholePhoto(*engine, *photo, p);
+      auto covered = segmentWholePhoto(engine, *photo, p);
       if (!covered) return Error{covered.error()};
       const LabelMap& labels = covered->labels;
       if (auto s = imaging::saveIndexMask(labels, out, text); !s) return s;
@@ -373,18 +371,14 @@ void registerClassify(CLI::App& app, int& exitCode) {
       exitCode = fail(job.error());
       return;
     }
-    auto* img = &job->photo;
-    auto* engine = &job->engine;
-    const auto* solver = &job->solver;
-    const auto& framing = job->framing;
-    const auto& info = engine->info();
+    const auto& info = job->engine.info();
     SegmentParams p;
     p.steps = c.steps;
-    p.solver = *solver;
+    p.solver = job->solver;
     p.seed = c.seed;
     p.draws = draws;
     p.mirror = mirror;
-    auto r = engine->classify(imaging::toModel(*img, framing), p);
+    auto r = job->engine.classify(imaging::toModel(job->photo, job->framing), p);
     if (!r) {
       exitCode = fail(r.error());
       return;
@@ -425,11 +419,9 @@ void registerEdit(CLI::App& app, int& exitCode) {
       exitCode = fail(job.error());
       return;
     }
-    auto* photo = &job->photo;
-    auto* engine = &job->engine;
-    const auto* solver = &job->solver;
+    const Engine& engine = job->engine;
     const auto& framing = job->framing;
-    const auto& info = engine->info();
+    const auto& info = engine.info();
     if (info.imageLevel()) {
       exitCode = fail("editing needs a model with dense label maps");
       return;
@@ -441,29 +433,33 @@ void registerEdit(CLI::App& app, int& exitCode) {
     }
     RunParams rp;
     rp.steps = c.steps;
-    rp.solver = *solver;
+    rp.solver = job->solver;
     rp.seed = c.seed;
-    auto inv = engine->invert(imaging::toModel(*photo, framing), rp);
+    auto inv = engine.invert(imaging::toModel(job->photo, framing), rp);
     if (!inv) {
       exitCode = fail(inv.error());
       return;
     }
-    if (!before.empty()) (void)imaging::saveIndexMask(inv->labels(), before);
+    if (!before.empty())
+      if (auto s = imaging::saveIndexMask(inv->labels(), before); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
     EditParams ep;
-    ep.solver = *solver;
+    ep.solver = job->solver;
     ep.rerollChanged = reroll;
     ep.seed = c.seed;
-    auto out = engine->edit(*inv, *edited, ep);
+    auto out = engine.edit(*inv, *edited, ep);
     if (!out) {
       exitCode = fail(out.error());
       return;
     }
     auto changedModel = imaging::changedMask(inv->labels(), *edited);
     auto changedPhoto = imaging::labelsToPhoto(changedModel, framing, 0);
-    auto result = imaging::compositeEdit(*photo, *out, changedPhoto, framing, feather);
+    auto result = imaging::compositeEdit(job->photo, *out, changedPhoto, framing, feather);
     int64_t changed = 0;
     for (auto v : changedModel.ids) changed += v != 0;
-    if (auto s = imaging::savePng(result, output, provenance(*engine, c, "edit", &*edited)); !s) {
+    if (auto s = imaging::savePng(result, output, provenance(engine, c, "edit", &*edited)); !s) {
       exitCode = fail(s.error());
       return;
     }

@@ -107,7 +107,10 @@ void registerTrain(CLI::App& app, int& exitCode) {
     o.amp = amp == "on";
     o.saveDtype = dtype == "f32" ? DType::F32 : dtype == "bf16" ? DType::BF16 : DType::F16;
 #ifdef SYMMFLOW_HAVE_IMAGING
-    o.writeImage = [](const std::string& path, const RgbImage& img) { (void)imaging::savePng(img, path); };
+    // A sample sheet that cannot be written is said, and training goes on.
+    o.writeImage = [](const std::string& path, const RgbImage& img) {
+      if (auto s = imaging::savePng(img, path); !s) std::cerr << "symmflow: warning: " << s.error() << std::endl;
+    };
 #endif
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

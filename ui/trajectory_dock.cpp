@@ -15,6 +15,7 @@
 
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
+#include "ui/raster_ops.h"
 #include "ui/scrollable.h"
 #include "ui/studio_session.h"
 
@@ -151,6 +152,8 @@ QString TrajectoryDock::estimateTitle() const { return m_yHatTitle->text(); }
 
 bool TrajectoryDock::showsEstimate() const { return !m_yHatImage->pixmap().isNull(); }
 
+std::optional<double> TrajectoryDock::readBack() const { return m_readBack; }
+
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
   const int item = m_session->trajectoryItem();
@@ -232,6 +235,7 @@ void TrajectoryDock::rebuild() {
 }
 
 void TrajectoryDock::showStep(int index) {
+  m_readBack.reset();
   const auto& steps = m_session->trajectory();
   const QString caption = m_session->trajectoryCaption();
   if (index < 0 || index >= static_cast<int>(steps.size())) {
@@ -248,7 +252,7 @@ void TrajectoryDock::showStep(int index) {
   const StepReport& s = steps[index];
   const QString where = s.step == 0 ? tr(" (start)") : s.step == s.totalSteps ? tr(" (end)") : QString();
   m_stepLabel->setText(tr("step %1/%2 · t = %3%4").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3).arg(where));
-  m_caption->setText(caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption));
+
   const ClassList& classes = m_session->document()->classes();
   auto show = [](QLabel* l, const QImage& img, const QString& why) {
     if (img.isNull()) {
@@ -268,6 +272,15 @@ void TrajectoryDock::showStep(int index) {
   m_yHatTitle->setText(ofTheResult ? tr("ŷ<sub>0</sub> of the result") : tr("ŷ<sub>0</sub> estimate"));
   show(m_yHatImage, p && !p->yHat.empty() ? labelsToImage(p->yHat, classes) : QImage(),
        p ? tr("not evaluated here") : notRecorded);
+  // There the caption says how much of the map (y at t = 0) the result reads back as painted.
+  QString text = caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption);
+  const StepPreview* start = previewOf(steps.front(), m_session->trajectoryItem());
+  if (ofTheResult && p && start && steps.front().t == 0.0)
+    if (const auto share = raster::agreement(start->y, p->yHat, classes.ignoreIndex)) {
+      m_readBack = *share;
+      text += tr(" · the result reads as the map on %1 % of its pixels").arg(100.0 * *share, 0, 'f', 1);
+    }
+  m_caption->setText(text);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);
     c->point2->setCoords(s.t, 1);

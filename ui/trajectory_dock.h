@@ -7,6 +7,7 @@
 // the slider.
 #include <QDockWidget>
 #include <QTimer>
+#include <optional>
 #include <vector>
 
 #include "core/engine.h"
@@ -32,6 +33,9 @@ class TrajectoryDock : public QDockWidget {
   // point shown has an estimate picture (for tests).
   QString estimateTitle() const;
   bool showsEstimate() const;
+  // At the end of a generation or edit: the share of the map's pixels (y at t = 0, void left
+  // out) that the result's one-step segmentation labels the same; shown in the caption.
+  std::optional<double> readBack() const;
 
  private:
   void rebuild();
@@ -44,6 +48,7 @@ class TrajectoryDock : public QDockWidget {
   QLabel* m_yHatImage;
   QLabel* m_yHatTitle;
   QLabel* m_caption = nullptr;
+  std::optional<double> m_readBack;
   QLabel* m_stepLabel;
   QSlider* m_slider;
   QToolButton* m_play;

@@ -221,9 +221,13 @@ TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
   EXPECT_EQ(traj->slider()->value(), 4);
   EXPECT_TRUE(traj->estimateTitle().contains("of the result")) << traj->estimateTitle().toStdString();
   EXPECT_TRUE(traj->showsEstimate());
+  // The fake's map at t = 0 is all class 0, its estimate at the end (step 4) all class 1.
+  ASSERT_TRUE(traj->readBack().has_value());
+  EXPECT_DOUBLE_EQ(*traj->readBack(), 0.0);
   traj->slider()->setValue(0);
   EXPECT_FALSE(traj->estimateTitle().contains("of the result"));
   EXPECT_TRUE(traj->showsEstimate());
+  EXPECT_FALSE(traj->readBack().has_value()) << "said at the end only";
   w.session()->cancel();
   doc->markSaved();  // close without the save prompt
   w.close();

@@ -172,19 +172,6 @@ void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch) {
   }
 }
 
-std::optional<double> agreement(const LabelMap& reference, const LabelMap& other, int ignoreId) {
-  if (reference.width != other.width || reference.height != other.height) return std::nullopt;
-  std::int64_t counted = 0, same = 0;
-  for (std::size_t i = 0; i < reference.ids.size(); ++i) {
-    const int id = reference.ids[i];
-    if (id == ignoreId || id == LabelMap::kIgnoreId) continue;
-    ++counted;
-    same += other.ids[i] == id;
-  }
-  if (counted == 0) return std::nullopt;
-  return static_cast<double>(same) / static_cast<double>(counted);
-}
-
 QRect diffRect(const LabelMap& a, const LabelMap& b) {
   if (a.width != b.width || a.height != b.height) return {};
   int minX = a.width, minY = a.height, maxX = -1, maxY = -1;

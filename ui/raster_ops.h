@@ -15,7 +15,6 @@
 #include <QRect>
 #include <bitset>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "core/types.h"
@@ -57,11 +56,6 @@ void pasteRect(LabelMap& map, const QRect& rect, const LabelMap& patch);
 // The bounding rectangle of the pixels that differ between two maps of the same
 // size (empty when equal or sizes differ).
 QRect diffRect(const LabelMap& a, const LabelMap& b);
-
-// The share of `reference`'s pixels that `other` labels the same, leaving out pixels of
-// `reference` that hold `ignoreId` (-1: none) or 255 (ignore). Nothing when the sizes differ
-// or no pixel counts.
-std::optional<double> agreement(const LabelMap& reference, const LabelMap& other, int ignoreId = -1);
 
 // The full rectangle of a map.
 inline QRect mapRect(const LabelMap& map) { return QRect(0, 0, map.width, map.height); }

@@ -13,9 +13,9 @@
 #include <qcustomplot.h>
 #include <vector>
 
+#include "core/metrics.h"
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
-#include "ui/raster_ops.h"
 #include "ui/scrollable.h"
 #include "ui/studio_session.h"
 
@@ -275,11 +275,15 @@ void TrajectoryDock::showStep(int index) {
   // There the caption says how much of the map (y at t = 0) the result reads back as painted.
   QString text = caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption);
   const StepPreview* start = previewOf(steps.front(), m_session->trajectoryItem());
-  if (ofTheResult && p && start && steps.front().t == 0.0)
-    if (const auto share = raster::agreement(start->y, p->yHat, classes.ignoreIndex)) {
-      m_readBack = *share;
-      text += tr(" · the result reads as the map on %1 % of its pixels").arg(100.0 * *share, 0, 'f', 1);
+  if (ofTheResult && p && start && steps.front().t == 0.0 && start->y.width == p->yHat.width &&
+      start->y.height == p->yHat.height) {
+    ConfusionMatrix readBack(classes.size(), classes.ignoreIndex);  // void and unknown ids left out
+    readBack.add(start->y.ids.data(), p->yHat.ids.data(), start->y.ids.size());
+    if (readBack.total() > 0) {
+      m_readBack = readBack.pixelAccuracy();
+      text += tr(" · the result reads as the map on %1 % of its pixels").arg(100.0 * *m_readBack, 0, 'f', 1);
     }
+  }
   m_caption->setText(text);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);

@@ -142,21 +142,3 @@ TEST(RasterOps, Histogram) {
   EXPECT_EQ(h[2], 15);
   EXPECT_EQ(h[255], 1);
 }
-
-TEST(RasterOps, AgreementCountsTheReferencesPixelsLabelledTheSame) {
-  LabelMap painted(4, 2, 1);  // 8 pixels of class 1 ...
-  painted.at(0, 0) = 3;       // ... but one void (the model's ignore class 3)
-  painted.at(1, 0) = 255;     // and one unknown
-  LabelMap read(4, 2, 1);
-  read.at(3, 1) = 2;  // one of the 6 counted pixels read as another class
-  read.at(0, 0) = 0;  // void and unknown pixels do not count, whatever is read there
-  read.at(1, 0) = 0;
-  ASSERT_TRUE(raster::agreement(painted, read, 3).has_value());
-  EXPECT_DOUBLE_EQ(*raster::agreement(painted, read, 3), 5.0 / 6.0);
-  // Without an ignore class, class 3 counts too: 7 pixels, of which the class-3 one and the
-  // one read as 2 differ.
-  EXPECT_DOUBLE_EQ(*raster::agreement(painted, read), 5.0 / 7.0);
-  EXPECT_DOUBLE_EQ(*raster::agreement(read, read), 1.0);
-  EXPECT_FALSE(raster::agreement(painted, LabelMap(2, 4, 1)).has_value()) << "sizes differ";
-  EXPECT_FALSE(raster::agreement(LabelMap(2, 2, 255), LabelMap(2, 2, 0)).has_value()) << "nothing counts";
-}

@@ -3,6 +3,7 @@
 // Photos keep their own size: they are framed to the model's size and results are
 // mapped back (label maps edge-aware, edits composited into the original pixels).
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -11,6 +12,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/folder_jobs.h"
+#include "app/cli/read_back.h"
 #include "app/cli/whole_photo.h"
 #include "core/engine.h"
 #include "core/imaging/composite.h"
@@ -83,6 +85,18 @@ std::string numbered(const std::string& out, int i, int count) {
   return (p.parent_path() / (p.stem().string() + "_" + std::to_string(i) + p.extension().string())).string();
 }
 
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %%", 100.0 * share);
+  return text;
+}
+
+std::string notReadBack(int unwritten, double minShare, int tries) {
+  return std::to_string(unwritten) + (unwritten == 1 ? " image was" : " images were") + " not written: none of " +
+         std::to_string(tries) + " draws read back on " + percent(minShare) +
+         " of the map (more --tries, or a lower --min-read-back)";
+}
+
 // Reads a label map for the model: index or colour PNG, any size (framed like a photo).
 Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info, bool snap) {
   imaging::MaskImportOptions mo;
@@ -137,8 +151,9 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       app.add_subcommand("generate", "Label map (or class name) -> image; a folder of maps -> image/mask pairs");
   static Common c;
   static std::string mask, label, output, preview;
-  static int count = 1;
-  static bool snap = false;
+  static int count = 1, tries = 4;
+  static bool snap = false, readBack = false;
+  static double minReadBack = 0.0;
   addCommon(cmd, c, 10);
   cmd->add_option("--mask", mask,
                   "label map: index or colour PNG; or a folder of them (then -o is a folder that gets "
@@ -151,7 +166,16 @@ void registerGenerate(CLI::App& app, int& exitCode) {
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)")
       ->check(OutputFolderExists & PngOutput);
+  cmd->add_flag("--read-back", readBack,
+                "segment each image made and print the share of the map's pixels it reads back as painted "
+                "(4 more network evaluations an image; recorded in the PNG)");
+  cmd->add_option("--min-read-back", minReadBack,
+                  "keep only images that read back on at least this share of the map (0-1, e.g. 0.8): one "
+                  "below is drawn again with the next seeds, up to --tries draws, else not written")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--tries", tries, "draws per image for --min-read-back")->check(CLI::Range(1, 64));
   cmd->callback([&exitCode] {
+    if (minReadBack > 0.0) readBack = true;
     if (mask.empty() == label.empty()) {
       exitCode = fail("give exactly one of --mask or --label");
       return;
@@ -195,6 +219,9 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     p.count = count;
     // Generates from `labels` and writes image i to imagePath(i) (and, when maskPath is
     // given, the map at the image's size to maskPath(i)).
+    // With --min-read-back, variation i draws again with seeds seed + i + k*count (k = 1, 2, ...)
+    // while it reads back on less than asked; `unwritten` counts those that never did.
+    int unwritten = 0;
     auto generateFrom = [&](const LabelMap& labels, const std::function<std::string(int)>& imagePath,
                             const std::function<std::string(int)>& maskPath) -> Status {
       auto images = engine.generate(labels, p);
@@ -202,11 +229,46 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       for (int i = 0; i < count; ++i) {
         Common ci = c;
         ci.seed = c.seed + static_cast<std::uint64_t>(i);
-        const auto text = provenance(engine, ci, "generate", &labels);
-        const RgbImage& image = (*images)[static_cast<std::size_t>(i)];
+        RgbImage image = std::move((*images)[static_cast<std::size_t>(i)]);
         const auto path = imagePath(i);
+        double share = 0.0;
+        if (readBack) {
+          auto s = readBackShare(engine, image, labels, ci.seed);
+          if (!s) return Error{s.error()};
+          share = *s;
+          std::uint64_t triedSeed = ci.seed;  // the last draw and what it read back
+          double triedShare = share;
+          for (int k = 1; share < minReadBack && k < tries; ++k) {
+            RunParams again = p;
+            again.count = 1;
+            again.seed = c.seed + static_cast<std::uint64_t>(i) + static_cast<std::uint64_t>(k) * count;
+            std::cout << path << ": seed " << triedSeed << " reads back on " << percent(triedShare)
+                      << ", drawing again with seed " << again.seed << std::endl;
+            auto redrawn = engine.generate(labels, again);
+            if (!redrawn) return Error{redrawn.error()};
+            auto next = readBackShare(engine, redrawn->front(), labels, again.seed);
+            if (!next) return Error{next.error()};
+            triedSeed = again.seed;
+            triedShare = *next;
+            if (triedShare > share) {  // the best draw so far
+              image = std::move(redrawn->front());
+              ci.seed = triedSeed;
+              share = triedShare;
+            }
+          }
+          if (share < minReadBack) {
+            std::cout << path << ": not written: the best of " << tries << " draws (seed " << ci.seed
+                      << ") reads back on " << percent(share) << ", under " << percent(minReadBack) << std::endl;
+            ++unwritten;
+            continue;
+          }
+        }
+        auto text = provenance(engine, ci, "generate", &labels);
+        if (readBack) text.push_back({imaging::provenance::kReadBack, std::to_string(share)});
         if (auto s = imaging::savePng(image, path, text); !s) return s;
-        std::cout << "wrote " << path << std::endl;
+        std::cout << "wrote " << path;
+        if (readBack) std::cout << " (reads back as its map on " << percent(share) << " of its pixels)";
+        std::cout << std::endl;
         if (maskPath) {
           const LabelMap atImage = labels.width == image.width && labels.height == image.height
                                        ? labels
@@ -226,6 +288,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
             *labels, [&](int i) { return pngInFolder((fs::path(output) / "images").string(), name(i)); },
             [&](int i) { return pngInFolder((fs::path(output) / "masks").string(), name(i)); });
       });
+      if (unwritten > 0) exitCode = fail(notReadBack(unwritten, minReadBack, tries));
       return;
     }
     LabelMap labels;
@@ -256,6 +319,8 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     }
     if (auto s = generateFrom(labels, [](int i) { return numbered(output, i, count); }, {}); !s)
       exitCode = fail(s.error());
+    else if (unwritten > 0)
+      exitCode = fail(notReadBack(unwritten, minReadBack, tries));
   });
 }
 

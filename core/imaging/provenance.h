@@ -32,6 +32,7 @@ inline constexpr const char* kSolver = "symmflow.solver";
 inline constexpr const char* kVariation = "symmflow.variation";  // index within a batch of variations
 inline constexpr const char* kDraws = "symmflow.draws";          // segmentation: noise draws averaged
 inline constexpr const char* kMirror = "symmflow.mirror";        // segmentation: mirrored draws too
+inline constexpr const char* kReadBack = "symmflow.read_back";   // generation: share of the map read back (0..1)
 }  // namespace provenance
 
 std::string sha256Hex(const void* data, std::size_t size);

@@ -247,6 +247,53 @@ TEST_F(Cli, SegmentAndGenerateWorkOnFolders) {
   EXPECT_NE(r.out.find("does not exist; create it first"), std::string::npos) << r.out;
 }
 
+// --read-back prints and records what the model reads back from each image it made;
+// --min-read-back writes only images that read back on the share asked for, drawing again
+// with later seeds up to --tries.
+TEST_F(Cli, GenerateReadBackKeepsOnlyImagesThatReadBackAsTheMap) {
+  const std::string base =
+      "generate -m " + p("m.safetensors") + " --mask " + p("val/masks/scene1.png") + " --steps 3 --seed 7";
+  auto r = run(base + " --read-back -o " + p("rb.png"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string said = "reads back as its map on ";
+  const auto at = r.out.find(said);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const double printed = std::atof(r.out.c_str() + at + said.size()) / 100.0;
+  auto text = imaging::readPngText(p("rb.png"));
+  ASSERT_TRUE(text.ok()) << text.error();
+  double recorded = -1.0;
+  for (const auto& [key, value] : *text)
+    if (key == imaging::provenance::kReadBack) recorded = std::atof(value.c_str());
+  EXPECT_NEAR(recorded, printed, 0.0006) << "the PNG records the share printed";
+  EXPECT_GE(recorded, 0.0);
+  EXPECT_LE(recorded, 1.0);
+
+  // Asked for more than this draw reads back, with one try: nothing is written, exit 1.
+  if (recorded < 0.999) {
+    r = run(base + " --min-read-back " + std::to_string(recorded + 0.001) + " --tries 1 -o " + p("rb_high.png"));
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("not written"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("1 image was not written"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(p("rb_high.png")));
+  }
+  // At most what it reads back: written, the same pixels as without the filter.
+  r = run(base + " --min-read-back " + std::to_string(std::max(0.0, recorded - 0.001)) + " --tries 1 -o " +
+          p("rb_low.png"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(imaging::loadImage(p("rb_low.png")).value(), imaging::loadImage(p("rb.png")).value());
+
+  // All of the map (unless the first draw reads back perfectly): each of 3 tries is a draw
+  // of its own seed, 7 then 8 and 9.
+  r = run(base + " --min-read-back 1 --tries 3 -o " + p("rb_never.png"));
+  if (r.out.find("reads back as its map on 100.0 %") == std::string::npos) {
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("seed 7 reads back on"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("drawing again with seed 8"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("drawing again with seed 9"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("the best of 3 draws"), std::string::npos) << r.out;
+  }
+}
+
 // --native scores what `segment` writes: each photo at its own size (32x24 against a
 // 16x16 model: covered by two windows), against its mask at that size.
 TEST_F(Cli, EvalNativeScoresWhatSegmentWrites) {

@@ -25,6 +25,7 @@ QJsonObject Provenance::toJson() const {
   o["device"] = device;
   o["width"] = width;
   o["height"] = height;
+  if (readBack >= 0.0) o["read_back"] = readBack;
   return o;
 }
 
@@ -44,6 +45,8 @@ Provenance Provenance::fromJson(const QJsonObject& o) {
   p.device = o["device"].toString();
   p.width = o["width"].toInt();
   p.height = o["height"].toInt();
+  p.readBack = o["read_back"].toDouble(-1.0);
+  if (!(p.readBack >= 0.0 && p.readBack <= 1.0)) p.readBack = -1.0;  // nonsense in a file: not measured
   return p;
 }
 
@@ -62,6 +65,7 @@ std::vector<std::pair<std::string, std::string>> Provenance::textChunks() const 
   t.emplace_back(k::kSteps, std::to_string(steps));
   t.emplace_back(k::kSolver, solver.toStdString());
   t.emplace_back(k::kVariation, std::to_string(variation));
+  if (readBack >= 0.0) t.emplace_back(k::kReadBack, std::to_string(readBack));
   return t;
 }
 

@@ -28,6 +28,9 @@ struct Provenance {
   QString device;
   int width = 0;  // image size
   int height = 0;
+  // Generations and edits: the share of the map's pixels (void left out) that the model's
+  // one-step segmentation of the image labels as painted, 0..1; < 0 when not measured.
+  double readBack = -1.0;
 
   QJsonObject toJson() const;
   static Provenance fromJson(const QJsonObject& o);

@@ -2,6 +2,7 @@
 #include "ui/results_dock.h"
 
 #include <QAction>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QPainter>
@@ -79,6 +80,20 @@ void ResultsDock::rebuild() {
       const QImage img = toQImage(r.image);
       const QSize s = img.size().scaled(kThumb, kThumb, Qt::KeepAspectRatio);
       p.drawImage(QRect(QPoint((kThumb - s.width()) / 2, (kThumb - s.height()) / 2), s), img);
+      // How much of its map the image reads back as painted: a badge in the corner, so the
+      // variations of a batch can be compared at a glance.
+      if (r.provenance.readBack >= 0.0) {
+        const QString badge = QStringLiteral("%1 %").arg(qRound(100.0 * r.provenance.readBack));
+        QFont f = p.font();
+        f.setPixelSize(11);
+        f.setBold(true);
+        p.setFont(f);
+        const QRect box = QFontMetrics(f).boundingRect(badge).adjusted(-4, -1, 4, 1);
+        const QRect at(pm.width() - box.width() - 5, pm.height() - box.height() - 5, box.width(), box.height());
+        p.fillRect(at, QColor(0, 0, 0, 170));
+        p.setPen(Qt::white);
+        p.drawText(at, Qt::AlignCenter, badge);
+      }
       if (i >= m_session->batchStart()) {
         p.setPen(QPen(QColor(80, 160, 255), 3));
         p.drawRect(pm.rect().adjusted(1, 1, -2, -2));
@@ -99,7 +114,10 @@ void ResultsDock::rebuild() {
                          .arg(pv.seconds, 0, 'f', 2)
                          .arg(pv.device)
                          .arg(pv.width)
-                         .arg(pv.height));
+                         .arg(pv.height) +
+                     (pv.readBack >= 0.0
+                          ? tr("\nreads back as its map on %1 % of the pixels").arg(100.0 * pv.readBack, 0, 'f', 1)
+                          : QString()));
   }
   const int cur = m_session->currentResult();
   if (cur >= 0 && cur < m_list->count()) {

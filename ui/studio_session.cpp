@@ -15,6 +15,7 @@
 #include "core/imaging/covering.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/resample.h"
+#include "core/metrics.h"
 #include "ui/engine_backend.h"
 #include "ui/inference_backend.h"
 #include "ui/label_document.h"
@@ -56,6 +57,20 @@ constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
+
+std::optional<double> readBackShare(const std::vector<StepReport>& steps, int item, const ClassList& classes) {
+  if (steps.size() < 2 || steps.front().t != 0.0 || steps.back().t != 1.0) return std::nullopt;
+  const auto& first = steps.front().items;
+  const auto& last = steps.back().items;
+  if (item < 0 || item >= static_cast<int>(first.size()) || item >= static_cast<int>(last.size())) return std::nullopt;
+  const LabelMap& painted = first[static_cast<std::size_t>(item)].y;
+  const LabelMap& read = last[static_cast<std::size_t>(item)].yHat;
+  if (painted.empty() || painted.width != read.width || painted.height != read.height) return std::nullopt;
+  ConfusionMatrix m(classes.size(), classes.ignoreIndex);
+  m.add(painted.ids.data(), read.ids.data(), painted.ids.size());
+  if (m.total() == 0) return std::nullopt;
+  return m.pixelAccuracy();
+}
 
 struct StudioSession::LoadOutcome {
   std::shared_ptr<InferenceBackend> backend;
@@ -630,6 +645,7 @@ void StudioSession::onGenerated(const InferenceResult& r) {
     e.provenance.device = r.device;
     e.provenance.width = e.image.width;
     e.provenance.height = e.image.height;
+    e.provenance.readBack = readBackShare(*steps, static_cast<int>(i), m_doc->classes()).value_or(-1.0);
     entries.push_back(std::move(e));
   }
   const int n = static_cast<int>(entries.size());
@@ -686,6 +702,8 @@ void StudioSession::onEdited(const InferenceResult& r) {
   e.provenance.device = r.device;
   e.provenance.width = e.image.width;
   e.provenance.height = e.image.height;
+  // Of the edited image at the model's size, against the edited map.
+  e.provenance.readBack = readBackShare(*e.trajectory, 0, m_doc->classes()).value_or(-1.0);
   std::vector<ResultEntry> v;
   v.push_back(std::move(e));
   addResults(std::move(v));

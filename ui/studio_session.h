@@ -40,6 +40,11 @@ struct ResultEntry {
   int trajectoryItem = 0;  // which item of each report's previews is this result's
 };
 
+// The share of the map's pixels (y at t = 0; void and unknown ids left out) that the estimate
+// at the end of a run ending at t = 1 (generate, edit: the one-step segmentation of the image
+// made) labels the same, for batch item `item`. Nothing without previews at both ends.
+std::optional<double> readBackShare(const std::vector<StepReport>& steps, int item, const ClassList& classes);
+
 struct ClassScore {
   int id = 0;
   QString name;

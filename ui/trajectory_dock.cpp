@@ -13,7 +13,6 @@
 #include <qcustomplot.h>
 #include <vector>
 
-#include "core/metrics.h"
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
 #include "ui/scrollable.h"
@@ -274,16 +273,9 @@ void TrajectoryDock::showStep(int index) {
        p ? tr("not evaluated here") : notRecorded);
   // There the caption says how much of the map (y at t = 0) the result reads back as painted.
   QString text = caption.isEmpty() ? QString() : tr("Flow of %1").arg(caption);
-  const StepPreview* start = previewOf(steps.front(), m_session->trajectoryItem());
-  if (ofTheResult && p && start && steps.front().t == 0.0 && start->y.width == p->yHat.width &&
-      start->y.height == p->yHat.height) {
-    ConfusionMatrix readBack(classes.size(), classes.ignoreIndex);  // void and unknown ids left out
-    readBack.add(start->y.ids.data(), p->yHat.ids.data(), start->y.ids.size());
-    if (readBack.total() > 0) {
-      m_readBack = readBack.pixelAccuracy();
-      text += tr(" · the result reads as the map on %1 % of its pixels").arg(100.0 * *m_readBack, 0, 'f', 1);
-    }
-  }
+  if (ofTheResult) m_readBack = readBackShare(steps, m_session->trajectoryItem(), classes);
+  if (m_readBack)
+    text += tr(" · the result reads as the map on %1 % of its pixels").arg(100.0 * *m_readBack, 0, 'f', 1);
   m_caption->setText(text);
   for (auto* c : m_cursors) {
     c->point1->setCoords(s.t, 0);

@@ -35,6 +35,7 @@ ExportItem sampleItem() {
   item.provenance.steps = 8;
   item.provenance.solver = "heun";
   item.provenance.seconds = 1.25;
+  item.provenance.readBack = 0.8125;
   return item;
 }
 
@@ -77,6 +78,7 @@ TEST(Export, WritesFourReadableFiles) {
   EXPECT_EQ(chunk(*text, "symmflow.solver"), "heun");
   EXPECT_EQ(chunk(*text, "symmflow.model_sha256"), "deadbeef");
   EXPECT_EQ(chunk(*text, "symmflow.labels_sha256"), labelMapHash(item.labels).toStdString());
+  EXPECT_EQ(chunk(*text, "symmflow.read_back"), "0.812500");
 
   // JSON sidecar.
   QFile f(dir.filePath("street.json"));
@@ -90,6 +92,15 @@ TEST(Export, WritesFourReadableFiles) {
   EXPECT_DOUBLE_EQ(j["seconds"].toDouble(), 1.25);
   EXPECT_EQ(j["classes"].toArray().size(), 3);
   EXPECT_EQ(j["index_mask"].toString(), "street-index.png");
+  EXPECT_DOUBLE_EQ(j["read_back"].toDouble(), 0.8125);
+  EXPECT_DOUBLE_EQ(Provenance::fromJson(j).readBack, 0.8125);
+  // Not measured (a photo, or a run without previews): no key; nonsense reads as not measured.
+  Provenance none;
+  EXPECT_FALSE(none.toJson().contains("read_back"));
+  EXPECT_TRUE(chunk(none.textChunks(), "symmflow.read_back").empty());
+  QJsonObject bad = j;
+  bad["read_back"] = 7.0;
+  EXPECT_LT(Provenance::fromJson(bad).readBack, 0.0);
 }
 
 TEST(Export, NeverOverwritesSilently) {

@@ -55,6 +55,24 @@ TEST_F(SessionFixture, NewMapHasTheModelsLabelSize) {
   EXPECT_EQ(doc.backgroundClass(), 2);
 }
 
+TEST_F(SessionFixture, ReadBackIsMeasuredFromTheRunsEndsWhenPreviewsAreRecorded) {
+  // 3 steps: the fake's estimate at the end, class (3 + i) % 3, is each variation's map.
+  session.settings().steps = 3;
+  session.settings().variations = 2;
+  QSignalSpy finished(&session, &StudioSession::runFinished);
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  ASSERT_EQ(session.results().size(), 2u);
+  for (const auto& r : session.results()) EXPECT_DOUBLE_EQ(r.provenance.readBack, 1.0);
+  EXPECT_EQ(readBackShare(session.trajectory(), 1, doc.classes()), 1.0);
+  EXPECT_FALSE(readBackShare(session.trajectory(), 2, doc.classes())) << "no third variation";
+  // Without previews nothing is measured.
+  session.settings().recordTrajectory = false;
+  ASSERT_NE(session.generate(), 0u);
+  ASSERT_TRUE(finished.wait(5000));
+  EXPECT_LT(session.results().back().provenance.readBack, 0.0);
+}
+
 TEST_F(SessionFixture, GenerateVariationsWithProvenance) {
   session.settings().seed = 10;
   session.settings().steps = 4;
@@ -71,6 +89,8 @@ TEST_F(SessionFixture, GenerateVariationsWithProvenance) {
     EXPECT_EQ(p.solver, "euler");
     EXPECT_EQ(p.modelSha256, "cafe");
     EXPECT_EQ(p.labelsSha256, labelMapHash(doc.labels()));
+    // The fake's estimate at the end of 4 steps is class (4 + i) % 3, its map at t = 0 class i.
+    EXPECT_DOUBLE_EQ(p.readBack, 0.0);
   }
   // The start and the end of 4 steps, previews of every variation for the trajectory dock.
   ASSERT_EQ(session.trajectory().size(), 5u);

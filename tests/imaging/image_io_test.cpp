@@ -191,34 +191,22 @@ TEST(ImageIo, JpegExifOrientationIsAppliedAsViewersShowIt) {
   auto isRed = [](const RgbImage& im, int x, int y) { return im.at(x, y)[0] > 150 && im.at(x, y)[2] < 100; };
   auto isBlue = [](const RgbImage& im, int x, int y) { return im.at(x, y)[2] > 150 && im.at(x, y)[0] < 100; };
 
-  test::writeBytes(dir.file("six.jpg"), withExifOrientation(plain, 6));
-  auto six = loadImage(dir.file("six.jpg"));
-  ASSERT_TRUE(six.ok()) << six.error();
-  ASSERT_EQ(six->width, 16);
-  ASSERT_EQ(six->height, 32);
-  EXPECT_TRUE(isRed(*six, 8, 4));
-  EXPECT_TRUE(isBlue(*six, 8, 27));
-
-  test::writeBytes(dir.file("three.jpg"), withExifOrientation(plain, 3));
-  auto three = loadImage(dir.file("three.jpg"));
-  ASSERT_TRUE(three.ok()) << three.error();
-  ASSERT_EQ(three->width, 32);
-  EXPECT_TRUE(isBlue(*three, 4, 8));
-  EXPECT_TRUE(isRed(*three, 27, 8));
-
-  test::writeBytes(dir.file("eight.jpg"), withExifOrientation(plain, 8));
-  auto eight = loadImage(dir.file("eight.jpg"));
-  ASSERT_TRUE(eight.ok()) << eight.error();
-  ASSERT_EQ(eight->height, 32);
-  EXPECT_TRUE(isBlue(*eight, 8, 4));
-  EXPECT_TRUE(isRed(*eight, 8, 27));
-
-  // Orientation 1 loads as stored.
-  test::writeBytes(dir.file("one.jpg"), withExifOrientation(plain, 1));
-  auto one = loadImage(dir.file("one.jpg"));
-  ASSERT_TRUE(one.ok()) << one.error();
-  EXPECT_EQ(one->width, 32);
-  EXPECT_TRUE(isRed(*one, 4, 8));
+  // Orientation, the size shown, a pixel that shows red and one that shows blue.
+  struct Case {
+    int orientation, width, height, redX, redY, blueX, blueY;
+  };
+  for (const Case& c : {Case{6, 16, 32, 8, 4, 8, 27}, Case{3, 32, 16, 27, 8, 4, 8}, Case{8, 16, 32, 8, 27, 8, 4},
+                        Case{1, 32, 16, 4, 8, 27, 8}}) {
+    SCOPED_TRACE("orientation " + std::to_string(c.orientation));
+    const std::string path = dir.file("o" + std::to_string(c.orientation) + ".jpg");
+    test::writeBytes(path, withExifOrientation(plain, c.orientation));
+    auto shown = loadImage(path);
+    ASSERT_TRUE(shown.ok()) << shown.error();
+    ASSERT_EQ(shown->width, c.width);
+    ASSERT_EQ(shown->height, c.height);
+    EXPECT_TRUE(isRed(*shown, c.redX, c.redY));
+    EXPECT_TRUE(isBlue(*shown, c.blueX, c.blueY));
+  }
 }
 
 TEST(ImageIo, LoadErrorsSayWhatIsWrong) {

@@ -19,22 +19,27 @@ void BrushTool::setBrushSize(int size) {
   m_settings.brushSize = std::clamp(size, ToolSettings::kMinSize, ToolSettings::kMaxSize);
 }
 
+QRect BrushTool::paint(QPointF from, QPointF to) {
+  const auto id = static_cast<std::uint8_t>(paintClass());
+  if (m_settings.snapToPhoto)
+    return raster::photoAwareLine(m_doc.mutableLabels(), m_doc.photo(), from, to, brushSize(),
+                                  m_settings.photoTolerance, id, m_doc.lockedMask());
+  return raster::line(m_doc.mutableLabels(), from, to, brushSize(), id, m_doc.lockedMask());
+}
+
 void BrushTool::begin(const ToolInput& in) {
   if (m_doc.isEmpty()) return;
   m_doc.beginGesture(name());
   m_active = true;
   m_last = raster::snapBrushCenter(in.pos, brushSize());
-  const QRect r = raster::dab(m_doc.mutableLabels(), m_last, brushSize(), static_cast<std::uint8_t>(paintClass()),
-                              m_doc.lockedMask());
-  m_doc.touch(r);
+  m_doc.touch(paint(m_last, m_last));
 }
 
 void BrushTool::motion(const ToolInput& in) {
   if (!m_active) return;
   const QPointF p = raster::snapBrushCenter(in.pos, brushSize());
   if (p == m_last) return;
-  const QRect r = raster::line(m_doc.mutableLabels(), m_last, p, brushSize(), static_cast<std::uint8_t>(paintClass()),
-                               m_doc.lockedMask());
+  const QRect r = paint(m_last, p);
   m_last = p;
   m_doc.touch(r);
 }

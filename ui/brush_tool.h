@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Round, crisp brush painting the current class. Locked classes are not overwritten.
+// Round, crisp brush painting the current class. Locked classes are not overwritten. With
+// ToolSettings::snapToPhoto and a photo of the map's size it paints only where the photo looks
+// like it does under the brush (raster::photoAwareLine): strokes stop at the photo's edges.
+#include <QRect>
+
 #include "ui/tool.h"
 
 namespace symmflow::ui {
@@ -20,6 +24,8 @@ class BrushTool : public Tool {
  protected:
   // The class this tool paints with.
   virtual int paintClass() const;
+  // Paints a stroke segment (a dab when from == to); returns the changed pixels.
+  QRect paint(QPointF from, QPointF to);
 
  private:
   QPointF m_last;

@@ -85,6 +85,11 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   smaller = make(this, tr("Smaller brush"), QKeySequence(QStringLiteral("[")));
   larger = make(this, tr("Larger brush"), QKeySequence(QStringLiteral("]")));
   finishShape = make(this, tr("Finish shape"), QKeySequence(Qt::Key_Return));
+  snapToPhoto = make(this, tr("&Snap to photo edges"), QKeySequence(tr("S")),
+                     tr("Brush and eraser paint only the pixels that look like the photo under the brush's centre "
+                        "and touch it: strokes stop at the photo's edges (with a photo open)"));
+  snapToPhoto->setCheckable(true);
+  snapToPhoto->setIconText(tr("Snap"));
   for (int i = 0; i < 10; ++i) {
     const int key = i < 9 ? i + 1 : 0;
     classKeys[i] = make(this, tr("Class %1").arg(i + 1), QKeySequence(QString::number(key)));
@@ -164,6 +169,7 @@ void MainActions::build(QMainWindow* w) {
   tools->addSeparator();
   tools->addAction(smaller);
   tools->addAction(larger);
+  tools->addAction(snapToPhoto);
   tools->addAction(finishShape);
   QMenu* classes = tools->addMenu(tr("Select &class"));
   for (QAction* a : classKeys) classes->addAction(a);

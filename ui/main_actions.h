@@ -54,6 +54,7 @@ class MainActions : public QObject {
   QAction* smaller;
   QAction* larger;
   QAction* finishShape;
+  QAction* snapToPhoto;                // checkable: ToolSettings::snapToPhoto
   std::array<QAction*, 10> classKeys;  // 1..9, 0
   // Run
   QAction* generate;

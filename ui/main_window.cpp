@@ -112,6 +112,15 @@ void MainWindow::buildUi() {
   m_sizeSpin->setToolTip(tr("Brush diameter in map pixels ([ and ] change it)"));
   m_sizeSpin->setValue(m_tools->currentTool()->brushSize());
   opts->addWidget(m_sizeSpin);
+  opts->addAction(m_actions->snapToPhoto);
+  m_toleranceSpin = new QSpinBox(opts);
+  m_toleranceSpin->setRange(1, ToolSettings::kMaxTolerance);
+  m_toleranceSpin->setPrefix(QStringLiteral("± "));
+  m_toleranceSpin->setToolTip(
+      tr("Snap tolerance: how far a pixel's colour may be from the photo's under the brush (RGB distance)"));
+  m_toleranceSpin->setValue(m_tools->settings().photoTolerance);
+  m_actions->snapToPhoto->setChecked(m_tools->settings().snapToPhoto);
+  opts->addWidget(m_toleranceSpin);
   opts->addSeparator();
   opts->addWidget(new QLabel(tr(" Map opacity "), opts));
   m_opacity = new QSlider(Qt::Horizontal, opts);
@@ -206,6 +215,12 @@ void MainWindow::wireActions() {
     if (s > 0 && m_sizeSpin->value() != s) m_sizeSpin->setValue(s);
   });
   connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_tools->setSize(v); });
+  connect(a->snapToPhoto, &QAction::toggled, this, [this](bool on) {
+    m_tools->settings().snapToPhoto = on;
+    updateEnabled();
+  });
+  connect(m_toleranceSpin, qOverload<int>(&QSpinBox::valueChanged), this,
+          [this](int v) { m_tools->settings().photoTolerance = v; });
   connect(a->finishShape, &QAction::triggered, m_tools, &ToolController::finish);
   for (QAction* k : a->classKeys)
     connect(k, &QAction::triggered, this, [this, k] { m_doc->setCurrentClass(k->data().toInt()); });
@@ -413,6 +428,8 @@ void MainWindow::updateEnabled() {
   m_actions->importMask->setEnabled(model && !imageLevel);
   m_actions->showUncertainty->setEnabled(m_canvas->hasUncertainty());
   m_actions->showDiff->setEnabled(!m_doc->referenceLabels().empty());
+  m_actions->snapToPhoto->setEnabled(m_doc->hasPhoto());
+  m_toleranceSpin->setEnabled(m_doc->hasPhoto() && m_actions->snapToPhoto->isChecked());
   m_actions->cancel->setEnabled(m_session->isBusy());
   const bool results = !m_session->results().empty();
   m_actions->exportResult->setEnabled(results && m_session->currentResult() >= 0);

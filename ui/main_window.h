@@ -102,6 +102,7 @@ class MainWindow : public QMainWindow {
   ResultsDock* m_results;
   TrajectoryDock* m_trajectory;
   QSpinBox* m_sizeSpin;
+  QSpinBox* m_toleranceSpin;  // ToolSettings::photoTolerance
   QSlider* m_opacity;
   QLabel* m_cursorLabel;
   QLabel* m_zoomLabel;

@@ -84,6 +84,70 @@ QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id
   return changed;
 }
 
+namespace {
+
+// One photo-aware dab (see photoAwareLine): a breadth-first fill from the centre pixel over
+// the disc's pixels whose colour is close to the centre's.
+void photoAwareDab(LabelMap& map, const RgbImage& photo, QPointF center, double r2, int reach, double tolerance,
+                   std::uint8_t id, const ClassMask& locked, QRect& changed) {
+  const int cx = static_cast<int>(std::floor(center.x()));
+  const int cy = static_cast<int>(std::floor(center.y()));
+  if (cx < 0 || cy < 0 || cx >= map.width || cy >= map.height) return;
+  double ref[3] = {0, 0, 0};
+  int n = 0;
+  for (int y = std::max(0, cy - 1); y <= std::min(map.height - 1, cy + 1); ++y)
+    for (int x = std::max(0, cx - 1); x <= std::min(map.width - 1, cx + 1); ++x, ++n)
+      for (int k = 0; k < 3; ++k) ref[k] += photo.at(x, y)[k];
+  for (double& v : ref) v /= n;
+  const double tol2 = tolerance * tolerance;
+  const int x0 = std::max(0, cx - reach), y0 = std::max(0, cy - reach);
+  const int x1 = std::min(map.width - 1, cx + reach), y1 = std::min(map.height - 1, cy + reach);
+  const int w = x1 - x0 + 1;
+  std::vector<std::uint8_t> seen(static_cast<std::size_t>(w) * (y1 - y0 + 1), 0);
+  auto admits = [&](int x, int y) {
+    const double dx = x + 0.5 - center.x(), dy = y + 0.5 - center.y();
+    if (dx * dx + dy * dy > r2) return false;
+    const std::uint8_t* c = photo.at(x, y);
+    double d2 = 0;
+    for (int k = 0; k < 3; ++k) d2 += (c[k] - ref[k]) * (c[k] - ref[k]);
+    return d2 <= tol2;
+  };
+  std::vector<QPoint> queue{QPoint(cx, cy)};
+  seen[static_cast<std::size_t>(cy - y0) * w + (cx - x0)] = 1;
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const QPoint q = queue[head];
+    if (set(map, q.x(), q.y(), id, locked)) include(changed, q.x(), q.y());
+    const QPoint next[4] = {{q.x() + 1, q.y()}, {q.x() - 1, q.y()}, {q.x(), q.y() + 1}, {q.x(), q.y() - 1}};
+    for (const QPoint& m : next) {
+      if (m.x() < x0 || m.x() > x1 || m.y() < y0 || m.y() > y1) continue;
+      std::uint8_t& s = seen[static_cast<std::size_t>(m.y() - y0) * w + (m.x() - x0)];
+      if (s) continue;
+      s = 1;
+      if (admits(m.x(), m.y())) queue.push_back(m);
+    }
+  }
+}
+
+}  // namespace
+
+QRect photoAwareLine(LabelMap& map, const RgbImage& photo, QPointF a, QPointF b, double diameter, double tolerance,
+                     std::uint8_t id, const ClassMask& locked) {
+  if (photo.width != map.width || photo.height != map.height || photo.empty())
+    return line(map, a, b, diameter, id, locked);
+  QRect changed;
+  if (map.empty()) return changed;
+  const double r = std::max(0.5, diameter / 2.0);
+  const double r2 = r * r + 1e-9;
+  const int reach = static_cast<int>(std::ceil(r)) + 1;
+  const double length = std::hypot(b.x() - a.x(), b.y() - a.y());
+  const int dabs = static_cast<int>(std::ceil(length / std::max(1.0, diameter / 4.0)));
+  for (int k = dabs == 0 ? 0 : 1; k <= dabs; ++k) {
+    const double f = dabs == 0 ? 0.0 : static_cast<double>(k) / dabs;
+    photoAwareDab(map, photo, a + (b - a) * f, r2, reach, tolerance, id, locked, changed);
+  }
+  return changed;
+}
+
 QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked) {
   QRect changed;
   if (map.empty() || seed.x() < 0 || seed.y() < 0 || seed.x() >= map.width || seed.y() >= map.height) return changed;

@@ -38,6 +38,16 @@ QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const
 // Paints a capsule: every pixel whose centre is within diameter/2 of segment a-b.
 QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id, const ClassMask& locked = {});
 
+// Like line(), but only where the photo looks like it does under the brush, so the brush's
+// rim stops at the photo's edges while its centre stays inside an object (each dab samples
+// the colour under its own centre, so textured objects are followed): at dabs spaced at most a quarter of the diameter
+// along a-b (a itself when a == b), the pixels of the dab's disc that are 4-connected to its centre pixel through
+// pixels whose photo colour lies within `tolerance` (Euclidean distance in RGB, 0..442) of the centre's colour (the
+// mean of its 3x3 neighbourhood). Locked pixels are not painted but still connect. `photo` must have the map's size;
+// otherwise this is line().
+QRect photoAwareLine(LabelMap& map, const RgbImage& photo, QPointF a, QPointF b, double diameter, double tolerance,
+                     std::uint8_t id, const ClassMask& locked = {});
+
 // Replaces the 4-connected region of the seed's class that contains `seed` with
 // `id`. Nothing happens when the seed is outside, already `id`, or locked.
 QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked = {});

@@ -24,6 +24,9 @@ ToolSettings SettingsStore::toolSettings() const {
   s.lineWidth = get("tools/lineWidth", s.lineWidth);
   // 0 (or nonsense) means: the sizes are taken as they are for the first map.
   s.sizeReference = std::clamp(m_settings.value("tools/sizeReference", 0).toInt(), 0, 1 << 20);
+  s.snapToPhoto = m_settings.value("tools/snapToPhoto", false).toBool();
+  s.photoTolerance =
+      std::clamp(m_settings.value("tools/photoTolerance", s.photoTolerance).toInt(), 1, ToolSettings::kMaxTolerance);
   return s;
 }
 
@@ -32,6 +35,8 @@ void SettingsStore::setToolSettings(const ToolSettings& s) {
   m_settings.setValue("tools/eraserSize", s.eraserSize);
   m_settings.setValue("tools/lineWidth", s.lineWidth);
   m_settings.setValue("tools/sizeReference", s.sizeReference);
+  m_settings.setValue("tools/snapToPhoto", s.snapToPhoto);
+  m_settings.setValue("tools/photoTolerance", s.photoTolerance);
 }
 
 RunSettings SettingsStore::runSettings() const {

@@ -142,3 +142,50 @@ TEST(RasterOps, Histogram) {
   EXPECT_EQ(h[2], 15);
   EXPECT_EQ(h[255], 1);
 }
+
+TEST(RasterOps, PhotoAwareLineStopsAtThePhotosEdges) {
+  // A photo: dark left half (x < 10), bright right half, and a dark island at (16..17, 4..5)
+  // inside the bright half. The map is all class 0.
+  RgbImage photo(20, 10, 30);
+  for (int y = 0; y < 10; ++y)
+    for (int x = 10; x < 20; ++x)
+      for (int k = 0; k < 3; ++k) photo.at(x, y)[k] = 220;
+  for (int y = 4; y < 6; ++y)
+    for (int x = 16; x < 18; ++x)
+      for (int k = 0; k < 3; ++k) photo.at(x, y)[k] = 30;
+  LabelMap map(20, 10, 0);
+  // A dab of diameter 21 at (8.5, 5.5) covers the whole photo; only the dark half connected
+  // to its centre is painted, not the bright half, nor the dark island beyond it.
+  const QRect r = raster::photoAwareLine(map, photo, {8.5, 5.5}, {8.5, 5.5}, 21, 40, 1);
+  EXPECT_EQ(r, QRect(0, 0, 10, 10));
+  for (int y = 0; y < 10; ++y)
+    for (int x = 0; x < 20; ++x) ASSERT_EQ(map.at(x, y), x < 10 ? 1 : 0) << x << "," << y;
+  // A tolerance over the two colours' distance (329) paints like a plain dab.
+  LabelMap plain(20, 10, 0), wide(20, 10, 0);
+  raster::line(plain, {8.5, 5.5}, {8.5, 5.5}, 9, 2);
+  raster::photoAwareLine(wide, photo, {8.5, 5.5}, {8.5, 5.5}, 9, 400, 2);
+  EXPECT_EQ(wide, plain);
+  // A stroke along the dark half's bottom row up to the edge: the brush's rim reaches over it
+  // but paints nothing there; locked pixels stay but connect what lies beyond them.
+  LabelMap stroke(20, 10, 0);
+  for (int y = 0; y < 10; ++y) stroke.at(4, y) = 3;
+  raster::ClassMask locked;
+  locked.set(3);
+  raster::photoAwareLine(stroke, photo, {1.5, 8.5}, {9.5, 8.5}, 7, 40, 1, locked);
+  EXPECT_EQ(stroke.at(1, 8), 1);
+  EXPECT_EQ(stroke.at(4, 8), 3) << "locked";
+  EXPECT_EQ(stroke.at(6, 8), 1) << "reached through the locked column";
+  EXPECT_EQ(stroke.at(9, 8), 1);
+  for (int y = 0; y < 10; ++y)
+    for (int x = 10; x < 20; ++x) ASSERT_EQ(stroke.at(x, y), 0) << "bright side " << x << "," << y;
+  // Each dab samples the photo under its own centre: where the centre goes into the bright
+  // half, the bright half is painted (and the dark one beyond the edge is not).
+  raster::photoAwareLine(stroke, photo, {9.5, 8.5}, {13.5, 8.5}, 7, 40, 2);
+  EXPECT_EQ(stroke.at(13, 8), 2);
+  EXPECT_EQ(stroke.at(8, 8), 1) << "the dark side is left alone from a bright centre";
+  // Without a photo of the map's size it is a plain line.
+  LabelMap a(20, 10, 0), b(20, 10, 0);
+  raster::line(a, {2.5, 2.5}, {15.5, 7.5}, 3, 1);
+  raster::photoAwareLine(b, RgbImage(5, 5, 0), {2.5, 2.5}, {15.5, 7.5}, 3, 40, 1);
+  EXPECT_EQ(a, b);
+}

@@ -237,6 +237,43 @@ TEST_F(Fixture, SizesKeepTheirShareOfTheMapOnAnotherSize) {
   EXPECT_EQ(tools.settings().sizeReference, 30);
 }
 
+TEST_F(Fixture, BrushSnapsToThePhotosEdgesWhenAsked) {
+  // A photo dark left of x = 20, bright right of it (where the map's class 2 starts).
+  RgbImage photo(40, 30, 25);
+  for (int y = 0; y < 30; ++y)
+    for (int x = 20; x < 40; ++x)
+      for (int k = 0; k < 3; ++k) photo.at(x, y)[k] = 230;
+  doc.reset(start, test::threeClasses(), photo);
+  doc.setCurrentClass(1);
+  tools.setTool(ToolId::Brush);
+  tools.setSize(11);
+  auto stroke = [&] {
+    tools.press(at(17.2, 5.2));
+    tools.move(at(17.2, 20.2));
+    tools.release(at(17.2, 20.2));
+  };
+  tools.settings().snapToPhoto = true;
+  stroke();
+  const LabelMap snapped = doc.labels();
+  expectUndoRedoExact();
+  doc.undoStack()->undo();
+  tools.settings().snapToPhoto = false;
+  stroke();
+  const LabelMap plain = doc.labels();
+  int over = 0;
+  for (int y = 0; y < 30; ++y)
+    for (int x = 0; x < 40; ++x) {
+      if (x < 20) {
+        ASSERT_EQ(snapped.at(x, y), plain.at(x, y)) << "the dark side is painted as by the plain brush";
+      } else {
+        ASSERT_EQ(snapped.at(x, y), 2) << "the snapped rim stopped at the edge";
+        over += plain.at(x, y) == 1;
+      }
+    }
+  EXPECT_GT(over, 0) << "the plain brush reached over the edge";
+  EXPECT_GT(count(1), 0);
+}
+
 TEST_F(Fixture, SeveralGesturesUndoInOrder) {
   tools.setTool(ToolId::Brush);
   tools.setSize(3);

@@ -112,20 +112,32 @@ void photoAwareDab(LabelMap& map, const RgbImage& photo, QPointF center, double 
     for (int k = 0; k < 3; ++k) d2 += (c[k] - ref[k]) * (c[k] - ref[k]);
     return d2 <= tol2;
   };
+  // seen: 0 not looked at, 1 looked at and refused, 2 reached (painted).
+  auto at = [&](int x, int y) -> std::uint8_t& { return seen[static_cast<std::size_t>(y - y0) * w + (x - x0)]; };
   std::vector<QPoint> queue{QPoint(cx, cy)};
-  seen[static_cast<std::size_t>(cy - y0) * w + (cx - x0)] = 1;
+  at(cx, cy) = 2;
   for (std::size_t head = 0; head < queue.size(); ++head) {
     const QPoint q = queue[head];
     if (set(map, q.x(), q.y(), id, locked)) include(changed, q.x(), q.y());
     const QPoint next[4] = {{q.x() + 1, q.y()}, {q.x() - 1, q.y()}, {q.x(), q.y() + 1}, {q.x(), q.y() - 1}};
     for (const QPoint& m : next) {
-      if (m.x() < x0 || m.x() > x1 || m.y() < y0 || m.y() > y1) continue;
-      std::uint8_t& s = seen[static_cast<std::size_t>(m.y() - y0) * w + (m.x() - x0)];
-      if (s) continue;
-      s = 1;
-      if (admits(m.x(), m.y())) queue.push_back(m);
+      if (m.x() < x0 || m.x() > x1 || m.y() < y0 || m.y() > y1 || at(m.x(), m.y())) continue;
+      const bool in = admits(m.x(), m.y());
+      at(m.x(), m.y()) = in ? 2 : 1;
+      if (in) queue.push_back(m);
     }
   }
+  // A photo's texture leaves single pixels out (a highlight on a car): a refused pixel of the
+  // disc with at least 3 of its 4 neighbours reached is painted too. An edge pixel has one.
+  for (int y = y0; y <= y1; ++y)
+    for (int x = x0; x <= x1; ++x) {
+      if (at(x, y) != 1) continue;
+      const double dx = x + 0.5 - center.x(), dy = y + 0.5 - center.y();
+      if (dx * dx + dy * dy > r2) continue;
+      const int reached = (x > x0 && at(x - 1, y) == 2) + (x < x1 && at(x + 1, y) == 2) +
+                          (y > y0 && at(x, y - 1) == 2) + (y < y1 && at(x, y + 1) == 2);
+      if (reached >= 3 && set(map, x, y, id, locked)) include(changed, x, y);
+    }
 }
 
 }  // namespace

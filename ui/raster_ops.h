@@ -39,12 +39,14 @@ QRect dab(LabelMap& map, QPointF center, double diameter, std::uint8_t id, const
 QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id, const ClassMask& locked = {});
 
 // Like line(), but only where the photo looks like it does under the brush, so the brush's
-// rim stops at the photo's edges while its centre stays inside an object (each dab samples
-// the colour under its own centre, so textured objects are followed): at dabs spaced at most a quarter of the diameter
-// along a-b (a itself when a == b), the pixels of the dab's disc that are 4-connected to its centre pixel through
-// pixels whose photo colour lies within `tolerance` (Euclidean distance in RGB, 0..442) of the centre's colour (the
-// mean of its 3x3 neighbourhood). Locked pixels are not painted but still connect. `photo` must have the map's size;
-// otherwise this is line().
+// rim stops at the photo's edges while its centre stays inside an object. Dabs are spaced at
+// most a quarter of the diameter along a-b (a itself when a == b); each samples the colour
+// under its own centre (the mean of its 3x3 neighbourhood), so textured objects are followed.
+// A dab paints the pixels of its disc 4-connected to its centre pixel through pixels whose
+// photo colour lies within `tolerance` of that colour (Euclidean distance in RGB, 0..442),
+// and the disc's other pixels with at least 3 of their 4 neighbours so reached (holes left by
+// texture). Locked pixels are not painted but still connect. `photo` must have the map's
+// size; otherwise this is line().
 QRect photoAwareLine(LabelMap& map, const RgbImage& photo, QPointF a, QPointF b, double diameter, double tolerance,
                      std::uint8_t id, const ClassMask& locked = {});
 

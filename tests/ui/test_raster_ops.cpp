@@ -183,6 +183,15 @@ TEST(RasterOps, PhotoAwareLineStopsAtThePhotosEdges) {
   raster::photoAwareLine(stroke, photo, {9.5, 8.5}, {13.5, 8.5}, 7, 40, 2);
   EXPECT_EQ(stroke.at(13, 8), 2);
   EXPECT_EQ(stroke.at(8, 8), 1) << "the dark side is left alone from a bright centre";
+  // A bright single pixel (a highlight) inside the dark half is painted with its
+  // surroundings; the bright half beyond the edge is not a hole.
+  RgbImage speckled = photo;
+  for (int k = 0; k < 3; ++k) speckled.at(5, 5)[k] = 250;
+  LabelMap holes(20, 10, 0);
+  raster::photoAwareLine(holes, speckled, {3.5, 5.5}, {3.5, 5.5}, 15, 40, 1);
+  EXPECT_EQ(holes.at(5, 5), 1) << "a hole in the fill is closed";
+  EXPECT_EQ(holes.at(9, 5), 1);
+  EXPECT_EQ(holes.at(10, 5), 0) << "the edge is not";
   // Without a photo of the map's size it is a plain line.
   LabelMap a(20, 10, 0), b(20, 10, 0);
   raster::line(a, {2.5, 2.5}, {15.5, 7.5}, 3, 1);

@@ -105,7 +105,15 @@ Result<LabelMap> readMaskForModel(const std::string& path, const ModelInfo& info
   mo.outOfRange =
       snap ? imaging::MaskImportOptions::OutOfRange::AssignClass : imaging::MaskImportOptions::OutOfRange::Error;
   auto m = imaging::importMask(path, info.classes, mo);
-  if (!m) return Error{snap ? m.error() : m.error() + " Here: --snap."};
+  if (!m) {
+    // --snap is suggested only where it would have read the file (unknown colours or ids),
+    // not for a missing or broken one.
+    if (snap) return Error{m.error()};
+    imaging::MaskImportOptions snapped = mo;
+    snapped.offPalette = imaging::MaskImportOptions::OffPalette::SnapNearest;
+    snapped.outOfRange = imaging::MaskImportOptions::OutOfRange::AssignClass;
+    return Error{imaging::importMask(path, info.classes, snapped) ? m.error() + " Here: --snap." : m.error()};
+  }
   const auto& map = m->first;
   if (map.width == info.imageWidth() && map.height == info.imageHeight()) return map;
   const auto framing = imaging::makeFraming(map.width, map.height, info.imageWidth(), info.imageHeight());

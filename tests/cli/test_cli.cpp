@@ -507,6 +507,11 @@ TEST_F(Cli, BadInputsFailWithClearMessages) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("not a class colour"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Here: --snap."), std::string::npos) << r.out;
+  // --snap is not suggested for a file it could not read either.
+  r = run("generate -m " + p("m.safetensors") + " --mask " + p("no-such-map.png") + " -o " + p("x.png"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--snap"), std::string::npos) << r.out;
 
   // Class count mismatch: ids beyond the model's classes.
   LabelMap many(16, 16, 1);

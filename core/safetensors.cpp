@@ -92,6 +92,20 @@ std::string foreignKind(const std::uint8_t* b, std::size_t n) {
   if (starts("\x89HDF", 4)) return "an HDF5 file (Keras .h5)";
   if (starts("GGUF", 4)) return "a GGUF model";
   if (starts("%PDF", 4)) return "a PDF document";
+  // A safetensors file starts with a little-endian length: zero bytes, never text.
+  const std::size_t look = std::min<std::size_t>(n, 64);
+  const bool text = std::all_of(b, b + look, [](std::uint8_t c) {
+    const bool ascii = (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
+    return ascii || (c >= 0x80 && c <= 0xF4 && c != 0xC0 && c != 0xC1);  // bytes UTF-8 uses
+  });
+  if (text) {
+    std::size_t i = 0;
+    while (i < look && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == 0xEF || b[i] == 0xBB ||
+                        b[i] == 0xBF))
+      ++i;  // blanks and a UTF-8 byte-order mark
+    if (i < look && (b[i] == '{' || b[i] == '[')) return "a JSON text file (a class list or config is one)";
+    return "a text file";
+  }
   return "";
 }
 

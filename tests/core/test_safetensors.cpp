@@ -69,7 +69,9 @@ TEST(Safetensors, MalformedFilesGiveClearErrors) {
                    "F\xf9 j\xa8P",
                    14),
        "a Python pickle"},
-      {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11), "a JPEG image"}};
+      {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11), "a JPEG image"},
+      {"\xEF\xBB\xBF  {\"classes\": [\"sky\", \"road\"]}\n", "a JSON text file"},
+      {"root:x:0:0:root:/root:/bin/bash\n", "this is a text file, not a .safetensors file"}};
   for (const auto& [bytes, what] : foreign) {
     const std::string e = errorOf(bytes);
     EXPECT_NE(e.find(what), std::string::npos) << e;

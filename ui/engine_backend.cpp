@@ -59,8 +59,11 @@ Result<std::vector<RgbImage>> EngineBackend::timedFullGenerate(const LabelMap& l
   auto r = m_engine.generate(labels, params, control);
   if (r && !m_engine.onCuda()) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // A batch of variations counts as one image each (batching makes that a little optimistic);
+    // with previews the engine evaluates the end point once more.
     const int evaluations =
-        std::max(1, params.steps) * (params.solver == Solver::Heun ? 2 : 1) * std::max(1, params.count);
+        (std::max(1, params.steps) * (params.solver == Solver::Heun ? 2 : 1) + (control.previews ? 1 : 0)) *
+        std::max(1, params.count);
     std::lock_guard<std::mutex> lock(m_mutex);
     ++m_fullRuns;
     m_fullStepSeconds = std::min(m_fullStepSeconds, seconds / evaluations);

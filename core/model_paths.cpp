@@ -27,26 +27,30 @@ std::string servedStem(const std::string& stem) {
 }
 }  // namespace
 
-std::string userModelDir() {
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return (fs::path(x) / "symmflow" / "models").string();
+namespace {
+// The user's folder of `kind` ("models", "samples"): $XDG_DATA_HOME/symmflow/<kind>, by
+// default ~/.local/share/symmflow/<kind>; empty without a home.
+std::string userDataDir(const char* kind) {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return (fs::path(x) / "symmflow" / kind).string();
   if (const char* h = std::getenv("HOME"); h && *h)
-    return (fs::path(h) / ".local" / "share" / "symmflow" / "models").string();
+    return (fs::path(h) / ".local" / "share" / "symmflow" / kind).string();
   return {};
 }
 
-std::vector<std::string> modelSearchDirs() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("SYMMFLOW_MODELS"); env && *env) candidates.emplace_back(env);
-  candidates.push_back(userModelDir());
-  if (auto d = exeDir(); !d.empty())
-    candidates.push_back((fs::path(d) / ".." / "share" / "symmflow" / "models").string());
+// The data folders named `kind` ("models", "samples"), in search order; `sourceDir` is the
+// source tree's folder of that kind. Existing folders only, without duplicates.
+std::vector<std::string> dataDirs(const char* kind, const char* sourceDir, std::vector<std::string> candidates) {
+  candidates.push_back(userDataDir(kind));
+  if (auto d = exeDir(); !d.empty()) candidates.push_back((fs::path(d) / ".." / "share" / "symmflow" / kind).string());
 #ifdef SYMMFLOW_DATA_DIR
-  candidates.push_back(std::string(SYMMFLOW_DATA_DIR) + "/models");
+  candidates.push_back(std::string(SYMMFLOW_DATA_DIR) + "/" + kind);
 #endif
 #if defined(SYMMFLOW_SOURCE_DIR) && defined(SYMMFLOW_BINARY_DIR)
   // Only for programs run from their build folder; an installed program never looks here.
   if (auto d = exeDir(); !d.empty() && d.rfind(SYMMFLOW_BINARY_DIR, 0) == 0)
-    candidates.push_back(std::string(SYMMFLOW_SOURCE_DIR) + "/models");
+    candidates.push_back(std::string(SYMMFLOW_SOURCE_DIR) + "/" + sourceDir);
+#else
+  (void)sourceDir;
 #endif
   std::vector<std::string> out;
   std::set<std::string> seen;
@@ -56,6 +60,38 @@ std::vector<std::string> modelSearchDirs() {
     if (!fs::is_directory(c, ec)) continue;
     const auto canon = fs::weakly_canonical(c, ec).string();
     if (seen.insert(canon).second) out.push_back(canon);
+  }
+  return out;
+}
+}  // namespace
+
+std::string userModelDir() { return userDataDir("models"); }
+
+std::vector<std::string> modelSearchDirs() {
+  std::vector<std::string> first;
+  if (const char* env = std::getenv("SYMMFLOW_MODELS"); env && *env) first.emplace_back(env);
+  return dataDirs("models", "models", first);
+}
+
+std::vector<std::string> sampleSearchDirs() { return dataDirs("samples", "resources/samples", {}); }
+
+std::vector<std::string> listSampleMaps(const std::string& modelName) {
+  const std::string served = servedStem(modelName);
+  const std::string prefix = (served.empty() ? modelName : served) + "_";
+  std::vector<std::string> out;
+  std::set<std::string> names;
+  if (modelName.empty()) return out;
+  for (const auto& dir : sampleSearchDirs()) {
+    std::vector<std::string> here;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.is_regular_file(ec) && e.path().extension() == ".png" && name.rfind(prefix, 0) == 0)
+        here.push_back(e.path().string());
+    }
+    std::sort(here.begin(), here.end());
+    for (const auto& p : here)
+      if (names.insert(fs::path(p).filename().string()).second) out.push_back(p);
   }
   return out;
 }

@@ -24,6 +24,15 @@ std::string chooseDefaultModel(const std::vector<std::string>& files);
 // Resolves "camvid" or "camvid.safetensors" or a path to an existing file; empty if none.
 std::string findModel(const std::string& nameOrPath);
 
+// Sample label maps made by the project (resources/samples), looked for like models: in
+// $XDG_DATA_HOME/symmflow/samples, <exe>/../share/symmflow/samples, SYMMFLOW_DATA_DIR/samples
+// and, from a build folder, the source tree's resources/samples. Existing folders only.
+std::vector<std::string> sampleSearchDirs();
+// The sample maps (*.png) for the model named `modelName`: those whose file name starts with
+// "<name>_", where a preview companion's name counts as the model it serves ("camvid-small"
+// -> "camvid_street.png"). Sorted by file name; a name found earlier shadows later ones.
+std::vector<std::string> listSampleMaps(const std::string& modelName);
+
 // The smaller model that serves live previews for `modelPath` on the CPU: the file
 // <stem>-small.safetensors in the same folder (camvid.safetensors -> camvid-small.safetensors).
 // Empty when there is none or `modelPath` is itself a -small model. The caller checks that

@@ -151,6 +151,7 @@ void MainActions::build(QMainWindow* w) {
   file->addAction(saveProjectAs);
   file->addSeparator();
   file->addAction(importMask);
+  m_samplesMenu = file->addMenu(tr("Open sa&mple map"));
   file->addAction(openPhoto);
   file->addAction(classifyImage);
   file->addSeparator();

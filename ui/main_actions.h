@@ -23,6 +23,7 @@ class MainActions : public QObject {
   void build(QMainWindow* window);
   QMenu* modelMenu() const { return m_modelMenu; }
   QMenu* recentMenu() const { return m_recentMenu; }
+  QMenu* samplesMenu() const { return m_samplesMenu; }
   QMenu* viewMenu() const { return m_viewMenu; }
   QToolBar* toolsBar() const { return m_toolsBar; }
   QToolBar* optionsBar() const { return m_optionsBar; }
@@ -82,6 +83,7 @@ class MainActions : public QObject {
  private:
   QMenu* m_modelMenu = nullptr;
   QMenu* m_recentMenu = nullptr;
+  QMenu* m_samplesMenu = nullptr;  // File ▸ Open sample map: filled when shown
   QMenu* m_viewMenu = nullptr;
   QToolBar* m_toolsBar = nullptr;
   QToolBar* m_optionsBar = nullptr;

@@ -17,6 +17,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include "core/model_paths.h"
 #include "ui/about_dialog.h"
 #include "ui/autosave_manager.h"
 #include "ui/canvas_widget.h"
@@ -281,6 +282,7 @@ void MainWindow::wireActions() {
   connect(m_files, &FileController::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
   connect(m_modelMenu, &ModelMenu::statusMessage, this, &MainWindow::showStatus);
   connect(m_actions->recentMenu(), &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+  connect(m_actions->samplesMenu(), &QMenu::aboutToShow, this, &MainWindow::rebuildSamplesMenu);
 }
 
 void MainWindow::wireSession() {
@@ -511,6 +513,26 @@ void MainWindow::rebuildRecentMenu() {
     connect(act, &QAction::triggered, this, [this, f] { m_files->openRecent(f); });
   }
   if (files.isEmpty()) menu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::rebuildSamplesMenu() {
+  QMenu* menu = m_actions->samplesMenu();
+  menu->clear();
+  menu->setToolTipsVisible(true);
+  const ModelInfo* info = m_session->modelInfo();
+  const auto files = info ? listSampleMaps(info->name) : std::vector<std::string>{};
+  for (const std::string& file : files) {
+    const QString path = QString::fromStdString(file);
+    QString name = QFileInfo(path).completeBaseName();
+    name.replace(QLatin1Char('&'), QStringLiteral("&&"));
+    QAction* act = menu->addAction(name);
+    act->setToolTip(QDir::toNativeSeparators(path));
+    // An index map of the model's classes: imported as it is (undoable, like any import).
+    connect(act, &QAction::triggered, this, [this, path] { m_files->importMask(path, /*quiet=*/true); });
+  }
+  if (files.empty())
+    menu->addAction(info ? tr("(none for %1)").arg(QString::fromStdString(info->name)) : tr("(load a model first)"))
+        ->setEnabled(false);
 }
 
 void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }

@@ -80,6 +80,7 @@ class MainWindow : public QMainWindow {
   // Compare split/toggle only apply while the right pane has an original to compare.
   void updateCompareActions();
   void rebuildRecentMenu();
+  void rebuildSamplesMenu();
   void showStatus(const QString& text, int timeoutMs = 8000);
   // What start() asked for once the model is ready: open the file, run the script,
   // generate.

@@ -2,7 +2,9 @@
 // The real engine behind the ui's backend interface, with a real model file:
 // $SYMMFLOW_TEST_MODEL, else the first model in the model folders. Skips cleanly
 // when there is none.
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -315,6 +317,34 @@ TEST(ModelPaths, DefaultModelIsCamvidThenAFullModelNeverACompanion) {
             d + "camvid-small.safetensors");
   EXPECT_EQ(chooseDefaultModel({d + "fasseg.safetensors", d + "cifar10.safetensors"}), d + "fasseg.safetensors");
   EXPECT_EQ(chooseDefaultModel({}), "");
+}
+
+// File ▸ Open sample map lists the maps named for the loaded model, from the user's folder
+// (and the installed and source ones).
+TEST(ModelPaths, SampleMapsAreThoseNamedForTheModel) {
+  QTemporaryDir data;
+  const QString samples = data.filePath("symmflow/samples");
+  ASSERT_TRUE(QDir().mkpath(samples));
+  for (const char* name : {"camvid_b.png", "camvid_a.png", "fasseg_x.png", "camvidx.png", "camvid_notes.txt"})
+    QFile(samples + "/" + name).open(QIODevice::WriteOnly);
+  const QByteArray before = qgetenv("XDG_DATA_HOME");
+  qputenv("XDG_DATA_HOME", data.path().toUtf8());
+  const auto forCamvid = listSampleMaps("camvid");
+  const auto forCompanion = listSampleMaps("camvid-small");
+  const auto forFasseg = listSampleMaps("fasseg");
+  const auto forNone = listSampleMaps("cifar10");
+  if (before.isNull())
+    qunsetenv("XDG_DATA_HOME");
+  else
+    qputenv("XDG_DATA_HOME", before);
+  ASSERT_GE(forCamvid.size(), 2u);
+  EXPECT_EQ(forCamvid[0], (samples + "/camvid_a.png").toStdString()) << "the user's folder first, sorted";
+  EXPECT_EQ(forCamvid[1], (samples + "/camvid_b.png").toStdString());
+  for (const auto& f : forCamvid) EXPECT_EQ(QFileInfo(QString::fromStdString(f)).fileName().left(7), "camvid_") << f;
+  EXPECT_EQ(forCompanion, forCamvid) << "camvid-small serves camvid: the same maps";
+  ASSERT_FALSE(forFasseg.empty());
+  EXPECT_EQ(forFasseg[0], (samples + "/fasseg_x.png").toStdString());
+  EXPECT_TRUE(forNone.empty());
 }
 
 // Live previews on the CPU come from <stem>-small.safetensors when it matches the model

@@ -5,10 +5,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -340,4 +342,48 @@ TEST(WindowActions, SelectedSwatchesAndThumbnailsKeepTheirColours) {
   session.setBackend(other, "/m/fake-small.safetensors", "01");
   ASSERT_EQ(results.list()->count(), 1);
   EXPECT_TRUE(results.list()->item(0)->text().startsWith("fake · ")) << results.list()->item(0)->text().toStdString();
+}
+
+// File ▸ Open sample map lists the sample maps named for the loaded model and imports the
+// one chosen as the map (undoably).
+TEST(WindowActions, SampleMapsOfTheModelOpenFromTheFileMenu) {
+  QTemporaryDir data;
+  ASSERT_TRUE(QDir().mkpath(data.filePath("symmflow/samples")));
+  LabelMap sample(32, 24, 0);
+  for (int y = 12; y < 24; ++y)
+    for (int x = 0; x < 32; ++x) sample.at(x, y) = 2;
+  ASSERT_TRUE(imaging::saveIndexMask(sample, data.filePath("symmflow/samples/street_two.png").toStdString()).ok());
+  const QByteArray before = qgetenv("XDG_DATA_HOME");
+  qputenv("XDG_DATA_HOME", data.path().toUtf8());
+
+  MainWindow w;
+  auto fake = std::make_shared<test::FakeBackend>();
+  fake->setModel("street", test::threeClasses());
+  w.session()->setBackend(fake, "/m/street.safetensors", "00");
+  QMenu* samples = nullptr;
+  for (QMenu* m : w.menuBar()->findChildren<QMenu*>())
+    if (m->title() == QObject::tr("Open sa&mple map")) samples = m;
+  ASSERT_NE(samples, nullptr);
+  Q_EMIT samples->aboutToShow();
+  ASSERT_FALSE(samples->actions().isEmpty());
+  QAction* two = samples->actions().front();
+  EXPECT_EQ(two->text(), "street_two");
+  two->trigger();
+  EXPECT_EQ(w.document()->labels(), sample);
+  w.document()->undoStack()->undo();
+  EXPECT_FALSE(w.document()->labels() == sample) << "the import is one undo step";
+
+  fake->setModel("faces", test::threeClasses());
+  w.session()->setBackend(fake, "/m/faces.safetensors", "01");
+  Q_EMIT samples->aboutToShow();
+  ASSERT_EQ(samples->actions().size(), 1);
+  EXPECT_FALSE(samples->actions().front()->isEnabled());
+  EXPECT_TRUE(samples->actions().front()->text().contains("none for faces"));
+
+  if (before.isNull())
+    qunsetenv("XDG_DATA_HOME");
+  else
+    qputenv("XDG_DATA_HOME", before);
+  w.document()->markSaved();
+  w.close();
 }

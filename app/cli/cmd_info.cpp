@@ -10,15 +10,50 @@
 #include "core/safetensors.h"
 #include "core/shard.h"
 #include "core/unet.h"
+#ifdef SYMMFLOW_HAVE_IMAGING
+#include "core/imaging/image_io.h"
+#include "core/imaging/provenance.h"
+#endif
 
 namespace symmflow::cli {
 
+#ifdef SYMMFLOW_HAVE_IMAGING
+namespace {
+// A PNG this project wrote: its provenance (core/imaging/provenance.h) and, for a generated
+// image, the command that makes it again. Returns the exit code.
+int describeImage(const std::string& path, int width, int height, bool json) {
+  auto text = imaging::readPngText(path);
+  if (!text) return fail(text.error());
+  nlohmann::json provenance = nlohmann::json::object();
+  for (const auto& [key, value] : *text)
+    if (key.rfind("symmflow.", 0) == 0 || key == imaging::provenance::kSoftware) provenance[key] = value;
+  nlohmann::json j = {{"kind", "image"}, {"path", path}, {"width", width}, {"height", height}};
+  namespace k = imaging::provenance;
+  if (!provenance.contains(k::kKind)) {
+    j["provenance"] = nullptr;
+    j["note"] = "no SymmFlow provenance: this PNG was not written by SymmFlow Studio or symmflow";
+  } else {
+    j["provenance"] = provenance;
+    auto get = [&](const char* key) { return provenance.value(key, std::string()); };
+    if (get(k::kKind) == "generate") {
+      const std::string model = get(k::kModelFile).empty() ? get(k::kModel) : get(k::kModelFile);
+      j["regenerate"] = "symmflow generate -m " + model + " --mask <the label map with SHA-256 " +
+                        get(k::kLabelsSha256).substr(0, 12) + "…> --seed " + get(k::kSeed) + " --steps " +
+                        get(k::kSteps) + " --solver " + get(k::kSolver) + " -o again.png";
+    }
+  }
+  std::cout << (json ? j.dump() : j.dump(2)) << std::endl;
+  return 0;
+}
+}  // namespace
+#endif
+
 void registerInfo(CLI::App& app, int& exitCode) {
-  auto* cmd =
-      app.add_subcommand("info", "Describe a model file or a data shard; without a file, list the models found");
+  auto* cmd = app.add_subcommand(
+      "info", "Describe a model file, a data shard or a PNG made by SymmFlow; without a file, list the models found");
   static std::string path;
   static bool json = false;
-  cmd->add_option("file", path, "model (.safetensors, or a model name) or data shard");
+  cmd->add_option("file", path, "model (.safetensors, or a model name), data shard, or PNG (its provenance)");
   cmd->add_flag("--json", json, "print one JSON object");
   cmd->callback([&exitCode] {
     if (path.empty()) {
@@ -34,6 +69,12 @@ void registerInfo(CLI::App& app, int& exitCode) {
       exitCode = fail(err);
       return;
     }
+#ifdef SYMMFLOW_HAVE_IMAGING
+    if (auto probe = imaging::probeImage(resolved); probe && probe->format == "PNG") {
+      exitCode = describeImage(resolved, probe->width, probe->height, json);
+      return;
+    }
+#endif
     auto header = SafetensorsFile::readHeader(resolved);
     if (!header) {
       exitCode = fail(header.error());

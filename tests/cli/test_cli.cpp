@@ -268,6 +268,21 @@ TEST_F(Cli, GenerateReadBackKeepsOnlyImagesThatReadBackAsTheMap) {
   EXPECT_GE(recorded, 0.0);
   EXPECT_LE(recorded, 1.0);
 
+  // `info` on the PNG prints its provenance and the command that makes it again.
+  auto info = run("info " + p("rb.png") + " --json");
+  ASSERT_EQ(info.code, 0) << info.out;
+  const auto j = nlohmann::json::parse(info.out.substr(info.out.find('{')), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << info.out;
+  EXPECT_EQ(j["kind"], "image");
+  EXPECT_EQ(j["provenance"]["symmflow.seed"], "7");
+  EXPECT_EQ(j["provenance"]["symmflow.steps"], "3");
+  EXPECT_NEAR(std::atof(j["provenance"]["symmflow.read_back"].get<std::string>().c_str()), recorded, 1e-6);
+  EXPECT_NE(j["regenerate"].get<std::string>().find("--seed 7 --steps 3"), std::string::npos) << info.out;
+  ASSERT_TRUE(imaging::savePng(RgbImage(4, 4, 9), p("plain.png")).ok());
+  info = run("info " + p("plain.png"));
+  EXPECT_EQ(info.code, 0) << info.out;
+  EXPECT_NE(info.out.find("no SymmFlow provenance"), std::string::npos) << info.out;
+
   // Asked for more than this draw reads back, with one try: nothing is written, exit 1.
   if (recorded < 0.999) {
     r = run(base + " --min-read-back " + std::to_string(recorded + 0.001) + " --tries 1 -o " + p("rb_high.png"));

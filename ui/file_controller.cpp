@@ -231,6 +231,28 @@ bool FileController::openAny(const QString& path) {
   return openPhoto(path);
 }
 
+bool FileController::openDropped(const QStringList& paths) {
+  const QString title = tr("Open dropped file");
+  if (paths.size() != 1) {
+    showError(title, tr("%n files were dropped: drop one photo, label map or project at a time.", nullptr,
+                        static_cast<int>(paths.size())));
+    return false;
+  }
+  const QString& path = paths.front();
+  const QFileInfo fi(path);
+  if (!fi.isFile()) {
+    showError(title, tr("%1 is not a file (a folder, or not on this computer): drop a photo, a label map or a project.")
+                         .arg(QDir::toNativeSeparators(path)));
+    return false;
+  }
+  if (fi.suffix().toLower() == QLatin1String("symmflow")) {
+    if (!maybeSave()) return false;
+    return openProject(path);
+  }
+  if (isLabelMap(path)) return importMask(path, false);
+  return openPhoto(path);
+}
+
 bool FileController::isLabelMap(const QString& path) const {
   // A label map is a file whose every pixel is a class id or a class colour of the
   // model (strict read); anything else is a photo.

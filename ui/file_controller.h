@@ -54,6 +54,10 @@ class FileController : public QObject {
   bool openPhoto(const QString& path);
   // Opens by kind: project, photo or mask (by extension and content).
   bool openAny(const QString& path);
+  // A file dropped on the window: a project (after the save prompt), a label map of the
+  // model's classes (with the import report) or else a photo. Anything but one file is
+  // refused with a message.
+  bool openDropped(const QStringList& paths);
   // An entry of File ▸ Open recent: what the File command that opened it does (save
   // prompt, import report). A file that is gone is reported and leaves the list.
   bool openRecent(const QString& path);

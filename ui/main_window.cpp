@@ -5,10 +5,13 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QScreen>
 #include <QSlider>
 #include <QSpinBox>
@@ -16,6 +19,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QUrl>
 
 #include "core/model_paths.h"
 #include "ui/about_dialog.h"
@@ -39,6 +43,7 @@
 namespace symmflow::ui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setAcceptDrops(true);
   m_settings = new SettingsStore();
   m_doc = new LabelDocument(this);
   m_session = new StudioSession(m_doc, this);
@@ -536,6 +541,18 @@ void MainWindow::rebuildSamplesMenu() {
 }
 
 void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls()) paths << (url.isLocalFile() ? url.toLocalFile() : url.toString());
+  event->acceptProposedAction();
+  // Opening may show dialogs; let the drag finish first.
+  QTimer::singleShot(0, this, [this, paths] { m_files->openDropped(paths); });
+}
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (!m_files->maybeSave()) {

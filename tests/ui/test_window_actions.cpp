@@ -6,17 +6,21 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QUrl>
 
 #include <gtest/gtest.h>
 
@@ -384,6 +388,52 @@ TEST(WindowActions, SampleMapsOfTheModelOpenFromTheFileMenu) {
     qunsetenv("XDG_DATA_HOME");
   else
     qputenv("XDG_DATA_HOME", before);
+  w.document()->markSaved();
+  w.close();
+}
+
+// A file dropped on the window opens as File ▸ Open would: a photo is segmented, a map of
+// the model's classes gets the import report; several files or a folder are refused.
+TEST_F(FileFixture, DroppedFilesOpenByKind) {
+  MainWindow w;
+  auto backend = std::make_shared<test::FakeBackend>(32, 24, 1);
+  w.session()->setBackend(backend, "/models/fake.safetensors", "cafe");
+  auto drop = [&](const QStringList& paths) {
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
+    mime.setUrls(urls);
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    EXPECT_TRUE(enter.isAccepted());
+    QDropEvent dropped(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &dropped);
+  };
+  // A photo with colours of no class (a uniform grey one could be a scaled-grey label map).
+  RgbImage photo(64, 48);
+  for (std::size_t i = 0; i < photo.pixels.size(); ++i) photo.pixels[i] = static_cast<std::uint8_t>(i * 37 % 251);
+  ASSERT_TRUE(imaging::savePng(photo, dir.filePath("street.png").toStdString()).ok());
+  ModalCloser closer;  // every dialog below is answered by closing it
+  drop({dir.filePath("street.png")});
+  const bool opened = QTest::qWaitFor([&] { return w.document()->hasPhoto(); }, 5000);
+  ASSERT_TRUE(opened) << "the photo was segmented; dialogs: " << closer.seen.join(", ").toStdString();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->isBusy(); }, 5000));
+
+  closer.seen.clear();
+  drop({writePhoto("a.png"), writePhoto("b.png")});
+  ASSERT_TRUE(QTest::qWaitFor([&] { return closer.seen.contains("QMessageBox"); }, 3000)) << "two files: refused";
+  closer.seen.clear();
+  drop({dir.path()});
+  ASSERT_TRUE(QTest::qWaitFor([&] { return closer.seen.contains("QMessageBox"); }, 3000)) << "a folder: refused";
+  closer.seen.clear();
+  // A label map of the model's classes: the import report opens (and is cancelled here).
+  LabelMap map(32, 24, 2);
+  ASSERT_TRUE(imaging::saveIndexMask(map, dir.filePath("map.png").toStdString()).ok());
+  const LabelMap before = w.document()->labels();
+  drop({dir.filePath("map.png")});
+  ASSERT_TRUE(QTest::qWaitFor([&] { return closer.seen.contains("symmflow::ui::MaskImportDialog"); }, 3000))
+      << closer.seen.join(", ").toStdString();
+  EXPECT_EQ(w.document()->labels(), before) << "cancelled: nothing changed";
   w.document()->markSaved();
   w.close();
 }

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "ui/file_controller.h"
 
+#include <QClipboard>
+#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QImage>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStandardPaths>
 
 #include "core/imaging/image_io.h"
 #include "ui/autosave_manager.h"
@@ -228,6 +233,24 @@ bool FileController::openAny(const QString& path) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   if (suffix == QLatin1String("symmflow")) return openProject(path);
   if (isLabelMap(path)) return importMask(path, true);
+  return openPhoto(path);
+}
+
+bool FileController::pastePhoto() {
+  const QString title = tr("Paste photo");
+  const QImage image = QGuiApplication::clipboard()->image();
+  if (image.isNull()) {
+    showError(title, tr("The clipboard holds no image: copy a picture or take a screenshot, then paste again"));
+    return false;
+  }
+  const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/pasted");
+  const QString path = dir + QStringLiteral("/pasted-%1.png")
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+  if (!QDir().mkpath(dir) || !image.convertToFormat(QImage::Format_RGB888).save(path, "PNG")) {
+    showError(title,
+              tr("The pasted image could not be written to %1 (is the disk full?)").arg(QDir::toNativeSeparators(dir)));
+    return false;
+  }
   return openPhoto(path);
 }
 

@@ -54,6 +54,10 @@ class FileController : public QObject {
   bool openPhoto(const QString& path);
   // Opens by kind: project, photo or mask (by extension and content).
   bool openAny(const QString& path);
+  // The clipboard's image as the photo (Edit ▸ Paste photo): written as a PNG to the cache
+  // folder (the project keeps its pixels), then opened as File ▸ Open photo does. A clipboard
+  // without an image is said so.
+  bool pastePhoto();
   // A file dropped on the window: a project (after the save prompt), a label map of the
   // model's classes (with the import report) or else a photo. Anything but one file is
   // refused with a message.

@@ -59,6 +59,8 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
 
   undo = make(this, tr("&Undo"), QKeySequence::Undo, {}, st->standardIcon(QStyle::SP_ArrowBack));
   redo = make(this, tr("&Redo"), QKeySequence::Redo, {}, st->standardIcon(QStyle::SP_ArrowForward));
+  pastePhoto = make(this, tr("&Paste photo"), QKeySequence::Paste,
+                    tr("Open the image on the clipboard (a screenshot, a copied picture) as the photo and segment it"));
   // Their texts name the step to undo; Help ▸ Keyboard shortcuts lists the command itself.
   undo->setProperty("commandName", tr("Undo"));
   redo->setProperty("commandName", tr("Redo"));
@@ -164,6 +166,8 @@ void MainActions::build(QMainWindow* w) {
   QMenu* edit = mb->addMenu(tr("&Edit"));
   edit->addAction(undo);
   edit->addAction(redo);
+  edit->addSeparator();
+  edit->addAction(pastePhoto);
 
   QMenu* tools = mb->addMenu(tr("&Tools"));
   for (QAction* a : toolGroup->actions()) tools->addAction(a);

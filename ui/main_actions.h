@@ -44,6 +44,7 @@ class MainActions : public QObject {
   // Edit
   QAction* undo;
   QAction* redo;
+  QAction* pastePhoto;
   // Tools
   QAction* brush;
   QAction* eraser;

@@ -174,6 +174,7 @@ void MainWindow::wireActions() {
   connect(a->saveProjectAs, &QAction::triggered, m_files, &FileController::saveAs);
   connect(a->importMask, &QAction::triggered, m_files, &FileController::importMaskDialog);
   connect(a->openPhoto, &QAction::triggered, m_files, &FileController::openPhotoDialog);
+  connect(a->pastePhoto, &QAction::triggered, m_files, &FileController::pastePhoto);
   connect(a->classifyImage, &QAction::triggered, m_files, &FileController::classifyDialog);
   connect(a->exportResult, &QAction::triggered, m_files, &FileController::exportResult);
   connect(a->exportBatch, &QAction::triggered, m_files, &FileController::exportBatch);
@@ -430,6 +431,7 @@ void MainWindow::updateEnabled() {
   m_actions->applyEdit->setEnabled(m_session->canApplyEdit());
   m_actions->reroll->setEnabled(m_session->canApplyEdit());
   m_actions->openPhoto->setEnabled(model && !imageLevel);
+  m_actions->pastePhoto->setEnabled(model && !imageLevel);
   m_actions->segmentAgain->setEnabled(model && !imageLevel && m_doc->hasPhoto());
   m_actions->classifyImage->setEnabled(model);
   m_actions->importMask->setEnabled(model && !imageLevel);

@@ -4,11 +4,14 @@
 // models, and the actions' shortcuts and enabled states.
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QGuiApplication>
+#include <QImage>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -436,4 +439,23 @@ TEST_F(FileFixture, DroppedFilesOpenByKind) {
   EXPECT_EQ(w.document()->labels(), before) << "cancelled: nothing changed";
   w.document()->markSaved();
   w.close();
+}
+
+// Edit ▸ Paste photo opens the clipboard's image as the photo; without one it says so.
+TEST_F(FileFixture, PastedImageOpensAsThePhoto) {
+  ModalCloser closer;
+  QGuiApplication::clipboard()->clear();
+  EXPECT_FALSE(files.pastePhoto());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return closer.seen.contains("QMessageBox"); }, 3000)) << "no image: said so";
+  QImage shot(40, 30, QImage::Format_RGB888);
+  for (int y = 0; y < 30; ++y)
+    for (int x = 0; x < 40; ++x) shot.setPixelColor(x, y, QColor((x * 53) % 256, (y * 97) % 256, (x * y) % 256));
+  QGuiApplication::clipboard()->setImage(shot);
+  ASSERT_TRUE(files.pastePhoto());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return doc.hasPhoto(); }, 5000));
+  ASSERT_TRUE(waitIdle());
+  EXPECT_EQ(doc.photo().width, 40);
+  EXPECT_EQ(doc.photo().height, 30);
+  EXPECT_EQ(doc.photo().at(7, 5)[0], (7 * 53) % 256) << "the pixels pasted, losslessly";
+  EXPECT_EQ(doc.photo().at(7, 5)[1], (5 * 97) % 256);
 }

@@ -73,6 +73,9 @@ void registerInfo(CLI::App& app, int& exitCode) {
     if (auto probe = imaging::probeImage(resolved); probe && probe->format == "PNG") {
       exitCode = describeImage(resolved, probe->width, probe->height, json);
       return;
+    } else if (!probe) {  // a broken image: the loader's words, not "not a safetensors file"
+      exitCode = fail(probe.error());
+      return;
     }
 #endif
     auto header = SafetensorsFile::readHeader(resolved);

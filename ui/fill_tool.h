@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Flood fill: replaces the 4-connected region under the click with the current class.
+// Flood fill: replaces the 4-connected region under the click with the current class; with
+// ToolSettings::snapToPhoto, the photo's region of colours like the clicked one (raster::photoFill).
 #include "ui/tool.h"
 
 namespace symmflow::ui {

@@ -89,7 +89,8 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   finishShape = make(this, tr("Finish shape"), QKeySequence(Qt::Key_Return));
   snapToPhoto = make(this, tr("&Snap to photo edges"), QKeySequence(tr("S")),
                      tr("Brush and eraser paint only the pixels that look like the photo under the brush's centre "
-                        "and touch it: strokes stop at the photo's edges (with a photo open)"));
+                        "and touch it, so strokes stop at the photo's edges; Fill takes the photo's region under "
+                        "the click (with a photo open)"));
   snapToPhoto->setCheckable(true);
   snapToPhoto->setIconText(tr("Snap"));
   for (int i = 0; i < 10; ++i) {

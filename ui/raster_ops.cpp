@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace symmflow::ui::raster {
 namespace {
@@ -114,17 +115,21 @@ void photoAwareDab(LabelMap& map, const RgbImage& photo, QPointF center, double 
   };
   // seen: 0 not looked at, 1 looked at and refused, 2 reached (painted).
   auto at = [&](int x, int y) -> std::uint8_t& { return seen[static_cast<std::size_t>(y - y0) * w + (x - x0)]; };
-  std::vector<QPoint> queue{QPoint(cx, cy)};
+  // Depth first with an explicit stack of pixel indices: memory stays near the frontier, so a
+  // photo fill of a whole 50 MP photo needs its 1-byte `seen` and little more.
+  std::vector<std::int64_t> stack{static_cast<std::int64_t>(cy) * map.width + cx};
   at(cx, cy) = 2;
-  for (std::size_t head = 0; head < queue.size(); ++head) {
-    const QPoint q = queue[head];
-    if (set(map, q.x(), q.y(), id, locked)) include(changed, q.x(), q.y());
-    const QPoint next[4] = {{q.x() + 1, q.y()}, {q.x() - 1, q.y()}, {q.x(), q.y() + 1}, {q.x(), q.y() - 1}};
-    for (const QPoint& m : next) {
-      if (m.x() < x0 || m.x() > x1 || m.y() < y0 || m.y() > y1 || at(m.x(), m.y())) continue;
-      const bool in = admits(m.x(), m.y());
-      at(m.x(), m.y()) = in ? 2 : 1;
-      if (in) queue.push_back(m);
+  while (!stack.empty()) {
+    const std::int64_t i = stack.back();
+    stack.pop_back();
+    const int qx = static_cast<int>(i % map.width), qy = static_cast<int>(i / map.width);
+    if (set(map, qx, qy, id, locked)) include(changed, qx, qy);
+    const int next[4][2] = {{qx + 1, qy}, {qx - 1, qy}, {qx, qy + 1}, {qx, qy - 1}};
+    for (const auto& m : next) {
+      if (m[0] < x0 || m[0] > x1 || m[1] < y0 || m[1] > y1 || at(m[0], m[1])) continue;
+      const bool in = admits(m[0], m[1]);
+      at(m[0], m[1]) = in ? 2 : 1;
+      if (in) stack.push_back(static_cast<std::int64_t>(m[1]) * map.width + m[0]);
     }
   }
   // A photo's texture leaves single pixels out (a highlight on a car): a refused pixel of the
@@ -157,6 +162,16 @@ QRect photoAwareLine(LabelMap& map, const RgbImage& photo, QPointF a, QPointF b,
     const double f = dabs == 0 ? 0.0 : static_cast<double>(k) / dabs;
     photoAwareDab(map, photo, a + (b - a) * f, r2, reach, tolerance, id, locked, changed);
   }
+  return changed;
+}
+
+QRect photoFill(LabelMap& map, const RgbImage& photo, QPoint seed, double tolerance, std::uint8_t id,
+                const ClassMask& locked) {
+  if (photo.width != map.width || photo.height != map.height || photo.empty()) return floodFill(map, seed, id, locked);
+  QRect changed;
+  const int reach = std::max(map.width, map.height);
+  photoAwareDab(map, photo, QPointF(seed.x() + 0.5, seed.y() + 0.5), std::numeric_limits<double>::infinity(), reach,
+                tolerance, id, locked, changed);
   return changed;
 }
 

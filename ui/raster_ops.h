@@ -50,6 +50,13 @@ QRect line(LabelMap& map, QPointF a, QPointF b, double diameter, std::uint8_t id
 QRect photoAwareLine(LabelMap& map, const RgbImage& photo, QPointF a, QPointF b, double diameter, double tolerance,
                      std::uint8_t id, const ClassMask& locked = {});
 
+// The photo's region at `seed`, as one unbounded photo-aware dab: the pixels 4-connected to
+// the seed through pixels within `tolerance` of its colour (and the holes texture leaves)
+// get `id`, whatever their class. `photo` must have the map's size; otherwise this is
+// floodFill().
+QRect photoFill(LabelMap& map, const RgbImage& photo, QPoint seed, double tolerance, std::uint8_t id,
+                const ClassMask& locked = {});
+
 // Replaces the 4-connected region of the seed's class that contains `seed` with
 // `id`. Nothing happens when the seed is outside, already `id`, or locked.
 QRect floodFill(LabelMap& map, QPoint seed, std::uint8_t id, const ClassMask& locked = {});

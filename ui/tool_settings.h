@@ -11,7 +11,8 @@ struct ToolSettings {
   int eraserSize = 15;  // diameter in map pixels
   int lineWidth = 3;    // in map pixels
   // Brush and eraser paint only where the photo looks like it does under the brush
-  // (raster::photoAwareLine), when a photo of the map's size is open.
+  // (raster::photoAwareLine) and Fill fills the photo's region (raster::photoFill), when a
+  // photo of the map's size is open.
   bool snapToPhoto = false;
   static constexpr int kMaxTolerance = 442;  // the RGB cube's diagonal: everything
   int photoTolerance = 40;                   // RGB distance, 1..kMaxTolerance

@@ -198,3 +198,23 @@ TEST(RasterOps, PhotoAwareLineStopsAtThePhotosEdges) {
   raster::photoAwareLine(b, RgbImage(5, 5, 0), {2.5, 2.5}, {15.5, 7.5}, 3, 40, 1);
   EXPECT_EQ(a, b);
 }
+
+TEST(RasterOps, PhotoFillTakesThePhotosRegionWhateverTheClasses) {
+  // Dark left half (x < 10) with a dark island at (16..17, 4..5) in the bright right half.
+  RgbImage photo(20, 10, 30);
+  for (int y = 0; y < 10; ++y)
+    for (int x = 10; x < 20; ++x)
+      for (int k = 0; k < 3; ++k) photo.at(x, y)[k] = (x >= 16 && x < 18 && y >= 4 && y < 6) ? 30 : 220;
+  LabelMap map(20, 10, 0);
+  for (int y = 0; y < 10; ++y) map.at(3, y) = 2;  // another class inside the dark region
+  const QRect r = raster::photoFill(map, photo, QPoint(1, 1), 40, 1);
+  EXPECT_EQ(r, QRect(0, 0, 10, 10));
+  for (int y = 0; y < 10; ++y)
+    for (int x = 0; x < 20; ++x) ASSERT_EQ(map.at(x, y), x < 10 ? 1 : 0) << x << "," << y;
+  // Without a photo of the map's size: the map's own region, as floodFill.
+  LabelMap a(20, 10, 0), b(20, 10, 0);
+  for (int y = 0; y < 10; ++y) a.at(5, y) = b.at(5, y) = 2;
+  raster::floodFill(a, QPoint(1, 1), 1);
+  raster::photoFill(b, RgbImage(3, 3, 0), QPoint(1, 1), 40, 1);
+  EXPECT_EQ(a, b);
+}

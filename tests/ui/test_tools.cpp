@@ -274,6 +274,25 @@ TEST_F(Fixture, BrushSnapsToThePhotosEdgesWhenAsked) {
   EXPECT_GT(count(1), 0);
 }
 
+TEST_F(Fixture, FillTakesThePhotosRegionWhenSnapping) {
+  // The photo is dark where x < 10, bright elsewhere; the map is class 0 left of x = 20.
+  RgbImage photo(40, 30, 230);
+  for (int y = 0; y < 30; ++y)
+    for (int x = 0; x < 10; ++x)
+      for (int k = 0; k < 3; ++k) photo.at(x, y)[k] = 25;
+  doc.reset(start, test::threeClasses(), photo);
+  doc.setCurrentClass(1);
+  tools.setTool(ToolId::Fill);
+  tools.settings().snapToPhoto = true;
+  click(3.5, 3.5);
+  EXPECT_EQ(count(1), 10 * 30) << "the dark band only, not the map's whole class-0 region";
+  expectUndoRedoExact();
+  doc.undoStack()->undo();
+  tools.settings().snapToPhoto = false;
+  click(3.5, 3.5);
+  EXPECT_EQ(count(1), 20 * 30) << "without snapping, the map's region";
+}
+
 TEST_F(Fixture, SeveralGesturesUndoInOrder) {
   tools.setTool(ToolId::Brush);
   tools.setSize(3);

@@ -251,7 +251,6 @@ void TrajectoryDock::showStep(int index) {
   const StepReport& s = steps[index];
   const QString where = s.step == 0 ? tr(" (start)") : s.step == s.totalSteps ? tr(" (end)") : QString();
   m_stepLabel->setText(tr("step %1/%2 · t = %3%4").arg(s.step).arg(s.totalSteps).arg(s.t, 0, 'f', 3).arg(where));
-
   const ClassList& classes = m_session->document()->classes();
   auto show = [](QLabel* l, const QImage& img, const QString& why) {
     if (img.isNull()) {

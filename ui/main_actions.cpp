@@ -61,6 +61,9 @@ MainActions::MainActions(QMainWindow* w) : QObject(w) {
   redo = make(this, tr("&Redo"), QKeySequence::Redo, {}, st->standardIcon(QStyle::SP_ArrowForward));
   pastePhoto = make(this, tr("&Paste photo"), QKeySequence::Paste,
                     tr("Open the image on the clipboard (a screenshot, a copied picture) as the photo and segment it"));
+  removeSpecks = make(this, tr("Remove &specks…"), {},
+                      tr("Merge the map's small islands (a segmentation leaves them at edges and in texture) into "
+                         "the class around them"));
   // Their texts name the step to undo; Help ▸ Keyboard shortcuts lists the command itself.
   undo->setProperty("commandName", tr("Undo"));
   redo->setProperty("commandName", tr("Redo"));
@@ -169,6 +172,8 @@ void MainActions::build(QMainWindow* w) {
   edit->addAction(redo);
   edit->addSeparator();
   edit->addAction(pastePhoto);
+  edit->addSeparator();
+  edit->addAction(removeSpecks);
 
   QMenu* tools = mb->addMenu(tr("&Tools"));
   for (QAction* a : toolGroup->actions()) tools->addAction(a);

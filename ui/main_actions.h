@@ -45,6 +45,7 @@ class MainActions : public QObject {
   QAction* undo;
   QAction* redo;
   QAction* pastePhoto;
+  QAction* removeSpecks;
   // Tools
   QAction* brush;
   QAction* eraser;

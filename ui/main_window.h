@@ -64,6 +64,8 @@ class MainWindow : public QMainWindow {
   ResultView* resultView() const { return m_resultView; }
   MainActions* actions() const { return m_actions; }
   FileController* files() const { return m_files; }
+  // Edit ▸ Remove specks of `minPixels` (one undoable step); returns what the status bar says.
+  QString removeSpecksNow(int minPixels);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -85,6 +87,8 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenu();
   void rebuildSamplesMenu();
   void showStatus(const QString& text, int timeoutMs = 8000);
+  // Edit ▸ Remove specks: asks for the size, then removeSpecksNow().
+  void askRemoveSpecks();
   // What start() asked for once the model is ready: open the file, run the script,
   // generate.
   void finishStart();
@@ -106,6 +110,7 @@ class MainWindow : public QMainWindow {
   ResultsDock* m_results;
   TrajectoryDock* m_trajectory;
   QSpinBox* m_sizeSpin;
+  int m_speckSize = 0;        // the last size asked for Remove specks (0: the map's default)
   QSpinBox* m_toleranceSpin;  // ToolSettings::photoTolerance
   QSlider* m_opacity;
   QLabel* m_cursorLabel;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ui/palette_dock.h"
 
+#include <QColor>
 #include <QHeaderView>
+#include <QIcon>
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
@@ -10,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "ui/label_document.h"
+#include "ui/map_edits.h"
 #include "ui/qt_image.h"
 
 namespace symmflow::ui {
@@ -144,6 +147,21 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
                  [this, id] { m_doc->setClassVisible(id, !m_doc->isClassVisible(id)); });
   menu.addAction(m_doc->isClassLocked(id) ? tr("Unlock") : tr("Lock"), this,
                  [this, id] { m_doc->setClassLocked(id, !m_doc->isClassLocked(id)); });
+  menu.addSeparator();
+  // Every pixel of this class becomes another class: one undoable step.
+  const ClassList& classes = m_doc->classes();
+  QMenu* replace = menu.addMenu(tr("Replace all with"));
+  const auto& counts = m_doc->classCounts();
+  replace->setEnabled(!m_doc->isClassLocked(id) && id < static_cast<int>(counts.size()) && counts[id] > 0);
+  replace->setToolTip(m_doc->isClassLocked(id) ? tr("The class is locked") : QString());
+  for (int to = 0; to < classes.size(); ++to) {
+    if (to == id) continue;
+    QPixmap swatch(12, 12);
+    const Rgb c = classes.classes[to].color;
+    swatch.fill(QColor(c[0], c[1], c[2]));
+    replace->addAction(QIcon(swatch), QString::fromStdString(classes.classes[to].name), this,
+                       [this, id, to] { replaceClass(*m_doc, id, to); });
+  }
   menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 

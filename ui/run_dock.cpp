@@ -77,6 +77,12 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   liveRow->addWidget(m_live);
   liveRow->addWidget(m_previewSteps);
   form->addRow(QString(), liveRow);
+  m_record = new QCheckBox(tr("Record the flow"), body);
+  m_record->setToolTip(
+      tr("Keep every step of Generate and Apply edit for the Trajectory dock, and read each result "
+         "back as a map (the % on its thumbnail). Costs one more network evaluation per run; "
+         "turn it off for the fastest runs"));
+  form->addRow(QString(), m_record);
   v->addLayout(form);
 
   auto* buttons = new QHBoxLayout();
@@ -121,6 +127,7 @@ RunDock::RunDock(StudioSession* session, QAction* generate, QAction* cancel, QAc
   connect(m_feather, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &RunDock::pushToSettings);
   connect(m_solver, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunDock::pushToSettings);
   connect(m_randomSeed, &QCheckBox::toggled, this, &RunDock::pushToSettings);
+  connect(m_record, &QCheckBox::toggled, this, &RunDock::pushToSettings);
   connect(m_live, &QCheckBox::toggled, this, [this](bool on) {
     pushToSettings();
     if (on) m_session->schedulePreview();
@@ -171,6 +178,7 @@ void RunDock::syncFromSettings() {
   m_variations->setValue(s.variations);
   m_live->setChecked(s.livePreview);
   m_previewSteps->setValue(s.previewSteps);
+  m_record->setChecked(s.recordTrajectory);
   m_feather->setValue(s.editFeather);
   m_syncing = false;
 }
@@ -185,6 +193,7 @@ void RunDock::pushToSettings() {
   s.variations = m_variations->value();
   s.livePreview = m_live->isChecked();
   s.previewSteps = m_previewSteps->value();
+  s.recordTrajectory = m_record->isChecked();
   s.editFeather = static_cast<float>(m_feather->value());
   m_seed->setEnabled(!s.randomSeed);
 }

@@ -40,6 +40,7 @@ class RunDock : public QDockWidget {
   QSpinBox* m_variations;
   QCheckBox* m_live;
   QSpinBox* m_previewSteps;
+  QCheckBox* m_record;
   QDoubleSpinBox* m_feather;
   QProgressBar* m_progress;
   QLabel* m_status;

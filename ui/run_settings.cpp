@@ -19,6 +19,7 @@ QJsonObject RunSettings::toJson() const {
   o["segment_draws"] = segmentDraws;
   o["edit_feather"] = editFeather;
   o["edit_dilate"] = editDilate;
+  o["record_flow"] = recordTrajectory;
   return o;
 }
 
@@ -35,6 +36,7 @@ RunSettings RunSettings::fromJson(const QJsonObject& o) {
   s.segmentDraws = std::clamp(o["segment_draws"].toInt(4), 1, 32);
   s.editFeather = static_cast<float>(std::clamp(o["edit_feather"].toDouble(3.0), 0.0, 100.0));
   s.editDilate = std::clamp(o["edit_dilate"].toInt(2), 0, 100);
+  s.recordTrajectory = o["record_flow"].toBool(true);
   return s;
 }
 

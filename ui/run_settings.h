@@ -22,9 +22,12 @@ struct RunSettings {
   int segmentDraws = 4;
   float editFeather = 3.0f;  // model pixels
   int editDilate = 2;        // model pixels
+  // Generate and Apply edit keep every step's x_t, y_t and ŷ0 estimate (the Trajectory dock)
+  // and evaluate the result once more at t = 1 to read it back as a map: one more network
+  // evaluation per run and a copy of each point to the host. Live previews never record.
   bool recordTrajectory = true;
 
-  // Every field but recordTrajectory and previewDelayMs. fromJson takes the default for what
+  // Every field but previewDelayMs. fromJson takes the default for what
   // is missing and clamps the rest to its range (steps 1..1000, variations 1..16, preview
   // steps 1..50, segmentation steps 1..100, draws 1..32, feather and dilation 0..100).
   QJsonObject toJson() const;

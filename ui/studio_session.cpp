@@ -15,7 +15,6 @@
 #include "core/imaging/covering.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/resample.h"
-#include "core/metrics.h"
 #include "ui/engine_backend.h"
 #include "ui/inference_backend.h"
 #include "ui/label_document.h"
@@ -53,24 +52,9 @@ LabelMap labelsAtImageSize(const LabelMap& map, const RgbImage& image) {
   if (image.empty() || map.empty() || (map.width == image.width && map.height == image.height)) return map;
   return imaging::labelsToModel(map, imaging::makeFraming(map.width, map.height, image.width, image.height));
 }
-constexpr int kMaxHistory = 24;  // results kept (and saved in the project)
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
-
-std::optional<double> readBackShare(const std::vector<StepReport>& steps, int item, const ClassList& classes) {
-  if (steps.size() < 2 || steps.front().t != 0.0 || steps.back().t != 1.0) return std::nullopt;
-  const auto& first = steps.front().items;
-  const auto& last = steps.back().items;
-  if (item < 0 || item >= static_cast<int>(first.size()) || item >= static_cast<int>(last.size())) return std::nullopt;
-  const LabelMap& painted = first[static_cast<std::size_t>(item)].y;
-  const LabelMap& read = last[static_cast<std::size_t>(item)].yHat;
-  if (painted.empty() || painted.width != read.width || painted.height != read.height) return std::nullopt;
-  ConfusionMatrix m(classes.size(), classes.ignoreIndex);
-  m.add(painted.ids.data(), read.ids.data(), painted.ids.size());
-  if (m.total() == 0) return std::nullopt;
-  return m.pixelAccuracy();
-}
 
 struct StudioSession::LoadOutcome {
   std::shared_ptr<InferenceBackend> backend;
@@ -613,16 +597,9 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
 
 void StudioSession::addResults(std::vector<ResultEntry> entries) {
   if (entries.empty()) return;
-  m_batchStart = static_cast<int>(m_results.size());
-  for (auto& e : entries) m_results.push_back(std::move(e));
-  const int overflow = static_cast<int>(m_results.size()) - kMaxHistory;
-  if (overflow > 0) {
-    m_results.erase(m_results.begin(), m_results.begin() + overflow);
-    m_batchStart = std::max(0, m_batchStart - overflow);
-  }
-  m_current = m_batchStart;
+  m_results.addBatch(std::move(entries));
   Q_EMIT resultsChanged();
-  Q_EMIT currentResultChanged(m_current);
+  Q_EMIT currentResultChanged(m_results.current());
 }
 
 void StudioSession::onGenerated(const InferenceResult& r) {
@@ -707,15 +684,13 @@ void StudioSession::onEdited(const InferenceResult& r) {
   std::vector<ResultEntry> v;
   v.push_back(std::move(e));
   addResults(std::move(v));
-  Q_EMIT editApplied(m_current);
+  Q_EMIT editApplied(m_results.current());
   Q_EMIT runFinished(tr("Applied the edit in %1 s on %2.").arg(r.seconds, 0, 'f', 2).arg(r.device));
 }
 
 void StudioSession::clearResults() {
   // Results belong to the document they were made from; a new document starts afresh.
   m_results.clear();
-  m_batchStart = 0;
-  m_current = -1;
   m_preview = {};
   Q_EMIT resultsChanged();
   Q_EMIT currentResultChanged(-1);
@@ -724,34 +699,28 @@ void StudioSession::clearResults() {
 }
 
 void StudioSession::setCurrentResult(int index) {
-  if (index < 0 || index >= static_cast<int>(m_results.size()) || index == m_current) return;
-  m_current = index;
+  if (!m_results.select(index)) return;
   Q_EMIT currentResultChanged(index);
   showResultTrajectory();
 }
 
 void StudioSession::showResultTrajectory() { Q_EMIT trajectoryChanged(); }
 
-const ResultEntry* StudioSession::currentEntry() const {
-  if (m_current < 0 || m_current >= static_cast<int>(m_results.size())) return nullptr;
-  return &m_results[static_cast<std::size_t>(m_current)];
-}
-
 const std::vector<StepReport>& StudioSession::trajectory() const {
   static const std::vector<StepReport> none;
   if (m_liveTrajectory) return m_liveSteps;
-  const ResultEntry* e = currentEntry();
+  const ResultEntry* e = m_results.currentEntry();
   return e && e->trajectory ? *e->trajectory : none;
 }
 
 int StudioSession::trajectoryItem() const {
-  const ResultEntry* e = currentEntry();
+  const ResultEntry* e = m_results.currentEntry();
   return m_liveTrajectory || !e ? 0 : e->trajectoryItem;
 }
 
 QString StudioSession::trajectoryCaption() const {
   if (m_liveTrajectory) return tr("running");
-  const ResultEntry* e = currentEntry();
+  const ResultEntry* e = m_results.currentEntry();
   if (!e) return {};
   if (!e->trajectory) return tr("the steps of this result were not kept (it was opened from a project)");
   const Provenance& p = e->provenance;
@@ -777,7 +746,7 @@ ProjectData StudioSession::snapshot() const {
   p.hidden = m_doc->hiddenMask();
   p.locked = m_doc->lockedMask();
   p.settings = m_settings.toJson();
-  for (const ResultEntry& r : m_results) p.results.push_back({r.image, r.provenance, r.labels});
+  for (const ResultEntry& r : m_results.entries()) p.results.push_back({r.image, r.provenance, r.labels});
   return p;
 }
 
@@ -806,13 +775,12 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
     if (p.hidden.test(i)) m_doc->setClassVisible(i, false);
     if (p.locked.test(i)) m_doc->setClassLocked(i, true);
   }
-  m_results.clear();
   // A result's own map; projects of before it was kept: the document's map, framed.
+  std::vector<ResultEntry> results;
   for (const ProjectResult& r : p.results)
-    m_results.push_back(
+    results.push_back(
         {r.image, r.labels.empty() ? labelsAtImageSize(p.labels, r.image) : r.labels, r.provenance, nullptr});
-  m_batchStart = 0;
-  m_current = m_results.empty() ? -1 : static_cast<int>(m_results.size()) - 1;
+  m_results.replace(std::move(results));
   m_preview = {};
   if (recovered) {
     // Recovered work is unsaved work: make the title say so until it is saved.
@@ -821,7 +789,7 @@ void StudioSession::restore(const ProjectData& p, bool recovered) {
   Q_EMIT settingsChanged();
   Q_EMIT uncertaintyChanged();
   Q_EMIT resultsChanged();
-  Q_EMIT currentResultChanged(m_current);
+  Q_EMIT currentResultChanged(m_results.current());
   Q_EMIT previewChanged();
   Q_EMIT trajectoryChanged();
   showResultTrajectory();  // says why the results have no steps to show

@@ -23,27 +23,13 @@
 #include "ui/inference_worker.h"
 #include "ui/project_file.h"
 #include "ui/provenance.h"
+#include "ui/result_history.h"
 #include "ui/run_settings.h"
 
 namespace symmflow::ui {
 
 class InferenceBackend;
 class LabelDocument;
-
-struct ResultEntry {
-  RgbImage image;
-  LabelMap labels;  // the map it came from, at the image's size (pixel-aligned with it)
-  Provenance provenance;
-  // The steps of the run that made it (shared by a batch of variations); null when not
-  // kept (a result restored from a project).
-  std::shared_ptr<const std::vector<StepReport>> trajectory;
-  int trajectoryItem = 0;  // which item of each report's previews is this result's
-};
-
-// The share of the map's pixels (y at t = 0; void and unknown ids left out) that the estimate
-// at the end of a run ending at t = 1 (generate, edit: the one-step segmentation of the image
-// made) labels the same, for batch item `item`. Nothing without previews at both ends.
-std::optional<double> readBackShare(const std::vector<StepReport>& steps, int item, const ClassList& classes);
 
 struct ClassScore {
   int id = 0;
@@ -139,10 +125,10 @@ class StudioSession : public QObject {
   bool canApplyEdit() const;
 
   // ---- Results --------------------------------------------------------------
-  const std::vector<ResultEntry>& results() const { return m_results; }
+  const std::vector<ResultEntry>& results() const { return m_results.entries(); }
   // Index of the first result of the latest batch (variations side by side).
-  int batchStart() const { return m_batchStart; }
-  int currentResult() const { return m_current; }
+  int batchStart() const { return m_results.batchStart(); }
+  int currentResult() const { return m_results.current(); }
   void setCurrentResult(int index);
   // The live preview image (not in the history).
   const RgbImage& previewImage() const { return m_preview; }
@@ -206,9 +192,8 @@ class StudioSession : public QObject {
   bool m_liveTrajectory = false;  // the run in progress fills m_liveSteps point by point
   // The dock shows the current result's steps again (trajectory() derives them).
   void showResultTrajectory();
-  const ResultEntry* currentEntry() const;  // null when there is no current result
-  bool m_editInverts = false;               // the Apply edit in flight computes its inversion  // the document
-                                            // holds the user's work (project, photo, import)
+  bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
+                               // holds the user's work (project, photo, import)
   imaging::Framing mapFraming(int width, int height) const;
   Provenance baseProvenance(const QString& kind) const;
   void addResults(std::vector<ResultEntry> entries);
@@ -236,9 +221,7 @@ class StudioSession : public QObject {
   Inversion m_inversion;  // of the current photo at the model size (cached)
   std::vector<float> m_uncertainty;
 
-  std::vector<ResultEntry> m_results;
-  int m_batchStart = 0;
-  int m_current = -1;
+  ResultHistory m_results;
   RgbImage m_preview;
   std::vector<StepReport> m_liveSteps;                          // the running generation's or edit's
   std::shared_ptr<const std::vector<StepReport>> m_shownSteps;  // the current result's

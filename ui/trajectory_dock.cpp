@@ -261,12 +261,16 @@ void TrajectoryDock::showStep(int index) {
     }
   };
   const StepPreview* p = previewOf(s, m_session->trajectoryItem());
-  const QString notRecorded = tr("not recorded");
+  // Runs made with Record the flow off keep the velocity norms but no pictures.
+  const bool anyRecorded =
+      std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return !r.items.empty(); });
+  const QString notRecorded =
+      anyRecorded ? tr("not recorded") : tr("not recorded:\nRecord the flow\nwas off (Run dock)");
   show(m_xImage, p ? toQImage(p->x) : QImage(), notRecorded);
   show(m_yImage, p ? labelsToImage(p->y, classes) : QImage(), notRecorded);
   // At the end of a generation or edit the engine evaluates the result once more: its estimate
   // is the one-step segmentation of the image made, which says whether it reads as the map.
-  const bool ofTheResult = s.step == s.totalSteps && s.t == 1.0;
+  const bool ofTheResult = s.step == s.totalSteps && s.t == 1.0 && p != nullptr;
   m_yHatTitle->setText(ofTheResult ? tr("ŷ<sub>0</sub> of the result") : tr("ŷ<sub>0</sub> estimate"));
   show(m_yHatImage, p && !p->yHat.empty() ? labelsToImage(p->yHat, classes) : QImage(),
        p ? tr("not evaluated here") : notRecorded);

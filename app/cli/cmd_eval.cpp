@@ -23,6 +23,7 @@
 #include "core/imaging/dataset_folder.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_cleanup.h"
 #include "core/imaging/mask_io.h"
 #include "core/imaging/resample.h"
 #endif
@@ -71,8 +72,10 @@ Result<LabelMap> readTruth(const std::string& maskPath, const ClassList& classes
 
 // --native: every image segmented at its own size as `symmflow segment` writes it, scored
 // against its mask at that size (a mask of another size is scaled to it, nearest neighbour).
+// With minRegion > 1 the islands under that many pixels are merged first (segment --min-region).
 Result<ConfusionMatrix> evaluateAtPhotoSize(const Engine& engine, const std::string& images, const std::string& masks,
-                                            const SegmentParams& params, int limit, std::int64_t* items) {
+                                            const SegmentParams& params, std::int64_t minRegion, int limit,
+                                            std::int64_t* items) {
   const ModelInfo& info = engine.info();
   if (info.imageLevel()) return Error{"--native scores label maps; this model classifies whole images"};
   auto pairs = imageMaskPairs(images, masks);
@@ -90,6 +93,7 @@ Result<ConfusionMatrix> evaluateAtPhotoSize(const Engine& engine, const std::str
       truth = imaging::resizeLabels(*truth, image->width, image->height);
     auto covered = segmentWholePhoto(engine, *image, params);
     if (!covered) return Error{pair.imagePath + ": " + covered.error()};
+    if (minRegion > 1) imaging::removeSpecks(covered->labels, minRegion);
     cm.add(truth->ids.data(), covered->labels.ids.data(), truth->ids.size());
   }
   *items = static_cast<std::int64_t>(pairs->size());
@@ -155,6 +159,7 @@ void registerEval(CLI::App& app, int& exitCode) {
   static std::string model, shardPath, images, masks, classFolders, device = "auto", solver = "euler",
                                                                     precisionArg = "fp32";
   static int steps = 1, draws = 1, batch = 0, limit = 0;
+  static std::int64_t minRegion = 0;
   static std::uint64_t seed = 0;
   static bool json = false, record = false, mirror = false, native = false;
   cmd->add_option("-m,--model", model, "model file or name")->required();
@@ -167,6 +172,9 @@ void registerEval(CLI::App& app, int& exitCode) {
                 "with --images/--masks: segment every image at its own size as 'symmflow segment' does and "
                 "score it against its mask at that size");
 #endif
+  cmd->add_option("--min-region", minRegion,
+                  "with --native: merge islands under this many pixels first, as segment --min-region does")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   cmd->add_option("--steps", steps, "sampler steps from t=1 to t=0")->check(CLI::Range(1, 1000));
   cmd->add_option("--solver", solver, "euler | heun");
   cmd->add_option("--draws", draws, "noise draws averaged per image")->check(CLI::Range(1, 64));
@@ -274,7 +282,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       p.mirrorWhenFlipTrained = false;  // exactly the draws and mirroring asked for, as at the model's size
       const auto t0 = std::chrono::steady_clock::now();
       std::int64_t items = 0;
-      auto cm = evaluateAtPhotoSize(*engine, images, masks, p, limit, &items);
+      auto cm = evaluateAtPhotoSize(*engine, images, masks, p, minRegion, limit, &items);
       if (!cm) return Error{cm.error()};
       Measured out{std::move(cm).value()};
       out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -285,6 +293,10 @@ void registerEval(CLI::App& app, int& exitCode) {
       return Error{"--native needs the imaging layer (this build has no OpenCV)"};
 #endif
     };
+    if (minRegion > 1 && !native) {
+      exitCode = fail("--min-region works at each photo's own size: add --native (with --images and --masks)");
+      return;
+    }
     try {
       Result<Measured> measured = native ? measureAtPhotoSize(path, *dev, *precision, *solv)
                                          : measureAtModelSize(loaded.value(), *dev, *precision, *solv);
@@ -310,6 +322,7 @@ void registerEval(CLI::App& app, int& exitCode) {
       j["mirror"] = mirror;
       j["items"] = measured->items;
       j["resolution"] = native ? "photo" : "model";
+      if (minRegion > 1) j["min_region"] = minRegion;
       j["seconds"] = secs;
       j["device"] = *dev;
       j["precision"] = precisionName(*precision);
@@ -336,6 +349,10 @@ void registerEval(CLI::App& app, int& exitCode) {
         if (native) {
           key += "_native";
           entry["resolution"] = "photo";
+        }
+        if (minRegion > 1) {
+          key += "_minregion" + std::to_string(minRegion);
+          entry["min_region"] = minRegion;
         }
         if (*precision != Precision::Fp32) {
           key += std::string("_") + precisionName(*precision);

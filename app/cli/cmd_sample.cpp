@@ -19,6 +19,7 @@
 #include "core/imaging/dataset_folder.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_cleanup.h"
 #include "core/imaging/mask_io.h"
 #include "core/imaging/provenance.h"
 #include "core/imaging/resample.h"
@@ -338,6 +339,7 @@ void registerSegment(CLI::App& app, int& exitCode) {
   static std::string input, output, color;
   static int draws = 4;
   static bool mirror = false;
+  static std::int64_t minRegion = 0;
   addCommon(cmd, c, 1);
   cmd->add_option("-i,--input", input, "photo (PNG, JPEG, BMP, TIFF, WebP, JPEG 2000, PNM, ...), or a folder of photos")
       ->required();
@@ -352,6 +354,10 @@ void registerSegment(CLI::App& app, int& exitCode) {
                   "the mirrored photo)")
       ->check(CLI::Range(1, 32));
   cmd->add_flag("--mirror", mirror, "also average each draw on the mirrored photo (twice the work)");
+  cmd->add_option("--min-region", minRegion,
+                  "merge every island of a class under this many pixels (at the photo's size) into the class "
+                  "around it, as the studio's Edit > Remove specks does (0: the raw segmentation)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   cmd->callback([&exitCode] {
     const bool folder = isFolderArgument(input);
     for (const std::string* out : {&output, &color})
@@ -397,15 +403,21 @@ void registerSegment(CLI::App& app, int& exitCode) {
     auto text = provenance(engine, c, "segment", nullptr);
     text.push_back({imaging::provenance::kDraws, std::to_string(draws)});
     text.push_back({imaging::provenance::kMirror, mirror ? "true" : "false"});
+    if (minRegion > 1) text.push_back({imaging::provenance::kMinRegion, std::to_string(minRegion)});
     auto segmentOne = [&](const std::string& in, const std::string& out, const std::string& colorOut) -> Status {
       auto photo = imaging::loadImage(in);
       if (!photo) return Error{photo.error()};
       // The whole photo: crops of the model's aspect side by side where the photo's differs.
       auto covered = segmentWholePhoto(engine, *photo, p);
       if (!covered) return Error{covered.error()};
-      const LabelMap& labels = covered->labels;
+      LabelMap& labels = covered->labels;
+      std::string cleaned;
+      if (minRegion > 1) {
+        const imaging::SpeckReport r = imaging::removeSpecks(labels, minRegion);
+        cleaned = ", " + std::to_string(r.merges) + " islands under " + std::to_string(minRegion) + " pixels merged";
+      }
       if (auto s = imaging::saveIndexMask(labels, out, text); !s) return s;
-      std::cout << "wrote " << out << " (" << labels.width << "x" << labels.height << ")" << std::endl;
+      std::cout << "wrote " << out << " (" << labels.width << "x" << labels.height << cleaned << ")" << std::endl;
       if (!colorOut.empty()) {
         if (auto s = imaging::saveColorMask(labels, info.classes, colorOut, text); !s) return s;
         std::cout << "wrote " << colorOut << std::endl;

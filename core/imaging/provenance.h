@@ -29,10 +29,11 @@ inline constexpr const char* kSeed = "symmflow.seed";
 inline constexpr const char* kNoise = "symmflow.noise";  // the seed-to-noise mapping (noiseStream())
 inline constexpr const char* kSteps = "symmflow.steps";
 inline constexpr const char* kSolver = "symmflow.solver";
-inline constexpr const char* kVariation = "symmflow.variation";  // index within a batch of variations
-inline constexpr const char* kDraws = "symmflow.draws";          // segmentation: noise draws averaged
-inline constexpr const char* kMirror = "symmflow.mirror";        // segmentation: mirrored draws too
-inline constexpr const char* kReadBack = "symmflow.read_back";   // generation: share of the map read back (0..1)
+inline constexpr const char* kVariation = "symmflow.variation";   // index within a batch of variations
+inline constexpr const char* kDraws = "symmflow.draws";           // segmentation: noise draws averaged
+inline constexpr const char* kMirror = "symmflow.mirror";         // segmentation: mirrored draws too
+inline constexpr const char* kReadBack = "symmflow.read_back";    // generation: share of the map read back (0..1)
+inline constexpr const char* kMinRegion = "symmflow.min_region";  // segmentation: islands under this merged (pixels)
 }  // namespace provenance
 
 std::string sha256Hex(const void* data, std::size_t size);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_cleanup.h"
 #include "core/imaging/mask_io.h"
 #include "core/imaging/provenance.h"
 #include "core/model_info.h"
@@ -174,6 +175,29 @@ TEST_F(Cli, SegmentWritesAMaskAtThePhotoSize) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->second.encoding, imaging::MaskReport::Encoding::Color);
   EXPECT_EQ(c->first, m->first);
+}
+
+TEST_F(Cli, SegmentMinRegionWritesTheRawMaskWithoutItsIslands) {
+  const std::string base = "segment -m " + p("m.safetensors") + " -i " + p("val/images/scene1.png") + " --draws 2";
+  auto raw = run(base + " -o " + p("raw.png"));
+  ASSERT_EQ(raw.code, 0) << raw.out;
+  auto r = run(base + " -o " + p("clean.png") + " --min-region 40");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("pixels merged"), std::string::npos) << r.out;
+  auto rawMask = imaging::importMask(p("raw.png"), classes());
+  auto cleanMask = imaging::importMask(p("clean.png"), classes());
+  ASSERT_TRUE(rawMask.ok() && cleanMask.ok());
+  LabelMap expected = rawMask->first;
+  imaging::removeSpecks(expected, 40);
+  EXPECT_EQ(cleanMask->first, expected);
+  auto text = imaging::readPngText(p("clean.png"));
+  ASSERT_TRUE(text.ok());
+  bool said = false;
+  for (const auto& [k, v] : *text) said |= k == "symmflow.min_region" && v == "40";
+  EXPECT_TRUE(said);
+  auto bad = run(base + " -o " + p("x.png") + " --min-region -3");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find("--min-region"), std::string::npos) << bad.out;
 }
 
 TEST_F(Cli, EditRoundTripKeepsFarPixels) {

@@ -2,9 +2,11 @@
 // The canvas routes pointer input to the tools in map coordinates; zoom keeps the
 // point under the cursor; the palette dock drives class state; the main window's
 // title shows unsaved changes.
+#include <QCheckBox>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QImage>
+#include <QJsonObject>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSlider>
@@ -25,6 +27,7 @@
 #include "ui/palette_dock.h"
 #include "ui/raster_ops.h"
 #include "ui/run_dock.h"
+#include "ui/run_settings.h"
 #include "ui/shortcuts_dialog.h"
 #include "ui/studio_session.h"
 #include "ui/tool_controller.h"
@@ -247,6 +250,40 @@ TEST(RunDock, ProgressBarSaysHowTheRunEnded) {
     EXPECT_EQ(bar->format().toStdString(), shown.toStdString());
     EXPECT_EQ(bar->value(), shown == "Done" ? bar->maximum() : bar->minimum()) << summary.toStdString();
   }
+}
+
+TEST(RunDock, RecordTheFlowOffKeepsNoPicturesAndIsRemembered) {
+  MainWindow w;
+  w.session()->setBackend(std::make_shared<test::FakeBackend>(), "/m/fake.safetensors", "00");
+  auto* dock = w.findChild<RunDock*>();
+  ASSERT_NE(dock, nullptr);
+  QCheckBox* record = nullptr;
+  for (auto* box : dock->findChildren<QCheckBox*>())
+    if (box->text() == "Record the flow") record = box;
+  ASSERT_NE(record, nullptr);
+  EXPECT_TRUE(record->isChecked()) << "on by default";
+  record->setChecked(false);
+  EXPECT_FALSE(w.session()->settings().recordTrajectory);
+  // Saved with the settings and projects; a file from before the switch records.
+  EXPECT_FALSE(RunSettings::fromJson(w.session()->settings().toJson()).recordTrajectory);
+  EXPECT_TRUE(RunSettings::fromJson(QJsonObject()).recordTrajectory);
+
+  w.session()->settings().steps = 4;
+  ASSERT_NE(w.session()->generate(), 0u);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->results().empty(); }, 5000));
+  EXPECT_LT(w.session()->results().back().provenance.readBack, 0.0) << "not read back";
+  auto* traj = w.findChild<TrajectoryDock*>();
+  ASSERT_NE(traj, nullptr);
+  EXPECT_EQ(traj->slider()->maximum(), 4) << "the points are there, for the velocity plot";
+  EXPECT_FALSE(traj->showsEstimate());
+  EXPECT_FALSE(traj->estimateTitle().contains("of the result")) << "nothing was evaluated there";
+  EXPECT_FALSE(traj->readBack().has_value());
+  // A project opened later says what it recorded.
+  w.session()->settings().recordTrajectory = true;
+  Q_EMIT w.session()->settingsChanged();
+  EXPECT_TRUE(record->isChecked());
+  w.document()->markSaved();
+  w.close();
 }
 
 TEST(ModelCard, RecordedEvaluationsBecomeTablesAndEveryStringIsEscaped) {

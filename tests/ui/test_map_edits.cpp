@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// Whole-map edits: Remove specks and Replace all with, each one undoable step that respects
+// locked classes.
+#include <gtest/gtest.h>
+
+#include "fake_backend.h"
+#include "ui/label_document.h"
+#include "ui/main_window.h"
+#include "ui/map_edits.h"
+
+namespace symmflow::ui {
+namespace {
+
+// 8x6 of class 0 with a 1-pixel island of 1, a 2-pixel island of 2 and a 3x2 block of 1.
+LabelMap speckled() {
+  LabelMap m(8, 6, 0);
+  m.at(1, 1) = 1;
+  m.at(4, 1) = 2;
+  m.at(5, 1) = 2;
+  for (int y = 3; y < 5; ++y)
+    for (int x = 4; x < 7; ++x) m.at(x, y) = 1;
+  return m;
+}
+
+TEST(MapEdits, RemoveSpecksIsOneStepThatUndoRestoresExactly) {
+  LabelDocument doc;
+  doc.reset(speckled(), test::threeClasses());
+  const LabelMap before = doc.labels();
+  const imaging::SpeckReport r = removeSpecks(doc, 3);
+  EXPECT_EQ(r.pixels, 3);
+  EXPECT_EQ(doc.labels().at(1, 1), 0);
+  EXPECT_EQ(doc.labels().at(4, 1), 0);
+  EXPECT_EQ(doc.labels().at(5, 4), 1) << "the block has 6 pixels";
+  EXPECT_EQ(doc.undoStack()->count(), 1);
+  EXPECT_TRUE(doc.isModified());
+  const LabelMap after = doc.labels();
+  doc.undoStack()->undo();
+  EXPECT_EQ(doc.labels(), before);
+  doc.undoStack()->redo();
+  EXPECT_EQ(doc.labels(), after);
+  // A clean map pushes nothing.
+  EXPECT_EQ(removeSpecks(doc, 3).pixels, 0);
+  EXPECT_EQ(doc.undoStack()->count(), 1);
+}
+
+TEST(MapEdits, RemoveSpecksLeavesLockedClassesAlone) {
+  LabelDocument doc;
+  doc.reset(speckled(), test::threeClasses());
+  doc.setClassLocked(1, true);
+  removeSpecks(doc, 3);
+  EXPECT_EQ(doc.labels().at(1, 1), 1) << "locked";
+  EXPECT_EQ(doc.labels().at(4, 1), 0);
+}
+
+TEST(MapEdits, DefaultSpeckSizeIsAShareOfTheMap) {
+  EXPECT_EQ(defaultSpeckSize(960, 1000), 480);
+  EXPECT_EQ(defaultSpeckSize(4000, 3000), 6000);
+  EXPECT_EQ(defaultSpeckSize(10, 10), 4) << "at least 4";
+  EXPECT_EQ(defaultSpeckSize(0, 0), 4);
+}
+
+TEST(MapEdits, ReplaceClassChangesEveryPixelOfItAndUndoRestoresThem) {
+  LabelDocument doc;
+  doc.reset(speckled(), test::threeClasses());
+  const LabelMap before = doc.labels();
+  EXPECT_EQ(replaceClass(doc, 1, 2), 7);
+  for (auto id : doc.labels().ids) EXPECT_NE(id, 1);
+  EXPECT_EQ(doc.labels().at(5, 4), 2);
+  EXPECT_TRUE(doc.undoStack()->undoText().contains(QString::fromStdString(test::threeClasses().classes[1].name)));
+  doc.undoStack()->undo();
+  EXPECT_EQ(doc.labels(), before);
+  // Refused: a locked class, the same class, ids that are no class, a class without pixels.
+  doc.setClassLocked(1, true);
+  EXPECT_EQ(replaceClass(doc, 1, 0), 0);
+  doc.setClassLocked(1, false);
+  EXPECT_EQ(replaceClass(doc, 1, 1), 0);
+  EXPECT_EQ(replaceClass(doc, 1, 3), 0);
+  EXPECT_EQ(replaceClass(doc, -1, 0), 0);
+  replaceClass(doc, 2, 0);
+  const int steps = doc.undoStack()->count();
+  EXPECT_EQ(replaceClass(doc, 2, 1), 0);
+  EXPECT_EQ(doc.undoStack()->count(), steps) << "nothing pushed";
+  EXPECT_EQ(doc.labels(), [] {
+    LabelMap m = speckled();
+    m.at(4, 1) = m.at(5, 1) = 0;
+    return m;
+  }());
+}
+
+TEST(MapEdits, TheWindowSaysWhatRemoveSpecksDid) {
+  MainWindow w;
+  w.document()->reset(speckled(), test::threeClasses());
+  EXPECT_EQ(w.removeSpecksNow(3).toStdString(),
+            "Merged 2 islands under 3 pixels into their surroundings (3 pixels changed; Ctrl+Z undoes it).");
+  EXPECT_EQ(w.removeSpecksNow(3).toStdString(), "No island under 3 pixels to remove.");
+  w.document()->markSaved();
+  w.close();
+}
+
+}  // namespace
+}  // namespace symmflow::ui

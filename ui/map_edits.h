@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Edits of the whole map that are not gestures of a tool: Edit ▸ Remove specks and the
+// Classes dock's Replace all with. Each is one undoable step on the document (nothing is
+// pushed when no pixel changes) and respects locked classes. GUI thread only.
+#include <cstdint>
+
+#include "core/imaging/mask_cleanup.h"
+
+namespace symmflow::ui {
+
+class LabelDocument;
+
+// Merges every 4-connected region of one class smaller than `minPixels` into the class most
+// of its neighbours have (imaging::removeSpecks); regions of locked classes stay.
+imaging::SpeckReport removeSpecks(LabelDocument& doc, std::int64_t minPixels);
+
+// The default size for Remove specks on a width x height map: 0.05 % of its pixels, at least
+// 4 (480 pixels of a 960×1000 map, 6 000 of a 12 MP photo's).
+std::int64_t defaultSpeckSize(int width, int height);
+
+// Every pixel of class `from` becomes `to`. Returns the pixels changed: 0 when `from` is
+// locked, equals `to`, or either id is not a class of the document.
+std::int64_t replaceClass(LabelDocument& doc, int from, int to);
+
+}  // namespace symmflow::ui

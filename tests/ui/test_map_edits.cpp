@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Whole-map edits: Remove specks and Replace all with, each one undoable step that respects
 // locked classes.
+#include <QAction>
+
 #include <gtest/gtest.h>
 
 #include "fake_backend.h"
 #include "ui/label_document.h"
+#include "ui/main_actions.h"
 #include "ui/main_window.h"
 #include "ui/map_edits.h"
 
@@ -93,6 +96,10 @@ TEST(MapEdits, TheWindowSaysWhatRemoveSpecksDid) {
   EXPECT_EQ(w.removeSpecksNow(3).toStdString(),
             "Merged 2 islands under 3 pixels into their surroundings (3 pixels changed; Ctrl+Z undoes it).");
   EXPECT_EQ(w.removeSpecksNow(3).toStdString(), "No island under 3 pixels to remove.");
+  EXPECT_TRUE(w.actions()->removeSpecks->isEnabled());
+  // An image-level model's 1x1 map has no islands to speak of.
+  w.document()->reset(LabelMap(1, 1, 0), test::threeClasses());
+  EXPECT_FALSE(w.actions()->removeSpecks->isEnabled());
   w.document()->markSaved();
   w.close();
 }

@@ -8,7 +8,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -38,6 +37,7 @@
 #include "ui/run_dock.h"
 #include "ui/settings_store.h"
 #include "ui/shortcuts_dialog.h"
+#include "ui/speck_dialog.h"
 #include "ui/studio_session.h"
 #include "ui/tool_controller.h"
 #include "ui/trajectory_dock.h"
@@ -548,19 +548,11 @@ void MainWindow::rebuildSamplesMenu() {
 
 void MainWindow::askRemoveSpecks() {
   if (m_doc->isEmpty()) return;
-  const auto fallback = static_cast<int>(defaultSpeckSize(m_doc->width(), m_doc->height()));
-  bool ok = false;
-  const int size = QInputDialog::getInt(
-      this, tr("Remove specks"),
-      tr("Merge every island smaller than this many pixels into the class around it.\n"
-         "Locked classes stay. The map has %1 × %2 pixels.")
-          .arg(m_doc->width())
-          .arg(m_doc->height()),
-      m_speckSize > 0 ? m_speckSize : fallback, 2, std::max(2, m_doc->width() * m_doc->height()), 1, &ok);
-  if (!ok) return;
-  m_speckSize = size;
+  SpeckDialog dialog(*m_doc, m_speckSize, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  m_speckSize = dialog.minPixels();
   QApplication::setOverrideCursor(Qt::WaitCursor);  // ~0.9 s on a 12 MP map (2-core Xeon)
-  const QString said = removeSpecksNow(size);
+  const QString said = removeSpecksNow(m_speckSize);
   QApplication::restoreOverrideCursor();
   showStatus(said);
 }

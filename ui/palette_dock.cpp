@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/palette_dock.h"
 
-#include <QColor>
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
@@ -157,8 +156,7 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   for (int to = 0; to < classes.size(); ++to) {
     if (to == id) continue;
     QPixmap swatch(12, 12);
-    const Rgb c = classes.classes[to].color;
-    swatch.fill(QColor(c[0], c[1], c[2]));
+    swatch.fill(classColor(classes, to));
     replace->addAction(QIcon(swatch), QString::fromStdString(classes.classes[to].name), this,
                        [this, id, to] { replaceClass(*m_doc, id, to); });
   }

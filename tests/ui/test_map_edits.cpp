@@ -2,6 +2,7 @@
 // Whole-map edits: Remove specks and Replace all with, each one undoable step that respects
 // locked classes.
 #include <QAction>
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include "ui/main_actions.h"
 #include "ui/main_window.h"
 #include "ui/map_edits.h"
+#include "ui/speck_dialog.h"
 
 namespace symmflow::ui {
 namespace {
@@ -88,6 +90,26 @@ TEST(MapEdits, ReplaceClassChangesEveryPixelOfItAndUndoRestoresThem) {
     m.at(4, 1) = m.at(5, 1) = 0;
     return m;
   }());
+}
+
+TEST(MapEdits, TheSpeckDialogSaysWhatASizeWouldDoWithoutDoingIt) {
+  LabelDocument doc;
+  doc.reset(speckled(), test::threeClasses());
+  SpeckDialog dialog(doc, 0);
+  EXPECT_EQ(dialog.minPixels(), defaultSpeckSize(8, 6));
+  dialog.setMinPixels(3);
+  EXPECT_EQ(dialog.forecast().toStdString(), "Counting…") << "counted after a pause";
+  dialog.countNow();
+  EXPECT_EQ(dialog.forecast().toStdString(), "Would merge 2 islands: 3 pixels (6.25 % of the map) change class.");
+  dialog.setMinPixels(2);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.forecast().startsWith("Would merge 1 island:"); }, 2000))
+      << dialog.forecast().toStdString();
+  doc.setClassLocked(1, true);
+  doc.setClassLocked(2, true);
+  dialog.countNow();
+  EXPECT_EQ(dialog.forecast().toStdString(), "No island is that small: nothing would change.");
+  EXPECT_EQ(doc.labels(), speckled()) << "the dialog only counts";
+  EXPECT_FALSE(doc.isModified());
 }
 
 TEST(MapEdits, TheWindowSaysWhatRemoveSpecksDid) {

@@ -155,9 +155,7 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   replace->setToolTip(m_doc->isClassLocked(id) ? tr("The class is locked") : QString());
   for (int to = 0; to < classes.size(); ++to) {
     if (to == id) continue;
-    QPixmap swatch(12, 12);
-    swatch.fill(classColor(classes, to));
-    replace->addAction(QIcon(swatch), QString::fromStdString(classes.classes[to].name), this,
+    replace->addAction(swatchIcon(classColor(classes, to), 12), QString::fromStdString(classes.classes[to].name), this,
                        [this, id, to] { replaceClass(*m_doc, id, to); });
   }
   menu.exec(m_tree->viewport()->mapToGlobal(pos));

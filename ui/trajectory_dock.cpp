@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "ui/trajectory_dock.h"
 
+#include <QDir>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QSlider>
 #include <QTabWidget>
 #include <QToolButton>
@@ -13,6 +16,8 @@
 #include <qcustomplot.h>
 #include <vector>
 
+#include "core/imaging/image_io.h"
+#include "ui/flow_strip.h"
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
 #include "ui/scrollable.h"
@@ -74,9 +79,13 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
   m_stepLabel->setToolTip(
       tr("Generate, or apply an edit to a photo: each step of its flow is kept "
          "here to play back. Segmentation takes one step and is not shown."));
+  m_save = new QToolButton(body);
+  m_save->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+  m_save->setToolTip(tr("Save this flow as one picture: x_t, y_t and ŷ₀ from t = 0 to t = 1, for a figure"));
   controls->addWidget(m_play);
   controls->addWidget(m_slider, 1);
   controls->addWidget(m_stepLabel);
+  controls->addWidget(m_save);
   v->addLayout(controls);
   m_caption = new QLabel(body);  // whose flow this is (trajectoryCaption)
   m_caption->setStyleSheet(QStringLiteral("color: palette(mid);"));
@@ -123,6 +132,7 @@ TrajectoryDock::TrajectoryDock(StudioSession* session, QWidget* parent)
     }
   });
   connect(m_slider, &QSlider::valueChanged, this, &TrajectoryDock::showStep);
+  connect(m_save, &QToolButton::clicked, this, &TrajectoryDock::askSaveFlowPicture);
   connect(session, &StudioSession::trajectoryChanged, this, &TrajectoryDock::rebuild);
   rebuild();
 }
@@ -153,9 +163,36 @@ bool TrajectoryDock::showsEstimate() const { return !m_yHatImage->pixmap().isNul
 
 std::optional<double> TrajectoryDock::readBack() const { return m_readBack; }
 
+Status TrajectoryDock::saveFlowPicture(const QString& path) const {
+  const QImage strip =
+      flowStrip(m_session->trajectory(), m_session->trajectoryItem(), m_session->document()->classes());
+  if (strip.isNull())
+    return Error{tr("This flow kept no pictures: generate again with Record the flow on (Run dock).").toStdString()};
+  return imaging::savePng(fromQImage(strip), path.toStdString());
+}
+
+void TrajectoryDock::askSaveFlowPicture() {
+  QString name = QStringLiteral("flow.png");
+  const int current = m_session->currentResult();
+  if (current >= 0 && current < static_cast<int>(m_session->results().size())) {
+    const Provenance& p = m_session->results()[static_cast<std::size_t>(current)].provenance;
+    name = QStringLiteral("flow-%1-seed%2.png").arg(p.kind).arg(p.seed);
+  }
+  QString path = QFileDialog::getSaveFileName(this, tr("Save the flow as a picture"), QDir::home().filePath(name),
+                                              tr("PNG images (*.png)"));
+  if (path.isEmpty()) return;
+  if (!path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) path += QStringLiteral(".png");
+  if (const Status s = saveFlowPicture(path); !s)
+    QMessageBox::warning(this, tr("Save the flow"),
+                         tr("Nothing was written to %1:\n%2").arg(path, QString::fromStdString(s.error())));
+}
+
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
   const int item = m_session->trajectoryItem();
+  m_save->setEnabled(std::any_of(steps.begin(), steps.end(), [item](const StepReport& r) {
+    return item >= 0 && item < static_cast<int>(r.items.size()) && !r.items[static_cast<std::size_t>(item)].x.empty();
+  }));
   m_velocity->clearGraphs();
   m_coverage->clearGraphs();
   m_confidence->clearGraphs();

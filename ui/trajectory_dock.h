@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "core/result.h"
 
 class QCustomPlot;
 class QCPItemStraightLine;
@@ -36,9 +37,14 @@ class TrajectoryDock : public QDockWidget {
   // At the end of a generation or edit: the share of the map's pixels (y at t = 0, void left
   // out) that the result's one-step segmentation labels the same; shown in the caption.
   std::optional<double> readBack() const;
+  // Writes the shown flow as one picture (flow_strip.h) to `path` (PNG). An error says why
+  // nothing was written (no pictures recorded, or the file could not be written).
+  Status saveFlowPicture(const QString& path) const;
+  QToolButton* saveButton() const { return m_save; }
 
  private:
   void rebuild();
+  void askSaveFlowPicture();
   void showStep(int index);
   QCustomPlot* makePlot(const QString& yLabel);
 
@@ -52,6 +58,7 @@ class TrajectoryDock : public QDockWidget {
   QLabel* m_stepLabel;
   QSlider* m_slider;
   QToolButton* m_play;
+  QToolButton* m_save;
   QTimer m_playTimer;
   QCustomPlot* m_velocity;
   QCustomPlot* m_coverage;

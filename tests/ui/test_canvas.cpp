@@ -214,6 +214,7 @@ TEST(MainWindowSmoke, TitleShowsUnsavedChangesAndTrajectoryPlots) {
   doc->undoStack()->undo();
   EXPECT_FALSE(w.isWindowModified());
   w.session()->settings().steps = 4;
+  w.session()->settings().recordTrajectory = true;  // whatever an earlier test left in the settings
   w.session()->generate();
   ASSERT_TRUE(QTest::qWaitFor([&] { return !w.session()->results().empty(); }, 5000));
   auto* traj = w.findChild<TrajectoryDock*>();
@@ -261,7 +262,9 @@ TEST(RunDock, RecordTheFlowOffKeepsNoPicturesAndIsRemembered) {
   for (auto* box : dock->findChildren<QCheckBox*>())
     if (box->text() == "Record the flow") record = box;
   ASSERT_NE(record, nullptr);
-  EXPECT_TRUE(record->isChecked()) << "on by default";
+  EXPECT_TRUE(RunSettings().recordTrajectory) << "on by default";
+  record->setChecked(true);
+  EXPECT_TRUE(w.session()->settings().recordTrajectory);
   record->setChecked(false);
   EXPECT_FALSE(w.session()->settings().recordTrajectory);
   // Saved with the settings and projects; a file from before the switch records.

@@ -110,6 +110,7 @@ TEST(FlowStrip, TheTrajectoryDockSavesTheShownFlowAsAPng) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().find("Record the flow"), std::string::npos) << refused.error();
   EXPECT_FALSE(QFile::exists(dir.filePath("none.png")));
+  w.session()->settings().recordTrajectory = true;  // settings outlive the window (test-mode QSettings)
   w.document()->markSaved();
   w.close();
 }

@@ -185,15 +185,14 @@ class StudioSession : public QObject {
   void onEdited(const InferenceResult& r);
   void onGenerated(const InferenceResult& r);
   LabelMap modelGridLabels(const LabelMap& map) const;
-  bool m_pinned = false;
+  bool m_pinned = false;  // the document holds the user's work (project, photo, import)
   bool m_syncingImageLevel = false;
   int m_runKind = -1;             // kind of the run in progress (for progress labels)
   int m_runSequence = 0;          // samplers started within it
   bool m_liveTrajectory = false;  // the run in progress fills m_liveSteps point by point
   // The dock shows the current result's steps again (trajectory() derives them).
   void showResultTrajectory();
-  bool m_editInverts = false;  // the Apply edit in flight computes its inversion  // the document
-                               // holds the user's work (project, photo, import)
+  bool m_editInverts = false;  // the Apply edit in flight computes its inversion
   imaging::Framing mapFraming(int width, int height) const;
   Provenance baseProvenance(const QString& kind) const;
   void addResults(std::vector<ResultEntry> entries);

@@ -149,10 +149,10 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   menu.addSeparator();
   // Every pixel of this class becomes another class: one undoable step.
   const ClassList& classes = m_doc->classes();
-  QMenu* replace = menu.addMenu(tr("Replace all with"));
+  const bool locked = m_doc->isClassLocked(id);
+  QMenu* replace = menu.addMenu(locked ? tr("Replace all with (unlock it first)") : tr("Replace all with"));
   const auto& counts = m_doc->classCounts();
-  replace->setEnabled(!m_doc->isClassLocked(id) && id < static_cast<int>(counts.size()) && counts[id] > 0);
-  replace->setToolTip(m_doc->isClassLocked(id) ? tr("The class is locked") : QString());
+  replace->setEnabled(!locked && id < static_cast<int>(counts.size()) && counts[id] > 0);
   for (int to = 0; to < classes.size(); ++to) {
     if (to == id) continue;
     replace->addAction(swatchIcon(classColor(classes, to), 12), QString::fromStdString(classes.classes[to].name), this,

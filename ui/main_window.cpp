@@ -560,7 +560,7 @@ void MainWindow::askRemoveSpecks() {
 QString MainWindow::removeSpecksNow(int minPixels) {
   const imaging::SpeckReport r = removeSpecks(*m_doc, minPixels);
   if (r.pixels == 0) return tr("No island under %1 pixels to remove.").arg(minPixels);
-  const QString islands = r.merges == 1 ? tr("1 island") : tr("%1 islands").arg(r.merges);
+  const QString islands = islandsPhrase(r.merges);
   return tr("Merged %1 under %2 pixels into their surroundings (%3 pixels changed; Ctrl+Z undoes it).")
       .arg(islands)
       .arg(minPixels)

@@ -22,6 +22,10 @@ std::int64_t defaultSpeckSize(int width, int height) {
   return std::max<std::int64_t>(4, std::llround(pixels * 0.0005));
 }
 
+QString islandsPhrase(int merges) {
+  return merges == 1 ? QObject::tr("1 island") : QObject::tr("%1 islands").arg(merges);
+}
+
 std::int64_t replaceClass(LabelDocument& doc, int from, int to) {
   const int n = doc.classes().size();
   if (doc.isEmpty() || from == to || from < 0 || to < 0 || from >= n || to >= n || doc.isClassLocked(from)) return 0;

@@ -3,6 +3,7 @@
 // Edits of the whole map that are not gestures of a tool: Edit ▸ Remove specks and the
 // Classes dock's Replace all with. Each is one undoable step on the document (nothing is
 // pushed when no pixel changes) and respects locked classes. GUI thread only.
+#include <QString>
 #include <cstdint>
 
 #include "core/imaging/mask_cleanup.h"
@@ -18,6 +19,9 @@ imaging::SpeckReport removeSpecks(LabelDocument& doc, std::int64_t minPixels);
 // The default size for Remove specks on a width x height map: 0.05 % of its pixels, at least
 // 4 (480 pixels of a 960×1000 map, 6 000 of a 12 MP photo's).
 std::int64_t defaultSpeckSize(int width, int height);
+
+// "1 island", "8 islands": how many merges a SpeckReport made, for messages.
+QString islandsPhrase(int merges);
 
 // Every pixel of class `from` becomes `to`. Returns the pixels changed: 0 when `from` is
 // locked, equals `to`, or either id is not a class of the document.

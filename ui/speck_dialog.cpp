@@ -73,7 +73,7 @@ void SpeckDialog::countNow() {
     m_forecast->setText(tr("No island is that small: nothing would change."));
     return;
   }
-  const QString islands = r.merges == 1 ? tr("1 island") : tr("%1 islands").arg(r.merges);
+  const QString islands = islandsPhrase(r.merges);
   m_forecast->setText(
       tr("Would merge %1: %2 pixels (%3 % of the map) change class.")
           .arg(islands)

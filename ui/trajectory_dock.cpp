@@ -190,9 +190,10 @@ void TrajectoryDock::askSaveFlowPicture() {
 void TrajectoryDock::rebuild() {
   const auto& steps = m_session->trajectory();
   const int item = m_session->trajectoryItem();
-  m_save->setEnabled(std::any_of(steps.begin(), steps.end(), [item](const StepReport& r) {
+  m_recorded = std::any_of(steps.begin(), steps.end(), [item](const StepReport& r) {
     return item >= 0 && item < static_cast<int>(r.items.size()) && !r.items[static_cast<std::size_t>(item)].x.empty();
-  }));
+  });
+  m_save->setEnabled(m_recorded);
   m_velocity->clearGraphs();
   m_coverage->clearGraphs();
   m_confidence->clearGraphs();
@@ -299,10 +300,8 @@ void TrajectoryDock::showStep(int index) {
   };
   const StepPreview* p = previewOf(s, m_session->trajectoryItem());
   // Runs made with Record the flow off keep the velocity norms but no pictures.
-  const bool anyRecorded =
-      std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return !r.items.empty(); });
   const QString notRecorded =
-      anyRecorded ? tr("not recorded") : tr("not recorded:\nRecord the flow\nwas off (Run dock)");
+      m_recorded ? tr("not recorded") : tr("not recorded:\nRecord the flow\nwas off (Run dock)");
   show(m_xImage, p ? toQImage(p->x) : QImage(), notRecorded);
   show(m_yImage, p ? labelsToImage(p->y, classes) : QImage(), notRecorded);
   // At the end of a generation or edit the engine evaluates the result once more: its estimate

@@ -59,6 +59,7 @@ class TrajectoryDock : public QDockWidget {
   QSlider* m_slider;
   QToolButton* m_play;
   QToolButton* m_save;
+  bool m_recorded = false;  // some point of the shown flow kept pictures of its item (rebuild())
   QTimer m_playTimer;
   QCustomPlot* m_velocity;
   QCustomPlot* m_coverage;

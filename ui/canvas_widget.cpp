@@ -3,6 +3,7 @@
 
 #include <QAbstractSpinBox>
 #include <QApplication>
+#include <QFontMetrics>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QMouseEvent>
@@ -33,6 +34,12 @@ CanvasWidget::CanvasWidget(LabelDocument* doc, ToolController* tools, QWidget* p
   setFocusPolicy(Qt::StrongFocus);
   setAttribute(Qt::WA_OpaquePaintEvent);
   setMinimumSize(200, 150);
+  m_veilTimer.setSingleShot(true);
+  m_veilTimer.setInterval(kVeilDelayMs);
+  connect(&m_veilTimer, &QTimer::timeout, this, [this] {
+    m_veilShown = !m_busyMessage.isEmpty();
+    update();
+  });
   // Space is taken application-wide while the pointer is over the canvas (eventFilter).
   qApp->installEventFilter(this);
   connect(doc, &LabelDocument::documentReset, this, [this] {
@@ -229,11 +236,47 @@ void CanvasWidget::paintGrid(QPainter& p, const QRectF& visible) {
 void CanvasWidget::paintEvent(QPaintEvent* event) {
   QPainter p(this);
   p.fillRect(event->rect(), QColor(0x2b, 0x2b, 0x2b));
-  if (m_doc->isEmpty()) {
+  if (!m_doc->isEmpty()) {
+    paintDocument(p);
+  } else if (!m_veilShown) {
     p.setPen(QColor(200, 200, 200));
     p.drawText(rect(), Qt::AlignCenter, tr("No label map.\nFile ▸ New map, open a mask or a photo."));
-    return;
   }
+  if (m_veilShown) paintBusy(p);
+}
+
+void CanvasWidget::paintBusy(QPainter& p) {
+  // The map under the veil is about to be replaced: dim it and say what comes.
+  p.fillRect(rect(), QColor(0x20, 0x20, 0x20, 170));
+  QFont font = p.font();
+  font.setPointSizeF(font.pointSizeF() * 1.25);
+  p.setFont(font);
+  const QFontMetrics fm(font);
+  const QRect text = fm.boundingRect(rect().adjusted(24, 0, -24, 0), Qt::AlignCenter | Qt::TextWordWrap, m_busyMessage);
+  const QRect box = text.adjusted(-18, -12, 18, 12);
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(QPen(QColor(255, 255, 255, 60), 1));
+  p.setBrush(QColor(0x2b, 0x2b, 0x2b, 230));
+  p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+  p.setPen(QColor(235, 235, 235));
+  p.drawText(text, Qt::AlignCenter | Qt::TextWordWrap, m_busyMessage);
+}
+
+void CanvasWidget::setBusyMessage(const QString& message) {
+  if (message == m_busyMessage) return;
+  m_busyMessage = message;
+  // Input stops at once; the veil waits a moment, so a quick segmentation does not flash it.
+  if (message.isEmpty()) {
+    m_veilTimer.stop();
+    m_veilShown = false;
+  } else if (!m_veilShown) {
+    m_veilTimer.start();
+  }
+  updateCursor();
+  update();
+}
+
+void CanvasWidget::paintDocument(QPainter& p) {
   const QRectF target(m_offset, QSizeF(m_doc->width() * m_zoom, m_doc->height() * m_zoom));
   const QRectF source(0, 0, m_doc->width(), m_doc->height());
   const bool smooth = m_zoom < 1.0;
@@ -298,7 +341,8 @@ void CanvasWidget::paintEvent(QPaintEvent* event) {
 
   // Brush footprint: the exact pixels the next dab will paint.
   const int size = m_tools->currentTool()->brushSize();
-  if (m_hovering && size > 0 && !m_panning && !m_spaceDown && m_tools->currentToolId() != ToolId::Line) {
+  if (m_hovering && size > 0 && !m_panning && !m_spaceDown && m_busyMessage.isEmpty() &&
+      m_tools->currentToolId() != ToolId::Line) {
     const QPointF c = raster::snapBrushCenter(toMap(m_hoverWidget), size);
     QTransform t;
     t.translate(toWidget(c).x(), toWidget(c).y());
@@ -341,6 +385,7 @@ void CanvasWidget::mousePressEvent(QMouseEvent* event) {
     updateCursor();
     return;
   }
+  if (!m_busyMessage.isEmpty()) return;  // the map is about to be replaced: no edits
   if (event->button() == Qt::LeftButton) {
     m_tools->press({toMap(event->position()), event->modifiers(), tolerance()});
   } else if (event->button() == Qt::RightButton) {
@@ -360,7 +405,7 @@ void CanvasWidget::mouseMoveEvent(QMouseEvent* event) {
     return;
   }
   const QPointF mp = toMap(event->position());
-  m_tools->move({mp, event->modifiers(), tolerance()});
+  if (m_busyMessage.isEmpty()) m_tools->move({mp, event->modifiers(), tolerance()});
   const QPoint px(static_cast<int>(std::floor(mp.x())), static_cast<int>(std::floor(mp.y())));
   Q_EMIT hoverChanged(px, px.x() >= 0 && px.y() >= 0 && px.x() < m_doc->width() && px.y() < m_doc->height());
   // Repaint only around the old and new cursor footprints.
@@ -376,11 +421,12 @@ void CanvasWidget::mouseReleaseEvent(QMouseEvent* event) {
     updateCursor();
     return;
   }
-  if (event->button() == Qt::LeftButton) m_tools->release({toMap(event->position()), event->modifiers(), tolerance()});
+  if (event->button() == Qt::LeftButton && m_busyMessage.isEmpty())
+    m_tools->release({toMap(event->position()), event->modifiers(), tolerance()});
 }
 
 void CanvasWidget::mouseDoubleClickEvent(QMouseEvent* event) {
-  if (event->button() == Qt::LeftButton && !m_spaceDown)
+  if (event->button() == Qt::LeftButton && !m_spaceDown && m_busyMessage.isEmpty())
     m_tools->doubleClick({toMap(event->position()), event->modifiers(), tolerance()});
 }
 
@@ -452,6 +498,8 @@ void CanvasWidget::updateCursor() {
     setCursor(Qt::ClosedHandCursor);
   } else if (m_spaceDown) {
     setCursor(Qt::OpenHandCursor);
+  } else if (!m_busyMessage.isEmpty()) {
+    setCursor(Qt::ArrowCursor);  // no tool: no footprint (the application shows it is busy)
   } else if (m_tools->currentTool()->brushSize() > 0 && m_tools->currentToolId() != ToolId::Line) {
     setCursor(Qt::BlankCursor);  // the footprint is the cursor
   } else {

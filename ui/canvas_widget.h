@@ -9,6 +9,7 @@
 #include <QImage>
 #include <QPainterPath>
 #include <QPointF>
+#include <QTimer>
 #include <QWidget>
 #include <map>
 #include <vector>
@@ -39,6 +40,13 @@ class CanvasWidget : public QWidget {
   // Per-pixel uncertainty in [0,1] at the map's size (empty clears it).
   void setUncertainty(const std::vector<float>& values, int width, int height);
   bool hasUncertainty() const { return !m_uncertainty.isNull(); }
+
+  // While not empty, the canvas takes no tool input (panning and zoom still work) and, after
+  // kVeilDelayMs, dims the map and shows `message` over it: the map is about to be replaced.
+  void setBusyMessage(const QString& message);
+  QString busyMessage() const { return m_busyMessage; }
+  bool isVeiled() const { return m_veilShown; }
+  static constexpr int kVeilDelayMs = 250;
 
   QSize sizeHint() const override { return {800, 600}; }
 
@@ -81,6 +89,8 @@ class CanvasWidget : public QWidget {
   void setSpaceDown(bool down);
   double tolerance() const;
   const QPainterPath& footprintPath(int size);
+  void paintDocument(QPainter& p);
+  void paintBusy(QPainter& p);
   void paintGrid(QPainter& p, const QRectF& visibleMap);
   QRect mapRectToWidget(const QRect& r) const;
 
@@ -97,6 +107,9 @@ class CanvasWidget : public QWidget {
   bool m_showUncertainty = false;
   bool m_showDiff = false;
   bool m_fitPending = true;
+  QString m_busyMessage;
+  QTimer m_veilTimer;
+  bool m_veilShown = false;
 
   bool m_spaceDown = false;
   bool m_panning = false;

@@ -188,8 +188,9 @@ void MainWindow::wireActions() {
 
   connect(a->undo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::undo);
   connect(a->redo, &QAction::triggered, m_doc->undoStack(), &QUndoStack::redo);
-  connect(m_doc->undoStack(), &QUndoStack::canUndoChanged, a->undo, &QAction::setEnabled);
-  connect(m_doc->undoStack(), &QUndoStack::canRedoChanged, a->redo, &QAction::setEnabled);
+  // Undo and redo stay off while a photo is being segmented (its map replaces this one).
+  connect(m_doc->undoStack(), &QUndoStack::canUndoChanged, this, &MainWindow::updateEnabled);
+  connect(m_doc->undoStack(), &QUndoStack::canRedoChanged, this, &MainWindow::updateEnabled);
   connect(m_doc->undoStack(), &QUndoStack::undoTextChanged, this,
           [a](const QString& t) { a->undo->setText(t.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(t)); });
   connect(m_doc->undoStack(), &QUndoStack::redoTextChanged, this,
@@ -369,6 +370,17 @@ void MainWindow::wireSession() {
     m_canvas->setUncertainty(u, u.empty() ? 0 : m_doc->width(), u.empty() ? 0 : m_doc->height());
     updateEnabled();
   });
+  connect(m_session, &StudioSession::segmentingPhotoChanged, this, [this](bool segmenting) {
+    // The photo's map will replace this one: no edits meanwhile (they would be lost), and the
+    // canvas says what is coming. New map, an import or a project drop the segmentation.
+    if (segmenting) m_tools->cancel();
+    m_canvas->setBusyMessage(segmenting ? tr("Segmenting %1…\nIts label map replaces this one when it is ready "
+                                             "(Esc cancels).")
+                                              .arg(m_session->segmentingPhotoName())
+                                        : QString());
+    m_palette->setMapEditable(!segmenting);
+    updateEnabled();
+  });
   connect(m_session, &StudioSession::photoSegmented, this, [this] {
     m_actions->showDiff->setChecked(false);
     m_actions->showPhoto->setChecked(true);
@@ -435,8 +447,12 @@ void MainWindow::updateEnabled() {
   m_actions->reroll->setEnabled(m_session->canApplyEdit());
   m_actions->openPhoto->setEnabled(model && !imageLevel);
   m_actions->pastePhoto->setEnabled(model && !imageLevel);
-  m_actions->removeSpecks->setEnabled(m_doc->width() > 1 || m_doc->height() > 1);
-  m_actions->segmentAgain->setEnabled(model && !imageLevel && m_doc->hasPhoto());
+  // While a photo is being segmented, its map is about to replace this one: no edits.
+  const bool editable = !m_session->isSegmentingPhoto();
+  m_actions->undo->setEnabled(editable && m_doc->undoStack()->canUndo());
+  m_actions->redo->setEnabled(editable && m_doc->undoStack()->canRedo());
+  m_actions->removeSpecks->setEnabled(editable && (m_doc->width() > 1 || m_doc->height() > 1));
+  m_actions->segmentAgain->setEnabled(editable && model && !imageLevel && m_doc->hasPhoto());
   m_actions->classifyImage->setEnabled(model);
   m_actions->importMask->setEnabled(model && !imageLevel);
   m_actions->showUncertainty->setEnabled(m_canvas->hasUncertainty());

@@ -150,13 +150,17 @@ void PaletteDock::showContextMenu(const QPoint& pos) {
   // Every pixel of this class becomes another class: one undoable step.
   const ClassList& classes = m_doc->classes();
   const bool locked = m_doc->isClassLocked(id);
-  QMenu* replace = menu.addMenu(locked ? tr("Replace all with (unlock it first)") : tr("Replace all with"));
+  QMenu* replace = menu.addMenu(!m_mapEditable ? tr("Replace all with (wait for the segmentation)")
+                                : locked       ? tr("Replace all with (unlock it first)")
+                                               : tr("Replace all with"));
   const auto& counts = m_doc->classCounts();
-  replace->setEnabled(!locked && id < static_cast<int>(counts.size()) && counts[id] > 0);
+  replace->setEnabled(m_mapEditable && !locked && id < static_cast<int>(counts.size()) && counts[id] > 0);
   for (int to = 0; to < classes.size(); ++to) {
     if (to == id) continue;
     replace->addAction(swatchIcon(classColor(classes, to), 12), QString::fromStdString(classes.classes[to].name), this,
-                       [this, id, to] { replaceClass(*m_doc, id, to); });
+                       [this, id, to] {
+                         if (m_mapEditable) replaceClass(*m_doc, id, to);
+                       });
   }
   menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }

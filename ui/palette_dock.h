@@ -23,6 +23,9 @@ class PaletteDock : public QDockWidget {
   // Columns of the tree (for tests).
   enum Column { kColName = 0, kColShare, kColVisible, kColLocked, kColumnCount };
   QTreeWidget* tree() const { return m_tree; }
+  // Off while the map is about to be replaced (a photo being segmented): the context
+  // menu's Replace all with is disabled then.
+  void setMapEditable(bool editable) { m_mapEditable = editable; }
 
  private:
   void rebuild();
@@ -36,6 +39,7 @@ class PaletteDock : public QDockWidget {
   QLabel* m_background;
   QTimer m_countTimer;
   bool m_updating = false;
+  bool m_mapEditable = true;
 };
 
 }  // namespace symmflow::ui

@@ -189,6 +189,7 @@ QString StudioSession::classMismatch() const { return m_backend ? classMismatchW
 
 void StudioSession::setBackend(std::shared_ptr<InferenceBackend> backend, const QString& path, const QString& sha256,
                                MapOnSwitch onSwitch) {
+  dropPendingSegmentation();
   m_worker->cancel();
   m_previewTimer.stop();
   // Name the class space of a map that the new model may not speak (for the messages).
@@ -251,6 +252,7 @@ void StudioSession::newMap(int fillClass, int width, int height) {
     height = info->labelHeight();
   }
   LabelMap map(width, height, static_cast<std::uint8_t>(fillClass));
+  dropPendingSegmentation();
   m_photoPath.clear();
   m_inversion = Inversion();
   m_uncertainty.clear();
@@ -290,6 +292,7 @@ QString StudioSession::importFitNote(int width, int height) const {
 QString StudioSession::applyImportedMask(const LabelMap& labels, const QString& path) {
   if (labels.empty()) return {};
   const QString name = tr("Import %1").arg(QFileInfo(path).fileName());
+  dropPendingSegmentation();
   m_pinned = true;
   if (m_doc->isEmpty()) {
     const ClassList classes = maskClasses();
@@ -371,7 +374,20 @@ void StudioSession::submitSegmentation(std::function<Result<RgbImage>()> source,
     return {};
   };
   m_pendingPhotoPath = path;
+  const bool was = isSegmentingPhoto();
   m_segmentId = m_worker->submit(std::move(req));
+  if (!was) Q_EMIT segmentingPhotoChanged(true);
+}
+
+void StudioSession::dropPendingSegmentation() {
+  if (!isSegmentingPhoto()) return;
+  m_segmentId = 0;
+  m_worker->cancel();
+  Q_EMIT segmentingPhotoChanged(false);
+}
+
+QString StudioSession::segmentingPhotoName() const {
+  return m_pendingPhotoPath.isEmpty() ? tr("the photo") : QFileInfo(m_pendingPhotoPath).fileName();
 }
 
 Status StudioSession::classifyImage(const QString& path) {
@@ -550,6 +566,13 @@ void StudioSession::cancel() {
 bool StudioSession::isBusy() const { return m_worker->isBusy(); }
 
 void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) {
+  // The pending segmentation ended (done, failed or cancelled): the map may be edited again
+  // (views hear it before the map arrives).
+  const bool segmentation = isSegmentingPhoto() && r->id == m_segmentId;
+  if (segmentation) {
+    m_segmentId = 0;
+    Q_EMIT segmentingPhotoChanged(false);
+  }
   if (r->kind != Kind::Preview && r->id != m_previewId) m_liveTrajectory = false;
   if (r->cancelled || !r->ok) showResultTrajectory();  // not the partial flow of a run that gave nothing
   if (r->cancelled) {
@@ -573,7 +596,7 @@ void StudioSession::onFinished(const std::shared_ptr<const InferenceResult>& r) 
       return;
     case Kind::Generate: onGenerated(*r); break;
     case Kind::Segment:
-      if (r->id != m_segmentId) return;
+      if (!segmentation) return;
       onSegmented(*r);
       break;
     case Kind::Classify: {
@@ -751,6 +774,7 @@ ProjectData StudioSession::snapshot() const {
 }
 
 void StudioSession::restore(const ProjectData& p, bool recovered) {
+  dropPendingSegmentation();
   m_worker->cancel();
   m_previewTimer.stop();
   m_settings = RunSettings::fromJson(p.settings);

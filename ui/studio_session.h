@@ -108,6 +108,13 @@ class StudioSession : public QObject {
   // Segments the open photo again with the loaded model, as opening it again would: the
   // map and the results are replaced when the segmentation arrives (photoSegmented).
   Status segmentPhotoAgain();
+  // A photo is being segmented (openPhoto, segmentPhotoAgain): its map will replace the
+  // document when it arrives, so views keep the map from being edited meanwhile. Starting
+  // another document (newMap, an imported mask, a project, another model) drops it: the
+  // newest action wins and a late result is never applied.
+  bool isSegmentingPhoto() const { return m_segmentId != 0; }
+  // The file name of the photo being segmented ("the photo" when it has none).
+  QString segmentingPhotoName() const;
   // Image-level models: classifies an image (classified follows).
   Status classifyImage(const QString& path);
 
@@ -172,6 +179,8 @@ class StudioSession : public QObject {
   void trajectoryChanged();
   void uncertaintyChanged();
   void photoSegmented();
+  // isSegmentingPhoto() changed.
+  void segmentingPhotoChanged(bool segmenting);
   void editApplied(int resultIndex);
   void classified(const QString& path, const QVector<symmflow::ui::ClassScore>& top);
   void stepReported(const symmflow::StepReport& report);
@@ -182,6 +191,9 @@ class StudioSession : public QObject {
   void onSegmented(const InferenceResult& r);
   // Segments the photo `source` gives (read on the worker thread) at the model size.
   void submitSegmentation(std::function<Result<RgbImage>()> source, const QString& path);
+  // Forgets the pending segmentation (cancelled; its result, even one already on its way,
+  // is ignored).
+  void dropPendingSegmentation();
   void onEdited(const InferenceResult& r);
   void onGenerated(const InferenceResult& r);
   LabelMap modelGridLabels(const LabelMap& map) const;

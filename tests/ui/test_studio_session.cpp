@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <gtest/gtest.h>
 
@@ -225,6 +226,44 @@ TEST_F(SessionFixture, OpenPhotoSegmentsAtThePhotosSize) {
   EXPECT_EQ(doc.referenceLabels(), doc.labels());
   EXPECT_EQ(session.uncertainty().size(), 64u * 48u);
   EXPECT_FALSE(doc.isModified());
+}
+
+// While a photo is segmented the session says so; a new map started meanwhile wins, and the
+// segmentation never replaces it, whether it was still running (slow) or its result was
+// already on its way to the GUI thread (instant).
+TEST_F(SessionFixture, ANewMapStartedDuringASegmentationIsNeverReplacedByIt) {
+  const QString path = writePhoto();
+  for (const int delayMs : {0, 150}) {
+    SCOPED_TRACE(delayMs);
+    fake->stepDelayMs = delayMs;
+    QSignalSpy changed(&session, &StudioSession::segmentingPhotoChanged);
+    QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+    ASSERT_TRUE(session.openPhoto(path).ok());
+    EXPECT_TRUE(session.isSegmentingPhoto());
+    EXPECT_EQ(session.segmentingPhotoName(), "photo.png");
+    if (delayMs == 0) QThread::msleep(100);  // the worker is done; its result waits in the queue
+    session.newMap(2);
+    EXPECT_FALSE(session.isSegmentingPhoto());
+    ASSERT_TRUE(waitIdle());
+    QTest::qWait(50);
+    EXPECT_EQ(segmented.count(), 0);
+    EXPECT_FALSE(doc.hasPhoto());
+    EXPECT_EQ(doc.labels(), LabelMap(32, 24, 2));
+    ASSERT_EQ(changed.count(), 2);
+    EXPECT_TRUE(changed.at(0).at(0).toBool());
+    EXPECT_FALSE(changed.at(1).at(0).toBool());
+  }
+  // Undisturbed, the segmentation ends the state before its map arrives.
+  fake->stepDelayMs = 0;
+  QSignalSpy segmented(&session, &StudioSession::photoSegmented);
+  bool segmentingWhenApplied = true;
+  QObject::connect(&doc, &LabelDocument::documentReset, &session,
+                   [&] { segmentingWhenApplied = session.isSegmentingPhoto(); });
+  ASSERT_TRUE(session.openPhoto(path).ok());
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_FALSE(session.isSegmentingPhoto());
+  EXPECT_FALSE(segmentingWhenApplied);
+  EXPECT_TRUE(doc.hasPhoto());
 }
 
 // A project of a photo brings its segmentation's uncertainty back (the overlay works again).

@@ -31,6 +31,7 @@
 #include "core/imaging/mask_io.h"
 #include "fake_backend.h"
 #include "ui/autosave_manager.h"
+#include "ui/canvas_widget.h"
 #include "ui/file_controller.h"
 #include "ui/label_document.h"
 #include "ui/main_actions.h"
@@ -42,6 +43,7 @@
 #include "ui/results_dock.h"
 #include "ui/settings_store.h"
 #include "ui/studio_session.h"
+#include "ui/tool_controller.h"
 
 using namespace symmflow;
 using namespace symmflow::ui;
@@ -294,6 +296,64 @@ TEST(WindowActions, ExportsNeedResultsAndCompareNeedsAnOriginal) {
   w.session()->newMap(0);
   EXPECT_FALSE(a->exportResult->isEnabled());
   w.document()->markSaved();
+  w.close();
+}
+
+// While a photo is segmented its map is on its way to replace the open one: the canvas takes
+// no strokes (they would be lost), says what is coming, and the edits of the Edit menu are
+// off; all of it comes back with the photo's map.
+TEST(WindowActions, TheMapCannotBeEditedWhileAPhotoIsSegmented) {
+  MainWindow w;
+  auto fake = std::make_shared<test::FakeBackend>();
+  w.session()->setBackend(fake, "/m/fake.safetensors", "00");
+  w.resize(1200, 800);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  CanvasWidget* canvas = w.canvas();
+  LabelDocument* doc = w.document();
+  w.tools()->setTool(ToolId::Brush);
+  const auto stroke = [&](double y) {
+    const auto at = [&](double x) { return canvas->toWidget(QPointF(x, y)).toPoint(); };
+    QTest::mousePress(canvas, Qt::LeftButton, {}, at(2.5));
+    QTest::mouseMove(canvas, at(10.5));
+    QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(20.5));
+  };
+  doc->setCurrentClass(2);
+  stroke(3.5);
+  ASSERT_EQ(doc->undoStack()->count(), 1);
+  doc->markSaved();  // nothing to ask about when the photo opens
+  MainActions* a = w.actions();
+  EXPECT_TRUE(a->undo->isEnabled());
+
+  QTemporaryDir dir;
+  const QString path = dir.filePath("street.png");
+  ASSERT_TRUE(imaging::savePng(RgbImage(64, 48, 150), path.toStdString()).ok());
+  fake->stepDelayMs = 400;
+  QSignalSpy segmented(w.session(), &StudioSession::photoSegmented);
+  ASSERT_TRUE(w.files()->openPhoto(path));
+  EXPECT_TRUE(canvas->busyMessage().contains("street.png")) << canvas->busyMessage().toStdString();
+  EXPECT_FALSE(a->undo->isEnabled());
+  EXPECT_FALSE(a->removeSpecks->isEnabled());
+  EXPECT_FALSE(a->segmentAgain->isEnabled());
+  const LabelMap before = doc->labels();
+  stroke(15.5);
+  EXPECT_EQ(doc->labels(), before);
+  EXPECT_EQ(doc->undoStack()->count(), 1);
+  // A quick segmentation would not flash the veil; a slow one shows it.
+  EXPECT_FALSE(canvas->isVeiled());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return canvas->isVeiled(); }, 1000));
+
+  ASSERT_TRUE(segmented.wait(5000));
+  EXPECT_TRUE(canvas->busyMessage().isEmpty());
+  EXPECT_FALSE(canvas->isVeiled());
+  EXPECT_TRUE(doc->hasPhoto());
+  EXPECT_TRUE(a->removeSpecks->isEnabled());
+  EXPECT_TRUE(a->segmentAgain->isEnabled());
+  const LabelMap segmentation = doc->labels();
+  stroke(8.5);
+  EXPECT_FALSE(doc->labels() == segmentation);
+  EXPECT_TRUE(a->undo->isEnabled());
+  doc->markSaved();
   w.close();
 }
 

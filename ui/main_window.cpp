@@ -567,7 +567,8 @@ void MainWindow::askRemoveSpecks() {
   SpeckDialog dialog(*m_doc, m_speckSize, this);
   if (dialog.exec() != QDialog::Accepted) return;
   m_speckSize = dialog.minPixels();
-  QApplication::setOverrideCursor(Qt::WaitCursor);  // ~0.9 s on a 12 MP map (2-core Xeon)
+  // ~0.05 s on a 12 MP segmentation, seconds on a 12 MP map of noise (2-core Xeon).
+  QApplication::setOverrideCursor(Qt::WaitCursor);
   const QString said = removeSpecksNow(m_speckSize);
   QApplication::restoreOverrideCursor();
   showStatus(said);
@@ -577,10 +578,10 @@ QString MainWindow::removeSpecksNow(int minPixels) {
   const imaging::SpeckReport r = removeSpecks(*m_doc, minPixels);
   if (r.pixels == 0) return tr("No island under %1 pixels to remove.").arg(minPixels);
   const QString islands = islandsPhrase(r.merges);
-  return tr("Merged %1 under %2 pixels into their surroundings (%3 pixels changed; Ctrl+Z undoes it).")
+  return tr("Merged %1 under %2 pixels into their surroundings (%3 changed; Ctrl+Z undoes it).")
       .arg(islands)
       .arg(minPixels)
-      .arg(r.pixels);
+      .arg(pixelsPhrase(r.pixels));
 }
 
 void MainWindow::showStatus(const QString& text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); }

@@ -26,6 +26,10 @@ QString islandsPhrase(int merges) {
   return merges == 1 ? QObject::tr("1 island") : QObject::tr("%1 islands").arg(merges);
 }
 
+QString pixelsPhrase(std::int64_t pixels) {
+  return pixels == 1 ? QObject::tr("1 pixel") : QObject::tr("%1 pixels").arg(pixels);
+}
+
 std::int64_t replaceClass(LabelDocument& doc, int from, int to) {
   const int n = doc.classes().size();
   if (doc.isEmpty() || from == to || from < 0 || to < 0 || from >= n || to >= n || doc.isClassLocked(from)) return 0;

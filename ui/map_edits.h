@@ -22,6 +22,8 @@ std::int64_t defaultSpeckSize(int width, int height);
 
 // "1 island", "8 islands": how many merges a SpeckReport made, for messages.
 QString islandsPhrase(int merges);
+// "1 pixel", "3 pixels".
+QString pixelsPhrase(std::int64_t pixels);
 
 // Every pixel of class `from` becomes `to`. Returns the pixels changed: 0 when `from` is
 // locked, equals `to`, or either id is not a class of the document.

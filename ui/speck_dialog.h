@@ -2,7 +2,7 @@
 #pragma once
 // Edit ▸ Remove specks: asks for the size under which islands merge into the class around
 // them, and says what that size would do to the document's map (counted on a copy a moment
-// after each change; maps over 4 MP only when applied, so typing stays fluent).
+// after each change; a map as fragmented as noise only when applied, so typing stays fluent).
 #include <QDialog>
 #include <QTimer>
 
@@ -30,6 +30,7 @@ class SpeckDialog : public QDialog {
   QSpinBox* m_size;
   QLabel* m_forecast;
   QTimer m_pause;
+  bool m_live = true;  // the map is counted as the size changes
 };
 
 }  // namespace symmflow::ui

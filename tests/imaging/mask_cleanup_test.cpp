@@ -88,6 +88,40 @@ TEST(RemoveSpecks, NothingBelowTwoPixelsAndAMapOfOneClassStays) {
   EXPECT_EQ(removeSpecks(empty, 10).pixels, 0);
 }
 
+// A region is judged whole however its rows join: the three prongs of this U meet only in
+// the row below them.
+TEST(RemoveSpecks, ARegionWhoseRowsJoinBelowIsOneRegion) {
+  const LabelMap u = draw({"0000000", "0101010", "0111110", "0000000"});
+  LabelMap m = u;
+  EXPECT_EQ(removeSpecks(m, 8).pixels, 0) << "8 pixels are not under 8";
+  EXPECT_EQ(m, u);
+  const SpeckReport r = removeSpecks(m, 9);
+  EXPECT_EQ(r.merges, 1);
+  EXPECT_EQ(r.pixels, 8);
+  EXPECT_EQ(m, LabelMap(7, 4, 0));
+}
+
+// Votes are pixels of the border, not neighbouring regions: the 1s have three 4s above them,
+// and 5s on four sides (left, right and two below), a 3 once. The smallest island goes
+// first (the 3, into 5); then the 4s, which see three 1s under them, become 1; the 1s, now
+// beside changed pixels, wait, and in the next pass are 6 pixels: not under 4.
+TEST(RemoveSpecks, BorderPixelsAreTheVotes) {
+  LabelMap m = draw({"54445", "51115", "55355"});
+  const SpeckReport r = removeSpecks(m, 4);
+  EXPECT_EQ(m, draw({"51115", "51115", "55555"}));
+  EXPECT_EQ(r.merges, 2);
+  EXPECT_EQ(r.pixels, 4);
+  LabelMap alone = draw({"55555", "51115", "55355"});
+  removeSpecks(alone, 4);
+  EXPECT_EQ(alone, LabelMap(5, 3, 5)) << "the 3 into 5 first; the 1s beside it wait a pass, then join the 5s";
+}
+
+TEST(RemoveSpecks, CountRunsCountsStretchesOfEqualIdsInEachRow) {
+  EXPECT_EQ(countRuns(draw({"0000", "0110", "1010"})), 1 + 3 + 4);
+  EXPECT_EQ(countRuns(LabelMap(7, 5, 3)), 5);
+  EXPECT_EQ(countRuns(LabelMap()), 0);
+}
+
 // On noise every region that is left is at least as large as asked, or has no other class
 // to merge into; and the merges only ever change small regions' pixels.
 TEST(RemoveSpecks, OnNoiseEveryRegionLeftIsLargeEnough) {

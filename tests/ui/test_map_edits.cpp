@@ -112,6 +112,24 @@ TEST(MapEdits, TheSpeckDialogSaysWhatASizeWouldDoWithoutDoingIt) {
   EXPECT_FALSE(doc.isModified());
 }
 
+// A photo-sized segmentation is counted as the size changes; a map as fragmented as noise
+// (every pixel its own run) only when applied, so the dialog never stalls.
+TEST(MapEdits, TheSpeckDialogCountsLargeMapsLiveButNotNoise) {
+  LabelDocument doc;
+  LabelMap photo(4000, 3000, 0);
+  for (int y = 1000; y < 3000; ++y)
+    for (int x = 0; x < 4000; ++x) photo.at(x, y) = 1;
+  photo.at(2000, 500) = 2;  // one speck in the sky
+  doc.reset(photo, test::threeClasses());
+  SpeckDialog live(doc, 0);
+  EXPECT_EQ(live.forecast().toStdString(), "Would merge 1 island: 1 pixel (under 0.01 % of the map) change class.");
+  LabelMap noise(600, 500);
+  for (std::size_t i = 0; i < noise.ids.size(); ++i) noise.ids[i] = static_cast<std::uint8_t>((i + i / 600) % 2);
+  doc.reset(noise, test::threeClasses());
+  SpeckDialog fragmented(doc, 0);
+  EXPECT_TRUE(fragmented.forecast().contains("counted when you press OK")) << fragmented.forecast().toStdString();
+}
+
 TEST(MapEdits, TheWindowSaysWhatRemoveSpecksDid) {
   MainWindow w;
   w.document()->reset(speckled(), test::threeClasses());

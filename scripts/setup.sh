@@ -157,10 +157,16 @@ fi
 # uninstrumented builds: ASan still checks every access our code makes, but not theirs.
 sanitize() {
   local dir=${SYMMFLOW_ASAN_DIR:-build-asan}
+  # -O1 with line tables only, as the sanitizer docs advise: on this project's 2 cores a
+  # file compiles 2-2.5x faster than at -O2 -g (core/safetensors.cpp: 44 s against 106 s)
+  # and reports still name the function, file and line.
+  local flags="-O1 -g1 -DNDEBUG"
   if [[ ! -f $dir/build.ninja ]] || [[ $(sed -n 's/^SYMMFLOW_SANITIZE:BOOL=//p' "$dir/CMakeCache.txt") != ON ]] \
-     || [[ $(sed -n 's/^SYMMFLOW_WITH_UI:BOOL=//p' "$dir/CMakeCache.txt") != "$with_ui" ]]; then
-    say "configuring $dir/ (RelWithDebInfo, ASan + UBSan, SYMMFLOW_WITH_UI=$with_ui)"
+     || [[ $(sed -n 's/^SYMMFLOW_WITH_UI:BOOL=//p' "$dir/CMakeCache.txt") != "$with_ui" ]] \
+     || [[ $(sed -n 's/^CMAKE_CXX_FLAGS_RELWITHDEBINFO:STRING=//p' "$dir/CMakeCache.txt") != "$flags" ]]; then
+    say "configuring $dir/ (RelWithDebInfo as $flags, ASan + UBSan, SYMMFLOW_WITH_UI=$with_ui)"
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$flags" \
       -DSYMMFLOW_SANITIZE=ON -DSYMMFLOW_WITH_UI="$with_ui"
   fi
   local targets=(symmflow_core_tests symmflow_imaging_tests)

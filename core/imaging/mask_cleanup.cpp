@@ -21,8 +21,8 @@ struct Run {
 };
 
 // The map as runs, their 4-connected regions (a region is a set of runs) and the buffers
-// of a pass, kept from pass to pass. A segmentation of 12 MP has some 10^5 runs, so the
-// passes work on little memory; a map of noise has one run a pixel (~20 bytes a pixel).
+// of a pass, kept from pass to pass. A segmentation of 12 MP has some 2·10^4 runs, so the
+// passes work on little memory; a map of noise has one run a pixel (~40 bytes a pixel).
 struct Runs {
   int width = 0, height = 0;
   std::vector<Run> runs;        // row after row, left to right

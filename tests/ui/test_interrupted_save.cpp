@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QThread>
 #include <csignal>
@@ -160,7 +161,8 @@ TEST_F(InterruptedSave, ProjectKilledAtManyMomentsIsAlwaysOldOrWholeNew) {
   const qint64 saveMs = clock.elapsed();
   ASSERT_EQ(full.exitCode(), 0) << full.readAll().toStdString();
   constexpr int kRuns = 16;
-  int keptOld = 0, gotNew = 0;
+  int keptOld = 0, gotNew = 0, temporaries = 0;
+  const QRegularExpression kQtTemporary(QStringLiteral("^work\\.symmflow\\.[^/]{6}$"));
   for (int i = 0; i < kRuns; ++i) {
     writeAll(projectPath(), m_previousProject);
     const qint64 delayMs = saveMs * i / (kRuns - 4);  // the last few land after the end
@@ -177,10 +179,20 @@ TEST_F(InterruptedSave, ProjectKilledAtManyMomentsIsAlwaysOldOrWholeNew) {
       ++gotNew;
       EXPECT_TRUE(isNewProject(projectPath())) << when << " left a file that is neither";
     }
-    EXPECT_TRUE(leftovers().isEmpty()) << when;
+    // Nothing else is left but, rarely, Qt's own temporary name for the new file: a kill in
+    // the instant between QSaveFile's link of its unnamed file and the rename over the target
+    // leaves "work.symmflow.XXXXXX" (seen once in CI, 2026-11-28). It is removed here so each
+    // kill is judged on its own.
+    for (const QString& name : leftovers()) {
+      EXPECT_TRUE(kQtTemporary.match(name).hasMatch()) << when << " left " << name.toStdString();
+      QFile::remove(m_dir.filePath(name));
+      ++temporaries;
+    }
   }
-  std::printf("[ info ] whole save %lld ms; %d kills kept the old file, %d found the new one\n",
-              static_cast<long long>(saveMs), keptOld, gotNew);
+  std::printf(
+      "[ info ] whole save %lld ms; %d kills kept the old file, %d found the new one, %d left Qt's "
+      "temporary\n",
+      static_cast<long long>(saveMs), keptOld, gotNew, temporaries);
   EXPECT_GT(keptOld, 0);  // some kills really landed before the rename
   EXPECT_GT(gotNew, 0);   // and the late ones after it (the child really saves there)
 }

@@ -1,19 +1,71 @@
 // SPDX-License-Identifier: MIT
 #include "ui/map_edits.h"
 
+#include <QEventLoop>
+#include <QFutureWatcher>
 #include <QObject>
+#include <QProgressDialog>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "ui/label_document.h"
 
 namespace symmflow::ui {
 
-imaging::SpeckReport removeSpecks(LabelDocument& doc, std::int64_t minPixels) {
+namespace {
+
+// imaging::removeSpecks on a worker thread; a local event loop keeps the window painted and
+// a window-modal progress dialog blocks input to it, so the map cannot be edited meanwhile.
+imaging::SpeckReport removeSpecksOnAThread(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep,
+                                           const LabelDocument& doc, std::int64_t runs, QWidget* parent) {
+  std::atomic<bool> cancel{false};
+  bool changed = false;
+  QProgressDialog progress(
+      QObject::tr("Removing specks: this map is very fragmented (%L1 stretches of one class in its "
+                  "rows), so it may take a while.")
+          .arg(runs),
+      QObject::tr("Cancel"), 0, 0, parent);
+  progress.setWindowTitle(QObject::tr("Remove specks"));
+  progress.setWindowModality(Qt::WindowModal);
+  progress.setMinimumDuration(0);
+  progress.setAutoClose(false);
+  progress.setAutoReset(false);
+  QObject::connect(&progress, &QProgressDialog::canceled, [&cancel] { cancel = true; });
+  // Nothing else should change the map while the dialog is up; if something does, the
+  // result would undo it, so it is dropped.
+  const QMetaObject::Connection watch = QObject::connect(&doc, &LabelDocument::labelsChanged, &progress, [&] {
+    changed = true;
+    cancel = true;
+  });
+  QEventLoop loop;
+  QFutureWatcher<imaging::SpeckReport> watcher;
+  QObject::connect(&watcher, &QFutureWatcher<imaging::SpeckReport>::finished, &loop, &QEventLoop::quit);
+  watcher.setFuture(QtConcurrent::run([&] { return imaging::removeSpecks(map, minPixels, keep, &cancel); }));
+  progress.show();
+  if (!watcher.isFinished()) loop.exec();
+  // The loop also ends when the application quits: the thread must be done with `map` first.
+  cancel = cancel || !watcher.isFinished();
+  watcher.waitForFinished();
+  QObject::disconnect(watch);
+  imaging::SpeckReport report = watcher.result();
+  if (changed) report = imaging::SpeckReport{0, 0, true};
+  return report;
+}
+
+}  // namespace
+
+imaging::SpeckReport removeSpecks(LabelDocument& doc, std::int64_t minPixels, QWidget* parent) {
   if (doc.isEmpty()) return {};
   LabelMap map = doc.labels();
-  const imaging::SpeckReport report = imaging::removeSpecks(map, minPixels, doc.lockedMask());
-  if (report.pixels > 0) doc.replaceLabels(std::move(map), QObject::tr("Remove specks"));
+  const std::bitset<256> keep = doc.lockedMask();
+  const std::int64_t runs = imaging::countRuns(map);
+  const imaging::SpeckReport report = parent != nullptr && runs > kSpeckRunsAtOnce
+                                          ? removeSpecksOnAThread(map, minPixels, keep, doc, runs, parent)
+                                          : imaging::removeSpecks(map, minPixels, keep);
+  if (!report.cancelled && report.pixels > 0) doc.replaceLabels(std::move(map), QObject::tr("Remove specks"));
   return report;
 }
 
@@ -23,11 +75,11 @@ std::int64_t defaultSpeckSize(int width, int height) {
 }
 
 QString islandsPhrase(int merges) {
-  return merges == 1 ? QObject::tr("1 island") : QObject::tr("%1 islands").arg(merges);
+  return merges == 1 ? QObject::tr("1 island") : QObject::tr("%L1 islands").arg(merges);
 }
 
 QString pixelsPhrase(std::int64_t pixels) {
-  return pixels == 1 ? QObject::tr("1 pixel") : QObject::tr("%1 pixels").arg(pixels);
+  return pixels == 1 ? QObject::tr("1 pixel") : QObject::tr("%L1 pixels").arg(pixels);
 }
 
 std::int64_t replaceClass(LabelDocument& doc, int from, int to) {

@@ -13,12 +13,6 @@
 #include "ui/map_edits.h"
 
 namespace symmflow::ui {
-namespace {
-// Runs (imaging::countRuns): a 12 MP segmentation has some 2·10^4; a 520×520 map of noise of 12
-// classes has this many, and takes 0.16–0.24 s to count on a 2-core AMD EPYC.
-constexpr std::int64_t kCountedLive = 250'000;
-}  // namespace
-
 SpeckDialog::SpeckDialog(const LabelDocument& doc, int initialSize, QWidget* parent) : QDialog(parent), m_doc(doc) {
   setWindowTitle(tr("Remove specks"));
   auto* v = new QVBoxLayout(this);
@@ -47,7 +41,7 @@ SpeckDialog::SpeckDialog(const LabelDocument& doc, int initialSize, QWidget* par
   m_pause.setSingleShot(true);
   m_pause.setInterval(200);
   connect(&m_pause, &QTimer::timeout, this, &SpeckDialog::countNow);
-  m_live = imaging::countRuns(doc.labels()) <= kCountedLive;
+  m_live = imaging::countRuns(doc.labels()) <= kSpeckRunsAtOnce;
   connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this] {
     if (m_live) m_forecast->setText(tr("Counting…"));
     m_pause.start();

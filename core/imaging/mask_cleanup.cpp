@@ -109,11 +109,17 @@ struct Runs {
   }
 };
 
+bool stopped(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+
 // One pass: finds the map's 4-connected regions, then merges the small ones whose
-// neighbourhood has not changed in this pass, smallest first. Returns how many it merged.
-int onePass(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep, Runs& m) {
+// neighbourhood has not changed in this pass, smallest first. Returns how many it merged, or
+// -1 when `cancel` was set (the map is then unchanged by this pass).
+int onePass(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep, Runs& m,
+            const std::atomic<bool>* cancel) {
   m.read(map);
+  if (stopped(cancel)) return -1;
   m.connect();
+  if (stopped(cancel)) return -1;
   const auto regions = static_cast<Index>(m.size.size());
   const auto n = static_cast<Index>(m.runs.size());
 
@@ -149,6 +155,7 @@ int onePass(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep,
   std::array<std::int64_t, 256> votes{};  // zero between regions: only the classes voted for are reset
   std::vector<std::uint8_t> voted;
   for (Index k = 0; k < static_cast<Index>(small.size()); ++k) {
+    if (k % 8192 == 0 && stopped(cancel)) return -1;  // nothing is written before the loop ends
     const Index self = small[k];
     bool wait = false;
     // Each outside 4-neighbour pixel is one vote for its class.
@@ -211,7 +218,8 @@ std::int64_t countRuns(const LabelMap& map) {
   return runs;
 }
 
-SpeckReport removeSpecks(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep) {
+SpeckReport removeSpecks(LabelMap& map, std::int64_t minPixels, const std::bitset<256>& keep,
+                         const std::atomic<bool>* cancel) {
   SpeckReport total;
   const std::int64_t pixels = map.empty() ? 0 : static_cast<std::int64_t>(map.width) * map.height;
   if (minPixels <= 1 || pixels == 0 || pixels >= std::int64_t{1} << 31 ||
@@ -220,7 +228,11 @@ SpeckReport removeSpecks(LabelMap& map, std::int64_t minPixels, const std::bitse
   const std::vector<std::uint8_t> before = map.ids;
   Runs scratch;
   for (int pass = 0; pass < 16; ++pass) {
-    const int merged = onePass(map, minPixels, keep, scratch);
+    const int merged = onePass(map, minPixels, keep, scratch, cancel);
+    if (merged < 0) {
+      map.ids = before;
+      return SpeckReport{0, 0, true};
+    }
     if (merged == 0) break;
     total.merges += merged;
   }

@@ -2,7 +2,10 @@
 // removeSpecks: small islands merge into what surrounds them; nothing else moves.
 #include "core/imaging/mask_cleanup.h"
 
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +123,35 @@ TEST(RemoveSpecks, CountRunsCountsStretchesOfEqualIdsInEachRow) {
   EXPECT_EQ(countRuns(draw({"0000", "0110", "1010"})), 1 + 3 + 4);
   EXPECT_EQ(countRuns(LabelMap(7, 5, 3)), 5);
   EXPECT_EQ(countRuns(LabelMap()), 0);
+}
+
+// A cancel flag stops it and leaves the map as it was: set before it starts, or by another
+// thread while it works on noise (which takes seconds).
+TEST(RemoveSpecks, CancelledItLeavesTheMapAsItWas) {
+  std::mt19937 rng(3);
+  LabelMap noise(1200, 1000);
+  for (auto& id : noise.ids) id = static_cast<std::uint8_t>(rng() % 4);
+  const LabelMap before = noise;
+  std::atomic<bool> cancel{true};
+  SpeckReport r = removeSpecks(noise, 50, {}, &cancel);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(r.merges, 0);
+  EXPECT_EQ(r.pixels, 0);
+  EXPECT_EQ(noise.ids, before.ids);
+
+  cancel = false;
+  std::thread worker([&] { r = removeSpecks(noise, 50, {}, &cancel); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  cancel = true;
+  worker.join();
+  EXPECT_TRUE(r.cancelled) << "a pass on 1.2 MP of noise takes more than 20 ms";
+  EXPECT_EQ(noise.ids, before.ids);
+
+  // Not cancelled, the same call cleans the map.
+  cancel = false;
+  r = removeSpecks(noise, 50, {}, &cancel);
+  EXPECT_FALSE(r.cancelled);
+  EXPECT_GT(r.pixels, 0);
 }
 
 // On noise every region that is left is at least as large as asked, or has no other class

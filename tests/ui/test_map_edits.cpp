@@ -2,7 +2,10 @@
 // Whole-map edits: Remove specks and Replace all with, each one undoable step that respects
 // locked classes.
 #include <QAction>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QTest>
+#include <QTimer>
 
 #include <gtest/gtest.h>
 
@@ -140,6 +143,42 @@ TEST(MapEdits, TheWindowSaysWhatRemoveSpecksDid) {
   // An image-level model's 1x1 map has no islands to speak of.
   w.document()->reset(LabelMap(1, 1, 0), test::threeClasses());
   EXPECT_FALSE(w.actions()->removeSpecks->isEnabled());
+  w.document()->markSaved();
+  w.close();
+}
+
+// A map as fragmented as noise is cleaned on a thread behind a progress dialog: the result is
+// the same as at once, one undoable step; Cancel leaves the map and the undo stack alone.
+TEST(MapEdits, NoiseIsCleanedBehindAProgressDialogThatCanCancel) {
+  LabelMap noise(1600, 1200);
+  for (std::size_t i = 0; i < noise.ids.size(); ++i) noise.ids[i] = static_cast<std::uint8_t>((i + i / 1600) % 3);
+  ASSERT_GT(imaging::countRuns(noise), kSpeckRunsAtOnce);
+  LabelMap expected = noise;
+  imaging::removeSpecks(expected, 5);
+
+  MainWindow w;
+  w.show();
+  w.document()->reset(noise, test::threeClasses());
+  // Cancel as soon as the dialog is up: a pass over 1.9 M runs takes far longer.
+  bool sawDialog = false;
+  QTimer::singleShot(0, &w, [&] {
+    if (auto* progress = w.findChild<QProgressDialog*>()) {
+      sawDialog = progress->isVisible() && progress->isModal();
+      if (auto* button = progress->findChild<QPushButton*>()) button->click();
+    }
+  });
+  EXPECT_EQ(w.removeSpecksNow(5).toStdString(), "Remove specks was cancelled: the map is as it was.");
+  EXPECT_TRUE(sawDialog);
+  EXPECT_EQ(w.document()->labels().ids, noise.ids);
+  EXPECT_EQ(w.document()->undoStack()->count(), 0);
+  EXPECT_EQ(w.findChild<QProgressDialog*>(), nullptr) << "the dialog is gone";
+
+  const QString said = w.removeSpecksNow(5);
+  EXPECT_TRUE(said.startsWith("Merged ")) << said.toStdString();
+  EXPECT_EQ(w.document()->labels().ids, expected.ids);
+  ASSERT_EQ(w.document()->undoStack()->count(), 1);
+  w.document()->undoStack()->undo();
+  EXPECT_EQ(w.document()->labels().ids, noise.ids);
   w.document()->markSaved();
   w.close();
 }

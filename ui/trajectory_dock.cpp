@@ -277,7 +277,9 @@ void TrajectoryDock::showStep(int index) {
   const QString caption = m_session->trajectoryCaption();
   if (index < 0 || index >= static_cast<int>(steps.size())) {
     m_stepLabel->setText(tr("No generation yet"));
-    m_caption->setText(caption);
+    m_caption->setText(!caption.isEmpty() ? caption
+                                          : tr("Generate, or edit a photo's map and Apply edit: each step of the flow "
+                                               "is kept here. A segmentation is one step, with no flow to show."));
     m_yHatTitle->setText(tr("ŷ<sub>0</sub> estimate"));
     for (auto* l : {m_xImage, m_yImage, m_yHatImage}) {
       l->setPixmap({});

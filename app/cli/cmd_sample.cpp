@@ -17,6 +17,7 @@
 #include "core/engine.h"
 #include "core/imaging/composite.h"
 #include "core/imaging/dataset_folder.h"
+#include "core/imaging/flow_strip.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_cleanup.h"
@@ -153,13 +154,28 @@ Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
   job.framing = imaging::makeFraming(job.photo.width, job.photo.height, info.imageWidth(), info.imageHeight());
   return job;
 }
+
+// Writes the flow of each of `count` batch items (numbered like the outputs) when `path` is
+// not empty.
+Status writeFlows(const std::vector<StepReport>& steps, int count, const std::string& path, const ClassList& classes) {
+  if (path.empty()) return {};
+  for (int i = 0; i < count; ++i) {
+    const RgbImage strip = imaging::drawFlowStrip(imaging::layoutFlowStrip(imaging::flowFrames(steps, i), classes));
+    if (strip.empty()) return Error{"the run kept no pictures of its flow"};
+    const std::string file = numbered(path, i, count);
+    if (auto s = imaging::savePng(strip, file); !s) return s;
+    std::cout << "wrote " << file << " (the flow, " << std::min<std::size_t>(steps.size(), 11) << " of " << steps.size()
+              << " points)" << std::endl;
+  }
+  return {};
+}
 }  // namespace
 
 void registerGenerate(CLI::App& app, int& exitCode) {
   auto* cmd =
       app.add_subcommand("generate", "Label map (or class name) -> image; a folder of maps -> image/mask pairs");
   static Common c;
-  static std::string mask, label, output, preview;
+  static std::string mask, label, output, preview, flow;
   static int count = 1, tries = 4;
   static bool snap = false, readBack = false;
   static double minReadBack = 0.0;
@@ -174,6 +190,11 @@ void registerGenerate(CLI::App& app, int& exitCode) {
   cmd->add_option("--count", count, "variations (seeds seed, seed+1, ...)")->check(CLI::Range(1, 64));
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->add_option("--mask-preview", preview, "also write the label map used, in class colours (model size)")
+      ->check(OutputFolderExists & PngOutput);
+  cmd->add_option("--flow", flow,
+                  "also write the flow as one picture, for a figure: x_t, y_t and the one-step label "
+                  "estimate at up to 11 points from noise (t = 0) to the image (.png; with --count N, "
+                  "FLOW_0.png ...)")
       ->check(OutputFolderExists & PngOutput);
   cmd->add_flag("--read-back", readBack,
                 "segment each image made and print the share of the map's pixels it reads back as painted "
@@ -197,6 +218,11 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     }
     if (folder && !preview.empty()) {
       exitCode = fail("--mask-preview is for one label map; a folder's pairs are in <output>/masks");
+      return;
+    }
+    if (!flow.empty() && (folder || minReadBack > 0.0)) {
+      exitCode = fail(folder ? "--flow is for one label map: give a .png map, not a folder"
+                             : "--flow shows the flow of one draw; --min-read-back may draw again: use one of them");
       return;
     }
     std::vector<std::string> maps;
@@ -233,8 +259,15 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     int unwritten = 0;
     auto generateFrom = [&](const LabelMap& labels, const std::function<std::string(int)>& imagePath,
                             const std::function<std::string(int)>& maskPath) -> Status {
-      auto images = engine.generate(labels, p);
+      std::vector<StepReport> steps;
+      CallControl control;
+      if (!flow.empty()) {
+        control.previews = true;
+        control.progress = [&steps](const StepReport& s) { steps.push_back(s); };
+      }
+      auto images = engine.generate(labels, p, control);
       if (!images) return Error{images.error()};
+      if (auto s = writeFlows(steps, count, flow, info.classes); !s) return s;
       for (int i = 0; i < count; ++i) {
         Common ci = c;
         ci.seed = c.seed + static_cast<std::uint64_t>(i);
@@ -484,7 +517,7 @@ void registerClassify(CLI::App& app, int& exitCode) {
 void registerEdit(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("edit", "Round trip: photo + edited label map -> photo with only the edit changed");
   static Common c;
-  static std::string input, mask, output, before;
+  static std::string input, mask, output, before, flow;
   static float feather = 3.0f;
   static bool reroll = false, snap = false;
   addCommon(cmd, c, 10);
@@ -494,6 +527,10 @@ void registerEdit(CLI::App& app, int& exitCode) {
       ->required()
       ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--before", before, "also write the inversion's label map (index PNG at model size)")
+      ->check(OutputFolderExists & PngOutput);
+  cmd->add_option("--flow", flow,
+                  "also write the edit's flow as one picture: x_t, y_t and the one-step label estimate "
+                  "at up to 11 points from the inverted noise (t = 0) to the edited image (.png, model size)")
       ->check(OutputFolderExists & PngOutput);
   cmd->add_option("--feather", feather, "feather of the composited region, in photo pixels");
   cmd->add_flag("--reroll", reroll, "fresh noise (from --seed) inside the changed region");
@@ -534,9 +571,19 @@ void registerEdit(CLI::App& app, int& exitCode) {
     ep.solver = job->solver;
     ep.rerollChanged = reroll;
     ep.seed = c.seed;
-    auto out = engine.edit(*inv, *edited, ep);
+    std::vector<StepReport> steps;
+    CallControl control;
+    if (!flow.empty()) {
+      control.previews = true;
+      control.progress = [&steps](const StepReport& s) { steps.push_back(s); };
+    }
+    auto out = engine.edit(*inv, *edited, ep, control);
     if (!out) {
       exitCode = fail(out.error());
+      return;
+    }
+    if (auto s = writeFlows(steps, 1, flow, info.classes); !s) {
+      exitCode = fail(s.error());
       return;
     }
     auto changedModel = imaging::changedMask(inv->labels(), *edited);

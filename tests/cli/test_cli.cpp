@@ -209,6 +209,48 @@ TEST_F(Cli, EditRoundTripKeepsFarPixels) {
   EXPECT_EQ(e->width, 32);
 }
 
+// --flow: x_t, y_t and the estimate at each of the 4 points of a 3-step run, 16x16 pictures
+// scaled 6x, the last x_t being the image written.
+TEST_F(Cli, GenerateAndEditWriteTheFlowAsOnePicture) {
+  const auto mask = p("val/masks/scene0.png");
+  auto g = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("fg.png") + " --flow " +
+               p("flow.png") + " --steps 3 --seed 2 --count 2");
+  ASSERT_EQ(g.code, 0) << g.out;
+  EXPECT_NE(g.out.find("flow_1.png (the flow, 4 of 4 points)"), std::string::npos) << g.out;
+  for (int i = 0; i < 2; ++i) {
+    auto strip = imaging::loadImage(p("flow_" + std::to_string(i) + ".png"));
+    auto image = imaging::loadImage(p("fg_" + std::to_string(i) + ".png"));
+    ASSERT_TRUE(strip.ok() && image.ok()) << strip.error();
+    ASSERT_EQ(strip->width, 34 + 4 * 96 + 3 * 4);
+    ASSERT_EQ(strip->height, 20 + 3 * 96 + 2 * 4);
+    int worst = 0;
+    for (int y = 0; y < 16; ++y)
+      for (int x = 0; x < 16; ++x)
+        for (int k = 0; k < 3; ++k)
+          worst =
+              std::max(worst, std::abs(strip->at(34 + 3 * 100 + 6 * x + 3, 20 + 6 * y + 3)[k] - image->at(x, y)[k]));
+    EXPECT_LE(worst, 2) << "variation " << i << ": the last x_t is the image written";
+  }
+  auto e = run("edit -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " --mask " +
+               p("val/masks/scene2.png") + " -o " + p("fe.png") + " --steps 3 --flow " + p("eflow.png"));
+  ASSERT_EQ(e.code, 0) << e.out;
+  auto edited = imaging::loadImage(p("eflow.png"));
+  ASSERT_TRUE(edited.ok()) << edited.error();
+  EXPECT_EQ(edited->width, 34 + 4 * 96 + 3 * 4);
+
+  const std::string gen = "generate -m " + p("m.safetensors") + " --steps 2 ";
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {"--mask " + p("val/masks/") + " -o " + p("fgdir/") + " --flow " + p("x.png"),
+            "--flow is for one label map"},
+           {"--mask " + mask + " -o " + p("x.png") + " --min-read-back 0.5 --flow " + p("y.png"),
+            "--min-read-back may draw again"},
+           {"--mask " + mask + " -o " + p("x.png") + " --flow " + p("y.jpg"), "name it .png"}}) {
+    auto r = run(gen + args);
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.out.find(said), std::string::npos) << r.out;
+  }
+}
+
 TEST_F(Cli, EvalPrintsMetricsAsJson) {
   auto r = run("eval -m " + p("m.safetensors") + " --shard " + p("val.safetensors") + " --json");
   ASSERT_EQ(r.code, 0) << r.out;

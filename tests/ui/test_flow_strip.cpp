@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The flow as one picture: which points, where each preview lands, and the dock's Save.
+// The flow as one picture in the studio: each item's previews in their cells, words by
+// QPainter, and the dock's Save. The layout itself: tests/imaging/flow_strip_test.cpp.
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,18 +19,6 @@
 
 namespace symmflow::ui {
 namespace {
-
-TEST(FlowStrip, ColumnsAreEveryPointOrAnEvenSpreadWithBothEnds) {
-  EXPECT_EQ(stripColumns(5, 11), (std::vector<int>{0, 1, 2, 3, 4}));
-  EXPECT_EQ(stripColumns(26, 6), (std::vector<int>{0, 5, 10, 15, 20, 25}));
-  const auto many = stripColumns(1001, 11);
-  ASSERT_EQ(many.size(), 11u);
-  EXPECT_EQ(many.front(), 0);
-  EXPECT_EQ(many.back(), 1000);
-  EXPECT_TRUE(std::is_sorted(many.begin(), many.end()));
-  EXPECT_EQ(stripColumns(7, 1), (std::vector<int>{0, 6})) << "both ends at least";
-  EXPECT_TRUE(stripColumns(0, 11).empty());
-}
 
 // Three points of a batch of two; item `i` at point k is a solid (40k + i, 20, 30) image,
 // its map all class k % 3; only the end has an estimate (class 2).
@@ -55,7 +44,7 @@ std::vector<StepReport> threePoints() {
   return steps;
 }
 
-TEST(FlowStrip, EachPreviewLandsInItsCellScaledToAtLeast96Pixels) {
+TEST(FlowStripPicture, EachPreviewLandsInItsCellScaledToAtLeast96Pixels) {
   const ClassList classes = test::threeClasses();
   const QImage strip = flowStrip(threePoints(), 1, classes);
   // 4x3 previews scaled 24x: cells of 96x72, 3 columns and 3 rows with 4-pixel gaps, the row
@@ -72,7 +61,7 @@ TEST(FlowStrip, EachPreviewLandsInItsCellScaledToAtLeast96Pixels) {
   EXPECT_EQ(strip.pixelColor(QPoint(34 + 96 + 1, 100)), QColor(Qt::white)) << "the gap";
 }
 
-TEST(FlowStrip, WithoutEstimatesTwoRowsAndWithoutPicturesNothing) {
+TEST(FlowStripPicture, WithoutEstimatesTwoRowsAndWithoutPicturesNothing) {
   auto steps = threePoints();
   steps[2].items[0].yHat = {};
   steps[2].items[1].yHat = {};
@@ -82,7 +71,7 @@ TEST(FlowStrip, WithoutEstimatesTwoRowsAndWithoutPicturesNothing) {
   EXPECT_TRUE(flowStrip(steps, 0, test::threeClasses()).isNull());
 }
 
-TEST(FlowStrip, TheTrajectoryDockSavesTheShownFlowAsAPng) {
+TEST(FlowStripPicture, TheTrajectoryDockSavesTheShownFlowAsAPng) {
   QTemporaryDir dir;
   MainWindow w;
   w.session()->setBackend(std::make_shared<test::FakeBackend>(), "/m/fake.safetensors", "00");

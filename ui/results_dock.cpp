@@ -4,8 +4,10 @@
 #include <QAction>
 #include <QFontMetrics>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QListWidget>
 #include <QPainter>
+#include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -36,7 +38,18 @@ ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* ex
   m_list->setGridSize(QSize(kThumb + 48, kThumb + fontMetrics().height() + 16));
   m_list->setTextElideMode(Qt::ElideMiddle);
   m_list->setMinimumHeight(kThumb + 56);
-  v->addWidget(m_list, 1);
+  m_hint = new QLabel(tr("Each Generate, and each Apply edit on a photo, adds its images here: the latest "
+                         "batch is framed in blue. Click one to show it and its flow; Export result… saves "
+                         "it with its label map as an image/mask pair."),
+                      body);
+  m_hint->setWordWrap(true);
+  m_hint->setAlignment(Qt::AlignCenter);
+  m_hint->setMargin(16);
+  m_hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  m_pages = new QStackedWidget(body);
+  m_pages->addWidget(m_hint);
+  m_pages->addWidget(m_list);
+  v->addWidget(m_pages, 1);
   auto* h = new QHBoxLayout();
   for (QAction* a : {exportOne, exportBatch}) {
     auto* b = new QToolButton(body);
@@ -64,6 +77,10 @@ ResultsDock::ResultsDock(StudioSession* session, QAction* exportOne, QAction* ex
   });
   rebuild();
 }
+
+QString ResultsDock::emptyHint() const { return m_hint->text(); }
+
+bool ResultsDock::showsHint() const { return m_pages->currentWidget() == m_hint; }
 
 void ResultsDock::rebuild() {
   m_updating = true;
@@ -119,6 +136,7 @@ void ResultsDock::rebuild() {
                           ? tr("\nreads back as its map on %1 % of the pixels").arg(100.0 * pv.readBack, 0, 'f', 1)
                           : QString()));
   }
+  m_pages->setCurrentWidget(results.empty() ? static_cast<QWidget*>(m_hint) : m_list);
   const int cur = m_session->currentResult();
   if (cur >= 0 && cur < m_list->count()) {
     m_list->setCurrentRow(cur);

@@ -6,8 +6,10 @@
 // on the latest batch.
 #include <QDockWidget>
 
-class QListWidget;
 class QAction;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
 
 namespace symmflow::ui {
 
@@ -18,11 +20,16 @@ class ResultsDock : public QDockWidget {
  public:
   ResultsDock(StudioSession* session, QAction* exportOne, QAction* exportBatch, QWidget* parent = nullptr);
   QListWidget* list() const { return m_list; }
+  // What the dock says while it has no result (shown instead of the empty list).
+  QString emptyHint() const;
+  bool showsHint() const;
 
  private:
   void rebuild();
 
   StudioSession* m_session;
+  QStackedWidget* m_pages;  // the hint while empty, else the list
+  QLabel* m_hint;
   QListWidget* m_list;
   bool m_updating = false;
 };

@@ -267,7 +267,6 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       }
       auto images = engine.generate(labels, p, control);
       if (!images) return Error{images.error()};
-      if (auto s = writeFlows(steps, count, flow, info.classes); !s) return s;
       for (int i = 0; i < count; ++i) {
         Common ci = c;
         ci.seed = c.seed + static_cast<std::uint64_t>(i);
@@ -318,7 +317,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
           if (auto s = imaging::saveIndexMask(atImage, maskPath(i), text); !s) return s;
         }
       }
-      return {};
+      return writeFlows(steps, count, flow, info.classes);
     };
     if (folder) {
       exitCode = forEachInput(maps, "generated from", "label maps", [&](const std::string& in) -> Status {

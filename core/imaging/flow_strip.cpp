@@ -69,7 +69,7 @@ FlowStripLayout layoutFlowStrip(const std::vector<FlowFrame>& frames, const Clas
     const int x0 = kLeft + k * (cw + kGap);
     char heading[32];
     std::snprintf(heading, sizeof heading, "t = %.2f", f.t);
-    layout.words.push_back({x0, 0, cw, kTop, false, heading, heading});
+    layout.words.push_back({x0, 0, cw, kTop, false, heading, heading, false});
     const RgbImage cells[3] = {f.x, colorize(f.y, classes, IgnoreStyle::Checker),
                                f.yHat.empty() ? RgbImage() : colorize(f.yHat, classes, IgnoreStyle::Checker)};
     for (int r = 0; r < rows; ++r) {
@@ -80,9 +80,9 @@ FlowStripLayout layoutFlowStrip(const std::vector<FlowFrame>& frames, const Clas
         paste(layout.image, cells[r], x0, y0, cw, ch);  // y_t may be at the label resolution
     }
   }
-  const char* names[3][2] = {{"x_t", "x_t"}, {"y_t", "y_t"}, {"ŷ0", "y^0"}};
+  const char* names[3][2] = {{"x_t", "x_t"}, {"y_t", "y_t"}, {"ŷ0", "y0"}};
   for (int r = 0; r < rows; ++r)
-    layout.words.push_back({0, kTop + r * (ch + kGap), kLeft - 4, ch, true, names[r][0], names[r][1]});
+    layout.words.push_back({0, kTop + r * (ch + kGap), kLeft - 4, ch, true, names[r][0], names[r][1], r == 2});
   return layout;
 }
 
@@ -98,6 +98,14 @@ RgbImage drawFlowStrip(const FlowStripLayout& layout) {
     const int x = w.alignRight ? w.x + w.width - size.width : w.x + (w.width - size.width) / 2;
     const int y = w.y + (w.height + size.height) / 2;
     cv::putText(m, w.ascii, cv::Point(x, y), kFont, kScale, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+    if (w.hat && !w.ascii.empty()) {
+      // Over the first letter, above the height of a lower-case letter (about 60 % of a capital's).
+      const int letter = cv::getTextSize(w.ascii.substr(0, 1), kFont, kScale, 1, &baseline).width;
+      const int top = y - size.height * 6 / 10 - 3;
+      const cv::Point left(x + 1, top), apex(x + letter / 2, top - 3), right(x + letter - 1, top);
+      cv::line(m, left, apex, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+      cv::line(m, apex, right, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+    }
   }
   return out;
 }

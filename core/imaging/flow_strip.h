@@ -22,12 +22,14 @@ struct FlowFrame {
 };
 
 // A word of the picture and the box it is centred in (headings) or right-aligned in, centred
-// vertically (row names). `text` is UTF-8 ("ŷ0"); `ascii` the same for fonts without it.
+// vertically (row names). `text` is UTF-8 ("ŷ0"); `ascii` the same for fonts without it
+// ("y0" with `hat`: a circumflex goes over its first letter).
 struct StripWord {
   int x = 0, y = 0, width = 0, height = 0;
   bool alignRight = false;
   std::string text;
   std::string ascii;
+  bool hat = false;
 };
 
 struct FlowStripLayout {

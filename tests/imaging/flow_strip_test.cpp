@@ -73,7 +73,8 @@ TEST(FlowStrip, EachPictureLandsInItsCellScaledToAtLeast96Pixels) {
   EXPECT_EQ(s.words[1].text, "t = 0.50");
   EXPECT_EQ(s.words[1].x, 34 + 100);
   EXPECT_EQ(s.words[5].text, "ŷ0");
-  EXPECT_EQ(s.words[5].ascii, "y^0");
+  EXPECT_EQ(s.words[5].ascii, "y0");
+  EXPECT_TRUE(s.words[5].hat);
   EXPECT_TRUE(s.words[5].alignRight);
   EXPECT_EQ(s.words[5].y, 20 + 2 * 76);
 }

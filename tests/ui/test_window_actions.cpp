@@ -379,6 +379,7 @@ TEST(WindowActions, MismatchedClassesShowAPersistentNote) {
   w.close();
 }
 
+// ... and an empty results dock says what will come in it.
 TEST(WindowActions, SelectedSwatchesAndThumbnailsKeepTheirColours) {
   LabelDocument doc;
   ClassList classes;
@@ -395,8 +396,11 @@ TEST(WindowActions, SelectedSwatchesAndThumbnailsKeepTheirColours) {
   StudioSession session(&doc);
   session.setBackend(std::make_shared<test::FakeBackend>(), "/m/fake.safetensors", "00");
   ResultsDock results(&session, new QAction(&dock), new QAction(&dock));
+  EXPECT_TRUE(results.showsHint()) << "an empty dock says what comes in it";
+  EXPECT_TRUE(results.emptyHint().contains("Generate"));
   session.generate();
   ASSERT_TRUE(QTest::qWaitFor([&] { return results.list()->count() == 1; }, 5000));
+  EXPECT_FALSE(results.showsHint());
   const QIcon thumb = results.list()->item(0)->icon();
   EXPECT_EQ(thumb.pixmap(QSize(128, 128), QIcon::Selected).toImage(),
             thumb.pixmap(QSize(128, 128), QIcon::Normal).toImage());

@@ -12,6 +12,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/folder_jobs.h"
+#include "app/cli/output_paths.h"
 #include "app/cli/read_back.h"
 #include "app/cli/whole_photo.h"
 #include "core/engine.h"
@@ -240,6 +241,25 @@ void registerGenerate(CLI::App& app, int& exitCode) {
           return;
         }
     }
+    // No output may replace a label map read or another output (before the model loads).
+    for (const std::string& in : folder ? maps : std::vector<std::string>{mask}) {
+      const std::string stem = fs::path(in).stem().string();
+      std::vector<NamedPath> outs{{"--mask-preview", preview, ""}};
+      for (int i = 0; i < count; ++i) {
+        const std::string name = count == 1 ? stem : stem + "_" + std::to_string(i);
+        if (folder) {
+          outs.push_back({"-o", pngInFolder((fs::path(output) / "images").string(), name), ""});
+          outs.push_back({"-o", pngInFolder((fs::path(output) / "masks").string(), name), ""});
+        } else {
+          outs.push_back({"-o", numbered(output, i, count), ""});
+          if (!flow.empty()) outs.push_back({"--flow", numbered(flow, i, count), ""});
+        }
+      }
+      if (auto s = checkOutputs({{"--mask", in, "the label map"}}, outs); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
+    }
     auto job = openEngineJob(c);
     if (!job) {
       exitCode = fail(job.error());
@@ -415,6 +435,20 @@ void registerSegment(CLI::App& app, int& exitCode) {
       exitCode = fail(probe.error());  // before the model loads
       return;
     }
+    // No mask may replace a photo or the other mask.
+    if (auto s = checkOutputs({}, {{"-o", output, ""}, {"--color", color, ""}}); !s) {
+      exitCode = fail(s.error());
+      return;
+    }
+    for (const std::string& in : photos) {
+      const std::string stem = fs::path(in).stem().string();
+      const std::string out = folder ? pngInFolder(output, stem) : output;
+      const std::string colorOut = !folder || color.empty() ? color : pngInFolder(color, stem);
+      if (auto s = checkOutputs({{"-i", in, "the photo"}}, {{"-o", out, ""}, {"--color", colorOut, ""}}); !s) {
+        exitCode = fail(s.error());
+        return;
+      }
+    }
     auto job = openEngineJob(c);
     if (!job) {
       exitCode = fail(job.error());
@@ -535,6 +569,12 @@ void registerEdit(CLI::App& app, int& exitCode) {
   cmd->add_flag("--reroll", reroll, "fresh noise (from --seed) inside the changed region");
   cmd->add_flag("--snap", snap, "snap unknown colours/ids to the nearest class instead of failing");
   cmd->callback([&exitCode] {
+    if (auto s = checkOutputs({{"-i", input, "the photo"}, {"--mask", mask, "the edited label map"}},
+                              {{"-o", output, ""}, {"--before", before, ""}, {"--flow", flow, ""}});
+        !s) {
+      exitCode = fail(s.error());
+      return;
+    }
     auto job = openPhotoJob(c, input);
     if (!job) {
       exitCode = fail(job.error());

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/cli/commands.h"
+#include "app/cli/output_paths.h"
 #include "core/trainer.h"
 #ifdef SYMMFLOW_HAVE_IMAGING
 #include "core/imaging/image_io.h"
@@ -84,6 +85,13 @@ void registerTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--dtype", dtype, "weights in the model file: f16 | bf16 | f32");
   cmd->add_option("--hardware", o.trainedOn, "hardware description recorded in the model file");
   cmd->callback([&exitCode] {
+    if (auto s = checkOutputs(
+            {{"--train", o.trainShard, "the training shard"}, {"--val", o.valShard, "the validation shard"}},
+            {{"-o", o.output, ""}});
+        !s) {
+      exitCode = fail(s.error());
+      return;
+    }
     if (!parseIntList(mult, o.config.channelMult) || o.config.channelMult.empty()) {
       exitCode = fail("--mult must be a comma-separated list of integers, e.g. 1,2,2,4");
       return;

@@ -555,6 +555,53 @@ TEST_F(Cli, PackNamesTheFilesItLeavesOut) {
   }
 }
 
+// An output that names a file the command reads (by another spelling, a symbolic or a hard
+// link too), or another output, is refused before the model loads, and the file is left alone.
+TEST_F(Cli, OutputsNeverReplaceWhatTheyRead) {
+  fs::create_directories(p("own"));
+  fs::copy_file(p("val/images/scene1.png"), p("own/photo.png"), fs::copy_options::overwrite_existing);
+  fs::copy_file(p("val/masks/scene1.png"), p("own/map.png"), fs::copy_options::overwrite_existing);
+  fs::remove(p("own/link.png"));
+  fs::create_symlink(p("own/photo.png"), p("own/link.png"));
+  fs::remove(p("own/hard.png"));
+  fs::create_hard_link(p("own/map.png"), p("own/hard.png"));
+  const auto photoBytes = *imaging::fileSha256(p("own/photo.png"));
+  const auto mapBytes = *imaging::fileSha256(p("own/map.png"));
+  const auto shardBytes = *imaging::fileSha256(p("train.safetensors"));
+  const std::string m = "-m " + p("m.safetensors") + " ";
+  const std::string other = p("own/other.png");
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {"segment " + m + "-i " + p("own/photo.png") + " -o " + p("own/../own/./photo.png"),
+            "is the photo given with -i: writing it would replace the photo"},
+           {"segment " + m + "-i " + p("own/link.png") + " -o " + p("own/photo.png"), "is the photo given with -i"},
+           {"segment " + m + "-i " + p("own/photo.png") + " -o " + other + " --color " + other,
+            "-o and --color both name"},
+           {"segment " + m + "-i " + p("own/") + " -o " + p("own/"), "is the photo given with -i"},
+           {"generate " + m + "--mask " + p("own/map.png") + " -o " + p("own/hard.png"),
+            "is the label map given with --mask"},
+           {"generate " + m + "--mask " + p("own/map.png") + " -o " + p("own/g.png") + " --count 2 --flow " +
+                p("own/g.png"),
+            "-o and --flow both name"},
+           {"generate " + m + "--mask " + p("own/map.png") + " -o " + other + " --mask-preview " + other,
+            "--mask-preview and -o both name"},
+           {"edit " + m + "-i " + p("own/photo.png") + " --mask " + p("own/map.png") + " -o " + other + " --before " +
+                p("own/map.png"),
+            "is the edited label map given with --mask"},
+           {"train --train " + p("train.safetensors") + " -o " + p("train.safetensors") + " --steps 1",
+            "is the training shard given with --train"}}) {
+    auto r = run(args);
+    EXPECT_EQ(r.code, 1) << args;
+    EXPECT_NE(r.out.find(said), std::string::npos) << args << "\n" << r.out;
+  }
+  EXPECT_EQ(*imaging::fileSha256(p("own/photo.png")), photoBytes);
+  EXPECT_EQ(*imaging::fileSha256(p("own/map.png")), mapBytes);
+  EXPECT_FALSE(fs::exists(other));
+  EXPECT_EQ(*imaging::fileSha256(p("train.safetensors")), shardBytes);
+  // Other names are fine.
+  auto ok = run("segment " + m + "-i " + p("own/photo.png") + " -o " + other);
+  EXPECT_EQ(ok.code, 0) << ok.out;
+}
+
 TEST_F(Cli, BadInputsFailWithClearMessages) {
   // An output folder that does not exist is refused before any model run.
   auto missing = run("generate -m " + p("m.safetensors") + " --mask " + p("val/masks/scene0.png") + " -o " +

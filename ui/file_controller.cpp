@@ -21,6 +21,7 @@
 #include "ui/mask_import_dialog.h"
 #include "ui/new_map_dialog.h"
 #include "ui/project_file.h"
+#include "ui/save_dialog.h"
 #include "ui/settings_store.h"
 #include "ui/studio_session.h"
 
@@ -141,10 +142,9 @@ bool FileController::saveAs() {
   if (suggestion.isEmpty())
     suggestion = m_settings->lastDirectory() + QLatin1Char('/') + QFileInfo(displayName()).completeBaseName() +
                  QStringLiteral(".symmflow");
-  QString path = QFileDialog::getSaveFileName(m_window, tr("Save project"), suggestion, kProjectFilter);
-  if (path.isEmpty()) return false;
-  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".symmflow");
-  return saveTo(path);
+  const QString path =
+      askSavePath(m_window, tr("Save project"), suggestion, kProjectFilter, QStringLiteral("symmflow"));
+  return !path.isEmpty() && saveTo(path);
 }
 
 bool FileController::saveTo(const QString& path) {

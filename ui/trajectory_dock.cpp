@@ -2,7 +2,6 @@
 #include "ui/trajectory_dock.h"
 
 #include <QDir>
-#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,6 +19,7 @@
 #include "ui/flow_strip.h"
 #include "ui/label_document.h"
 #include "ui/qt_image.h"
+#include "ui/save_dialog.h"
 #include "ui/scrollable.h"
 #include "ui/studio_session.h"
 
@@ -178,10 +178,9 @@ void TrajectoryDock::askSaveFlowPicture() {
     const Provenance& p = m_session->results()[static_cast<std::size_t>(current)].provenance;
     name = QStringLiteral("flow-%1-seed%2.png").arg(p.kind).arg(p.seed);
   }
-  QString path = QFileDialog::getSaveFileName(this, tr("Save the flow as a picture"), QDir::home().filePath(name),
-                                              tr("PNG images (*.png)"));
+  const QString path = askSavePath(this, tr("Save the flow as a picture"), QDir::home().filePath(name),
+                                   tr("PNG images (*.png)"), QStringLiteral("png"));
   if (path.isEmpty()) return;
-  if (!path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) path += QStringLiteral(".png");
   if (const Status s = saveFlowPicture(path); !s)
     QMessageBox::warning(this, tr("Save the flow"),
                          tr("Nothing was written to %1:\n%2").arg(path, QString::fromStdString(s.error())));

@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QUrl>
+#include <algorithm>
 
 #include "core/model_paths.h"
 #include "ui/about_dialog.h"
@@ -162,7 +163,10 @@ void MainWindow::buildUi() {
   if (const QScreen* screen = QGuiApplication::primaryScreen())
     size = size.boundedTo(screen->availableGeometry().size() * 0.95);
   resize(size);
-  resizeDocks({m_results, m_trajectory}, {370, 370}, Qt::Vertical);  // the plots whole
+  // The plots whole where the screen allows; on a laptop the canvas keeps over half the
+  // height (1366x768: 291 px of docks, the trajectory scrolls, instead of 370).
+  const int bottom = std::clamp(size.height() * 2 / 5, 200, 370);
+  resizeDocks({m_results, m_trajectory}, {bottom, bottom}, Qt::Vertical);
   resizeDocks({m_results, m_trajectory}, {520, 700}, Qt::Horizontal);
   resizeDocks({m_palette, m_run}, {320, 320}, Qt::Horizontal);
   resizeDocks({m_palette, m_run}, {420, 480}, Qt::Vertical);

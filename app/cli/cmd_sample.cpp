@@ -156,20 +156,41 @@ Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
   return job;
 }
 
-// Writes the flow of each of `count` batch items (numbered like the outputs) when `path` is
-// not empty.
-Status writeFlows(const std::vector<StepReport>& steps, int count, const std::string& path, const ClassList& classes) {
-  if (path.empty()) return {};
-  for (int i = 0; i < count; ++i) {
-    const RgbImage strip = imaging::drawFlowStrip(imaging::layoutFlowStrip(imaging::flowFrames(steps, i), classes));
-    if (strip.empty()) return Error{"the run kept no pictures of its flow"};
-    const std::string file = numbered(path, i, count);
-    if (auto s = imaging::savePng(strip, file); !s) return s;
-    std::cout << "wrote " << file << " (the flow, " << std::min<std::size_t>(steps.size(), 11) << " of " << steps.size()
-              << " points)" << std::endl;
+// The points of a run a --flow picture shows, kept as the run reports them (with previews):
+// at most kFlowColumns of them, so that memory does not grow with --steps and --count
+// (1000 steps of 64 variations would keep ~9 GB of previews).
+constexpr int kFlowColumns = 11;
+struct FlowRecorder {
+  std::vector<StepReport> kept;
+  int points = 0;  // of the whole run
+
+  CallControl control(bool on) {
+    CallControl c;
+    if (!on) return c;
+    c.previews = true;
+    c.progress = [this](const StepReport& s) {
+      points = s.totalSteps + 1;
+      const std::vector<int> shown = imaging::stripColumns(points, kFlowColumns);
+      if (std::binary_search(shown.begin(), shown.end(), s.step)) kept.push_back(s);
+    };
+    return c;
   }
-  return {};
-}
+
+  // Writes the flow of each of `count` batch items (numbered like the outputs) when `path`
+  // is not empty.
+  Status write(int count, const std::string& path, const ClassList& classes) const {
+    if (path.empty()) return {};
+    for (int i = 0; i < count; ++i) {
+      const RgbImage strip =
+          imaging::drawFlowStrip(imaging::layoutFlowStrip(imaging::flowFrames(kept, i), classes, kFlowColumns));
+      if (strip.empty()) return Error{"the run kept no pictures of its flow"};
+      const std::string file = numbered(path, i, count);
+      if (auto s = imaging::savePng(strip, file); !s) return s;
+      std::cout << "wrote " << file << " (the flow, " << kept.size() << " of " << points << " points)" << std::endl;
+    }
+    return {};
+  }
+};
 }  // namespace
 
 void registerGenerate(CLI::App& app, int& exitCode) {
@@ -279,13 +300,8 @@ void registerGenerate(CLI::App& app, int& exitCode) {
     int unwritten = 0;
     auto generateFrom = [&](const LabelMap& labels, const std::function<std::string(int)>& imagePath,
                             const std::function<std::string(int)>& maskPath) -> Status {
-      std::vector<StepReport> steps;
-      CallControl control;
-      if (!flow.empty()) {
-        control.previews = true;
-        control.progress = [&steps](const StepReport& s) { steps.push_back(s); };
-      }
-      auto images = engine.generate(labels, p, control);
+      FlowRecorder recorder;
+      auto images = engine.generate(labels, p, recorder.control(!flow.empty()));
       if (!images) return Error{images.error()};
       for (int i = 0; i < count; ++i) {
         Common ci = c;
@@ -337,7 +353,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
           if (auto s = imaging::saveIndexMask(atImage, maskPath(i), text); !s) return s;
         }
       }
-      return writeFlows(steps, count, flow, info.classes);
+      return recorder.write(count, flow, info.classes);
     };
     if (folder) {
       exitCode = forEachInput(maps, "generated from", "label maps", [&](const std::string& in) -> Status {
@@ -610,18 +626,13 @@ void registerEdit(CLI::App& app, int& exitCode) {
     ep.solver = job->solver;
     ep.rerollChanged = reroll;
     ep.seed = c.seed;
-    std::vector<StepReport> steps;
-    CallControl control;
-    if (!flow.empty()) {
-      control.previews = true;
-      control.progress = [&steps](const StepReport& s) { steps.push_back(s); };
-    }
-    auto out = engine.edit(*inv, *edited, ep, control);
+    FlowRecorder recorder;
+    auto out = engine.edit(*inv, *edited, ep, recorder.control(!flow.empty()));
     if (!out) {
       exitCode = fail(out.error());
       return;
     }
-    if (auto s = writeFlows(steps, 1, flow, info.classes); !s) {
+    if (auto s = recorder.write(1, flow, info.classes); !s) {
       exitCode = fail(s.error());
       return;
     }

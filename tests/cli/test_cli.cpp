@@ -231,6 +231,14 @@ TEST_F(Cli, GenerateAndEditWriteTheFlowAsOnePicture) {
               std::max(worst, std::abs(strip->at(34 + 3 * 100 + 6 * x + 3, 20 + 6 * y + 3)[k] - image->at(x, y)[k]));
     EXPECT_LE(worst, 2) << "variation " << i << ": the last x_t is the image written";
   }
+  // A long run keeps 11 evenly spread points, the first and the last among them.
+  auto longer = run("generate -m " + p("m.safetensors") + " --mask " + mask + " -o " + p("fl.png") + " --flow " +
+                    p("flowl.png") + " --steps 20");
+  ASSERT_EQ(longer.code, 0) << longer.out;
+  EXPECT_NE(longer.out.find("flowl.png (the flow, 11 of 21 points)"), std::string::npos) << longer.out;
+  auto eleven = imaging::loadImage(p("flowl.png"));
+  ASSERT_TRUE(eleven.ok()) << eleven.error();
+  EXPECT_EQ(eleven->width, 34 + 11 * 96 + 10 * 4);
   auto e = run("edit -m " + p("m.safetensors") + " -i " + p("val/images/scene2.png") + " --mask " +
                p("val/masks/scene2.png") + " -o " + p("fe.png") + " --steps 3 --flow " + p("eflow.png"));
   ASSERT_EQ(e.code, 0) << e.out;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/flow_recorder.h"
 #include "app/cli/folder_jobs.h"
 #include "app/cli/output_paths.h"
 #include "app/cli/read_back.h"
@@ -18,7 +19,6 @@
 #include "core/engine.h"
 #include "core/imaging/composite.h"
 #include "core/imaging/dataset_folder.h"
-#include "core/imaging/flow_strip.h"
 #include "core/imaging/framing.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_cleanup.h"
@@ -156,41 +156,12 @@ Result<PhotoJob> openPhotoJob(const Common& c, const std::string& input) {
   return job;
 }
 
-// The points of a run a --flow picture shows, kept as the run reports them (with previews):
-// at most kFlowColumns of them, so that memory does not grow with --steps and --count
-// (1000 steps of 64 variations would keep ~9 GB of previews).
-constexpr int kFlowColumns = 11;
-struct FlowRecorder {
-  std::vector<StepReport> kept;
-  int points = 0;  // of the whole run
-
-  CallControl control(bool on) {
-    CallControl c;
-    if (!on) return c;
-    c.previews = true;
-    c.progress = [this](const StepReport& s) {
-      points = s.totalSteps + 1;
-      const std::vector<int> shown = imaging::stripColumns(points, kFlowColumns);
-      if (std::binary_search(shown.begin(), shown.end(), s.step)) kept.push_back(s);
-    };
-    return c;
-  }
-
-  // Writes the flow of each of `count` batch items (numbered like the outputs) when `path`
-  // is not empty.
-  Status write(int count, const std::string& path, const ClassList& classes) const {
-    if (path.empty()) return {};
-    for (int i = 0; i < count; ++i) {
-      const RgbImage strip =
-          imaging::drawFlowStrip(imaging::layoutFlowStrip(imaging::flowFrames(kept, i), classes, kFlowColumns));
-      if (strip.empty()) return Error{"the run kept no pictures of its flow"};
-      const std::string file = numbered(path, i, count);
-      if (auto s = imaging::savePng(strip, file); !s) return s;
-      std::cout << "wrote " << file << " (the flow, " << kept.size() << " of " << points << " points)" << std::endl;
-    }
-    return {};
-  }
-};
+// The files of `count` outputs named after `path` (none when it is empty).
+std::vector<std::string> numberedFiles(const std::string& path, int count) {
+  std::vector<std::string> files;
+  for (int i = 0; !path.empty() && i < count; ++i) files.push_back(numbered(path, i, count));
+  return files;
+}
 }  // namespace
 
 void registerGenerate(CLI::App& app, int& exitCode) {
@@ -353,7 +324,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
           if (auto s = imaging::saveIndexMask(atImage, maskPath(i), text); !s) return s;
         }
       }
-      return recorder.write(count, flow, info.classes);
+      return recorder.write(numberedFiles(flow, count), info.classes);
     };
     if (folder) {
       exitCode = forEachInput(maps, "generated from", "label maps", [&](const std::string& in) -> Status {
@@ -632,7 +603,7 @@ void registerEdit(CLI::App& app, int& exitCode) {
       exitCode = fail(out.error());
       return;
     }
-    if (auto s = recorder.write(1, flow, info.classes); !s) {
+    if (auto s = recorder.write(numberedFiles(flow, 1), info.classes); !s) {
       exitCode = fail(s.error());
       return;
     }

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -39,7 +40,10 @@ struct Answers {
           return;
         }
         typed = true;
-        dialog->selectFile(name);
+        // Typed into the name field (selectFile leaves it alone once it has the focus).
+        auto* field = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        ASSERT_NE(field, nullptr);
+        field->setText(name);
         // As Save does; queued, because its replace question is a nested event loop in which
         // this timer would not fire while its own slot runs.
         QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);

@@ -82,10 +82,15 @@ imaging::TextChunks provenance(const Engine& e, const Common& c, const std::stri
   return t;
 }
 
+// "street" for one output, "street_0", "street_1", ... for several.
+std::string numberedStem(const std::string& stem, int i, int count) {
+  return count == 1 ? stem : stem + "_" + std::to_string(i);
+}
+
 std::string numbered(const std::string& out, int i, int count) {
   if (count == 1) return out;
   fs::path p(out);
-  return (p.parent_path() / (p.stem().string() + "_" + std::to_string(i) + p.extension().string())).string();
+  return (p.parent_path() / (numberedStem(p.stem().string(), i, count) + p.extension().string())).string();
 }
 
 std::string percent(double share) {
@@ -238,7 +243,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
       const std::string stem = fs::path(in).stem().string();
       std::vector<NamedPath> outs{{"--mask-preview", preview, ""}};
       for (int i = 0; i < count; ++i) {
-        const std::string name = count == 1 ? stem : stem + "_" + std::to_string(i);
+        const std::string name = numberedStem(stem, i, count);
         if (folder) {
           outs.push_back({"-o", pngInFolder((fs::path(output) / "images").string(), name), ""});
           outs.push_back({"-o", pngInFolder((fs::path(output) / "masks").string(), name), ""});
@@ -331,7 +336,7 @@ void registerGenerate(CLI::App& app, int& exitCode) {
         auto labels = readMaskForModel(in, info, snap);
         if (!labels) return Error{labels.error()};
         const std::string stem = fs::path(in).stem().string();
-        auto name = [&](int i) { return count == 1 ? stem : stem + "_" + std::to_string(i); };
+        auto name = [&](int i) { return numberedStem(stem, i, count); };
         return generateFrom(
             *labels, [&](int i) { return pngInFolder((fs::path(output) / "images").string(), name(i)); },
             [&](int i) { return pngInFolder((fs::path(output) / "masks").string(), name(i)); });

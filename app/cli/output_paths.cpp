@@ -29,7 +29,7 @@ Status checkOutputs(const std::vector<NamedPath>& inputs, const std::vector<Name
     for (const NamedPath& in : inputs)
       if (sameFile(out.path, in.path))
         return Error{out.option + " '" + out.path + "' is " + in.what + " given with " + in.option +
-                     ": writing it would replace " + in.what + "; name the output another file"};
+                     ": writing it would replace " + in.what + "; give the output another name"};
     for (std::size_t j = 0; j < i; ++j)
       if (sameFile(out.path, outputs[j].path))
         return Error{outputs[j].option + " and " + out.option + " both name '" + out.path +

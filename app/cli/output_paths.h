@@ -24,7 +24,7 @@ struct NamedPath {
 bool sameFile(const std::string& a, const std::string& b);
 
 // An error when an output names one of the inputs ("-o 'p.png' is the photo given with -i:
-// writing it would replace the photo; name the output another file") or two outputs name
+// writing it would replace the photo; give the output another name") or two outputs name
 // the same file ("-o and --mask-preview both name 'x.png': give each its own file").
 Status checkOutputs(const std::vector<NamedPath>& inputs, const std::vector<NamedPath>& outputs);
 
